@@ -1,0 +1,8 @@
+// Every migration, in order. Listed statically (rather than read from the folder at run time) so
+// they load the same way under tsx, vitest and a compiled build; a test checks none is missing.
+import type { Migration } from 'kysely';
+import * as createTasks from './0001_create_tasks.js';
+
+export const migrations: Record<string, Migration> = {
+  '0001_create_tasks': createTasks,
+};

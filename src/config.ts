@@ -1,0 +1,199 @@
+// Herald's configuration: read once from the environment, validated by one zod schema.
+// A bad value stops start-up with a ConfigError that names the variable.
+import path from 'node:path';
+import { z } from 'zod';
+import { isValidTimeZone } from './domain/time-zone.js';
+
+const boolish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+/** Durations like "5s", "500ms", "2m", "1h" or plain milliseconds. */
+const duration = z.string().transform((value, ctx) => {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(value.trim());
+  if (!match) {
+    ctx.addIssue({ code: 'custom', message: 'expected a duration such as 500ms, 5s, 2m or 1h' });
+    return z.NEVER;
+  }
+  const factor = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[(match[2] ?? 'ms') as 'ms' | 's' | 'm' | 'h'];
+  return Math.round(Number(match[1]) * factor);
+});
+
+const urlWithProtocols = (protocols: string[]) =>
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HERALD_DATA_DIR: z.string().default('.data'),
+
+  // PostgreSQL: an external server, or embedded PostgreSQL when unset.
+  DATABASE_URL: optionalString.pipe(urlWithProtocols(['postgres:', 'postgresql:']).optional()),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  EMBEDDED_POSTGRES_PORT: port.default(54329),
+
+  // Temporal: an external cluster, or the Temporal CLI dev server when unset.
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('herald'),
+  TEMPORAL_API_KEY: optionalString,
+  TEMPORAL_TLS: boolish.default(false),
+  TEMPORAL_TLS_CERT_PATH: optionalString,
+  TEMPORAL_TLS_KEY_PATH: optionalString,
+  TEMPORAL_TLS_CA_PATH: optionalString,
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
+  TEMPORAL_CLI_PATH: optionalString,
+  TEMPORAL_DEV_PORT: port.default(7233),
+  TEMPORAL_DEV_UI_PORT: z.coerce.number().int().min(0).max(65535).default(8233),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(2000),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(50),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(1).default(40),
+
+  // SMTP: a real relay, or the local sink when unset.
+  SMTP_URL: optionalString.pipe(urlWithProtocols(['smtp:', 'smtps:']).optional()),
+  SMTP_FROM: z.string().min(3).default('Herald <herald@localhost>'),
+  SMTP_POOL_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
+  SMTP_SINK_PORT: port.default(2525),
+
+  // The send-mail activity's retry policy.
+  MAIL_RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  MAIL_RETRY_INITIAL_INTERVAL: duration.default(5_000),
+  MAIL_RETRY_BACKOFF: z.coerce.number().min(1).max(10).default(2),
+
+  DEFAULT_TIME_ZONE: z
+    .string()
+    .default('UTC')
+    .refine(isValidTimeZone, { message: 'expected an IANA time zone such as Asia/Seoul or UTC' }),
+  DEFAULT_LOCALE: z.enum(['en', 'ko']).default('en'),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface TemporalTlsConfig {
+  certPath?: string;
+  keyPath?: string;
+  caPath?: string;
+  serverName?: string;
+}
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  logLevel: string;
+  dataDir: string;
+  database: { url?: string; poolMax: number; embeddedPort: number; embeddedDir: string };
+  temporal: {
+    address?: string;
+    namespace: string;
+    taskQueue: string;
+    apiKey?: string;
+    tls?: TemporalTlsConfig;
+    cliPath?: string;
+    devPort: number;
+    devUiPort: number;
+    devDbFile: string;
+  };
+  worker: { maxCachedWorkflows: number; maxConcurrentActivities: number; maxConcurrentWorkflowTasks: number };
+  smtp: { url?: string; from: string; poolMaxConnections: number; sinkPort: number; sinkDir: string };
+  mailRetry: { maximumAttempts: number; initialIntervalMs: number; backoffCoefficient: number };
+  defaults: { timeZone: string; locale: 'en' | 'ko' };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment and shapes it into Config. Throws ConfigError naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? '(environment)'),
+        message: issue.message,
+      })),
+    );
+  }
+  const e = parsed.data;
+  const problems: { variable: string; message: string }[] = [];
+  if ((e.TEMPORAL_TLS_CERT_PATH === undefined) !== (e.TEMPORAL_TLS_KEY_PATH === undefined)) {
+    problems.push({
+      variable: e.TEMPORAL_TLS_CERT_PATH ? 'TEMPORAL_TLS_KEY_PATH' : 'TEMPORAL_TLS_CERT_PATH',
+      message: 'mTLS needs both TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH',
+    });
+  }
+  if (e.TEMPORAL_API_KEY && !e.TEMPORAL_ADDRESS) {
+    problems.push({ variable: 'TEMPORAL_ADDRESS', message: 'TEMPORAL_API_KEY is set, so TEMPORAL_ADDRESS must name the cluster' });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const dataDir = path.resolve(e.HERALD_DATA_DIR);
+  const useTls = e.TEMPORAL_TLS || e.TEMPORAL_TLS_CERT_PATH !== undefined || e.TEMPORAL_API_KEY !== undefined;
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    dataDir,
+    database: {
+      url: e.DATABASE_URL,
+      poolMax: e.DATABASE_POOL_MAX,
+      embeddedPort: e.EMBEDDED_POSTGRES_PORT,
+      embeddedDir: path.join(dataDir, 'postgres'),
+    },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      apiKey: e.TEMPORAL_API_KEY,
+      tls: useTls
+        ? {
+            certPath: e.TEMPORAL_TLS_CERT_PATH,
+            keyPath: e.TEMPORAL_TLS_KEY_PATH,
+            caPath: e.TEMPORAL_TLS_CA_PATH,
+            serverName: e.TEMPORAL_TLS_SERVER_NAME,
+          }
+        : undefined,
+      cliPath: e.TEMPORAL_CLI_PATH,
+      devPort: e.TEMPORAL_DEV_PORT,
+      devUiPort: e.TEMPORAL_DEV_UI_PORT,
+      devDbFile: path.join(dataDir, 'temporal', 'temporal.db'),
+    },
+    worker: {
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
+      maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    },
+    smtp: {
+      url: e.SMTP_URL,
+      from: e.SMTP_FROM,
+      poolMaxConnections: e.SMTP_POOL_MAX_CONNECTIONS,
+      sinkPort: e.SMTP_SINK_PORT,
+      sinkDir: path.join(dataDir, 'mail'),
+    },
+    mailRetry: {
+      maximumAttempts: e.MAIL_RETRY_MAX_ATTEMPTS,
+      initialIntervalMs: e.MAIL_RETRY_INITIAL_INTERVAL,
+      backoffCoefficient: e.MAIL_RETRY_BACKOFF,
+    },
+    defaults: { timeZone: e.DEFAULT_TIME_ZONE, locale: e.DEFAULT_LOCALE },
+  };
+}

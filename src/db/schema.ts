@@ -1,0 +1,38 @@
+// Table types for kysely, kept beside the db module as kysely recommends.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { TaskStatus } from '../domain/task-status.js';
+import type { Locale } from '../i18n/locale.js';
+
+export interface TaskPayload {
+  recipients: string[];
+  template: string;
+  variables: Record<string, string>;
+  language: Locale;
+}
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface TasksTable {
+  id: string;
+  name: string;
+  description: string;
+  requester_id: string;
+  guild_id: string | null;
+  status: TaskStatus;
+  scheduled_at: Timestamp | null;
+  payload: ColumnType<TaskPayload, string, string>;
+  attempts: Generated<number>;
+  error: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+export interface Database {
+  tasks: TasksTable;
+}
+
+export type TaskRow = Selectable<TasksTable>;
+export type NewTaskRow = Insertable<TasksTable>;
+export type TaskRowUpdate = Updateable<TasksTable>;

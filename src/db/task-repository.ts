@@ -1,0 +1,175 @@
+// Task rows. Every status change is a conditional UPDATE whose WHERE clause comes from
+// domain/task-status.ts, so two racing writers can never both win an illegal change.
+import { sql } from 'kysely';
+import { type TaskStatus, sourcesOf } from '../domain/task-status.js';
+import type { HeraldDb } from './database.js';
+import type { NewTaskRow, TaskPayload, TaskRow } from './schema.js';
+
+export type NewTask = Omit<NewTaskRow, 'payload' | 'created_at' | 'updated_at' | 'attempts'> & { payload: TaskPayload };
+
+/** What the send step found when it tried to claim a task. */
+export type ClaimResult =
+  | { kind: 'claimed'; task: TaskRow }
+  | { kind: 'not-due'; scheduledAt: Date }
+  | { kind: 'closed'; status: TaskStatus }
+  | { kind: 'missing' };
+
+export class TaskRepository {
+  constructor(private readonly db: HeraldDb) {}
+
+  async insert(task: NewTask): Promise<TaskRow> {
+    return this.db
+      .insertInto('tasks')
+      .values({ ...task, payload: JSON.stringify(task.payload) })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async findById(id: string): Promise<TaskRow | undefined> {
+    return this.db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** The task if it exists and belongs to `requesterId`; other users' tasks look missing. */
+  async findOwned(id: string, requesterId: string): Promise<TaskRow | undefined> {
+    return this.db
+      .selectFrom('tasks')
+      .selectAll()
+      .where('id', '=', id)
+      .where('requester_id', '=', requesterId)
+      .executeTakeFirst();
+  }
+
+  /** The requester's reserved tasks, soonest first (served by tasks_reserved_by_requester). */
+  async listReserved(requesterId: string, limit: number): Promise<TaskRow[]> {
+    return this.db
+      .selectFrom('tasks')
+      .selectAll()
+      .where('requester_id', '=', requesterId)
+      .where('status', '=', 'reserved')
+      .orderBy('scheduled_at', 'asc')
+      .orderBy('id', 'asc')
+      .limit(limit)
+      .execute();
+  }
+
+  /** The requester's tasks whose id starts with `idPrefix` (optionally only in `statuses`), soonest first. */
+  async findOwnedByPrefix(
+    requesterId: string,
+    idPrefix: string,
+    limit: number,
+    statuses?: readonly TaskStatus[],
+  ): Promise<TaskRow[]> {
+    let query = this.db
+      .selectFrom('tasks')
+      .selectAll()
+      .where('requester_id', '=', requesterId)
+      .where(sql<string>`id::text`, 'like', `${idPrefix.replace(/[%_\\]/g, '\\$&')}%`);
+    if (statuses) query = query.where('status', 'in', [...statuses]);
+    return query.orderBy('scheduled_at', 'asc').orderBy('id', 'asc').limit(limit).execute();
+  }
+
+  async countCreatedSince(requesterId: string, since: Date): Promise<{ count: number; oldest: Date | null }> {
+    const row = await this.db
+      .selectFrom('tasks')
+      .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min('created_at').as('oldest')])
+      .where('requester_id', '=', requesterId)
+      .where('created_at', '>=', since)
+      .executeTakeFirstOrThrow();
+    return { count: Number(row.count), oldest: row.oldest ? new Date(row.oldest as Date) : null };
+  }
+
+  async countOpen(requesterId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('tasks')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('requester_id', '=', requesterId)
+      .where('status', 'in', ['queued', 'reserved'])
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  /**
+   * Moves a task to `to` if its current status allows it (task-status.ts).
+   * Returns the updated row, or undefined when the task is missing or the change is illegal.
+   */
+  async transition(
+    id: string,
+    to: TaskStatus,
+    fields: { error?: string | null; startedAt?: Date; finishedAt?: Date; attempts?: number } = {},
+  ): Promise<TaskRow | undefined> {
+    return this.db
+      .updateTable('tasks')
+      .set({
+        status: to,
+        updated_at: sql`now()`,
+        ...(fields.error !== undefined && { error: fields.error }),
+        ...(fields.startedAt && { started_at: fields.startedAt }),
+        ...(fields.finishedAt && { finished_at: fields.finishedAt }),
+        ...(fields.attempts !== undefined && { attempts: fields.attempts }),
+      })
+      .where('id', '=', id)
+      .where('status', 'in', sourcesOf(to))
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  /**
+   * The send step's claim: a queued task, or a reserved one due by `dueBy`, or a running one
+   * (a retried attempt) becomes running. Anything else says why it was not claimed.
+   */
+  async claimForSending(id: string, dueBy: Date, attempt: number): Promise<ClaimResult> {
+    const claimable = sourcesOf('running');
+    const task = await this.db
+      .updateTable('tasks')
+      .set({
+        status: 'running',
+        attempts: attempt,
+        started_at: sql`coalesce(started_at, now())`,
+        updated_at: sql`now()`,
+      })
+      .where('id', '=', id)
+      .where('status', 'in', claimable)
+      .where((eb) => eb.or([eb('scheduled_at', 'is', null), eb('scheduled_at', '<=', dueBy), eb('status', '<>', 'reserved')]))
+      .returningAll()
+      .executeTakeFirst();
+    if (task) return { kind: 'claimed', task };
+    const current = await this.findById(id);
+    if (!current) return { kind: 'missing' };
+    if (current.status === 'reserved' && current.scheduled_at) return { kind: 'not-due', scheduledAt: current.scheduled_at };
+    return { kind: 'closed', status: current.status };
+  }
+
+  /** Records the latest attempt's error on a task that is still being sent. */
+  async recordAttemptError(id: string, error: string): Promise<void> {
+    await this.db
+      .updateTable('tasks')
+      .set({ error, updated_at: sql`now()` })
+      .where('id', '=', id)
+      .where('status', '=', 'running')
+      .execute();
+  }
+
+  /** Moves a reserved task's time; undefined if it is no longer reserved. */
+  async reschedule(id: string, requesterId: string, scheduledAt: Date): Promise<TaskRow | undefined> {
+    return this.db
+      .updateTable('tasks')
+      .set({ scheduled_at: scheduledAt, updated_at: sql`now()` })
+      .where('id', '=', id)
+      .where('requester_id', '=', requesterId)
+      .where('status', '=', 'reserved')
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  /** Open tasks created before `createdBefore`, oldest first: the reconciler's candidates. */
+  async listOpenCreatedBefore(createdBefore: Date, limit: number): Promise<TaskRow[]> {
+    return this.db
+      .selectFrom('tasks')
+      .selectAll()
+      .where('status', 'in', ['queued', 'reserved', 'running'])
+      .where('created_at', '<', createdBefore)
+      .orderBy('created_at', 'asc')
+      .limit(limit)
+      .execute();
+  }
+}

@@ -1,0 +1,145 @@
+// Every user-facing sentence, in English and Korean.
+import type { Locale } from './locale.js';
+
+const list = (items: readonly string[]) => items.join(', ');
+
+const errors = {
+  TIME_IN_PAST: {
+    en: (_: { when: string }) => 'That time is already in the past. Pick a time in the future.',
+    ko: (_: { when: string }) => '이미 지난 시각입니다. 앞으로의 시각을 골라 주세요.',
+  },
+  TIME_TOO_SOON: {
+    en: (p: { minSeconds: number }) => `A reservation must be at least ${p.minSeconds / 60} minute(s) ahead. Use /sendmail to send now.`,
+    ko: (p: { minSeconds: number }) => `예약은 지금부터 최소 ${p.minSeconds / 60}분 뒤여야 합니다. 바로 보내려면 /sendmail 을 쓰세요.`,
+  },
+  TIME_UNPARSEABLE: {
+    en: (p: { input: string }) => `I could not read "${p.input}" as a time. Try "tomorrow 9am", "in 2 hours" or "2026-12-01 09:00".`,
+    ko: (p: { input: string }) => `"${p.input}"을(를) 시각으로 읽을 수 없습니다. "tomorrow 9am", "in 2 hours", "2026-12-01 09:00" 같은 형식을 써 주세요.`,
+  },
+  TIME_PARTIAL: {
+    en: (p: { understood: string; rest: string }) => `I understood "${p.understood}" but not "${p.rest}". Remove the extra words or rephrase.`,
+    ko: (p: { understood: string; rest: string }) => `"${p.understood}"은(는) 이해했지만 "${p.rest}"은(는) 이해하지 못했습니다. 불필요한 말을 빼 주세요.`,
+  },
+  TIME_RANGE: {
+    en: (_: { input: string }) => 'Give one point in time, not a range.',
+    ko: (_: { input: string }) => '기간이 아니라 하나의 시각을 입력해 주세요.',
+  },
+  TIME_TOO_FAR: {
+    en: (p: { maxDays: number }) => `A reservation can be at most ${p.maxDays} days ahead.`,
+    ko: (p: { maxDays: number }) => `예약은 최대 ${p.maxDays}일 뒤까지만 가능합니다.`,
+  },
+  INVALID_TIME_ZONE: {
+    en: (p: { zone: string }) => `"${p.zone}" is not a time zone I know. Use an IANA name such as Asia/Seoul or Europe/Berlin.`,
+    ko: (p: { zone: string }) => `"${p.zone}"은(는) 알 수 없는 시간대입니다. Asia/Seoul, Europe/Berlin 같은 IANA 이름을 써 주세요.`,
+  },
+  UNKNOWN_TEMPLATE: {
+    en: (p: { template: string; known: readonly string[] }) => `There is no template "${p.template}". Templates: ${list(p.known)}.`,
+    ko: (p: { template: string; known: readonly string[] }) => `"${p.template}" 템플릿은 없습니다. 사용할 수 있는 템플릿: ${list(p.known)}.`,
+  },
+  UNKNOWN_LANGUAGE: {
+    en: (p: { language: string; available: readonly string[] }) => `Language "${p.language}" is not available. Available: ${list(p.available)}.`,
+    ko: (p: { language: string; available: readonly string[] }) => `"${p.language}" 언어는 지원하지 않습니다. 지원 언어: ${list(p.available)}.`,
+  },
+  MISSING_VARIABLES: {
+    en: (p: { template: string; missing: readonly string[] }) => `Template "${p.template}" needs: ${list(p.missing)}. Pass them as vars, e.g. ${p.missing.map((m) => `${m}=…`).join(';')}`,
+    ko: (p: { template: string; missing: readonly string[] }) => `"${p.template}" 템플릿에 필요한 변수가 없습니다: ${list(p.missing)}. vars 에 ${p.missing.map((m) => `${m}=…`).join(';')} 형식으로 넣어 주세요.`,
+  },
+  UNKNOWN_VARIABLES: {
+    en: (p: { template: string; unknown: readonly string[]; expected: readonly string[] }) => `Template "${p.template}" does not use ${list(p.unknown)}. It takes: ${list(p.expected)}.`,
+    ko: (p: { template: string; unknown: readonly string[]; expected: readonly string[] }) => `"${p.template}" 템플릿은 ${list(p.unknown)} 변수를 쓰지 않습니다. 쓰는 변수: ${list(p.expected)}.`,
+  },
+  INVALID_VARIABLES: {
+    en: (p: { fragment: string }) => `"${p.fragment}" is not a key=value pair. Write vars as name=Alice;team=Ops.`,
+    ko: (p: { fragment: string }) => `"${p.fragment}"은(는) key=value 형식이 아닙니다. vars 는 name=Alice;team=Ops 처럼 써 주세요.`,
+  },
+  DUPLICATE_VARIABLE: {
+    en: (p: { name: string }) => `Variable "${p.name}" is given twice.`,
+    ko: (p: { name: string }) => `"${p.name}" 변수가 두 번 들어 있습니다.`,
+  },
+  INVALID_RECIPIENT: {
+    en: (p: { address: string }) => `"${p.address}" is not a valid e-mail address.`,
+    ko: (p: { address: string }) => `"${p.address}"은(는) 올바른 이메일 주소가 아닙니다.`,
+  },
+  NO_RECIPIENTS: {
+    en: (_: Record<string, never>) => 'Give at least one recipient address.',
+    ko: (_: Record<string, never>) => '받는 사람 주소를 하나 이상 입력해 주세요.',
+  },
+  TOO_MANY_RECIPIENTS: {
+    en: (p: { max: number }) => `At most ${p.max} recipients per mail.`,
+    ko: (p: { max: number }) => `한 메일에 받는 사람은 최대 ${p.max}명입니다.`,
+  },
+  RECIPIENT_DOMAIN_NOT_ALLOWED: {
+    en: (p: { address: string; allowed: readonly string[] }) => `Mail to "${p.address}" is not allowed here. Allowed domains: ${list(p.allowed)}.`,
+    ko: (p: { address: string; allowed: readonly string[] }) => `"${p.address}"(으)로는 보낼 수 없습니다. 허용된 도메인: ${list(p.allowed)}.`,
+  },
+  DESCRIPTION_REQUIRED: {
+    en: (_: Record<string, never>) => 'A reservation needs a description, so you can tell it apart later.',
+    ko: (_: Record<string, never>) => '예약에는 나중에 알아볼 수 있도록 설명이 필요합니다.',
+  },
+  FIELD_TOO_LONG: {
+    en: (p: { field: string; max: number }) => `${p.field} is too long (at most ${p.max} characters).`,
+    ko: (p: { field: string; max: number }) => `${p.field}이(가) 너무 깁니다 (최대 ${p.max}자).`,
+  },
+  INVALID_FIELD: {
+    en: (p: { field: string }) => `${p.field} contains characters that are not allowed (line breaks or control characters).`,
+    ko: (p: { field: string }) => `${p.field}에 쓸 수 없는 문자(줄바꿈이나 제어 문자)가 있습니다.`,
+  },
+  TASK_NOT_FOUND: {
+    en: (p: { taskId: string }) => `You have no task "${p.taskId}". Use /reserved to see your reservations.`,
+    ko: (p: { taskId: string }) => `"${p.taskId}" 작업을 찾을 수 없습니다. /reserved 로 예약 목록을 확인해 주세요.`,
+  },
+  TASK_NOT_OPEN: {
+    en: (p: { taskId: string; status: string }) => `Task ${p.taskId} is already ${p.status}, so it can no longer be changed.`,
+    ko: (p: { taskId: string; status: string }) => `작업 ${p.taskId}은(는) 이미 ${p.status} 상태라 더 이상 바꿀 수 없습니다.`,
+  },
+  TASK_NOT_RESERVED: {
+    en: (p: { taskId: string }) => `Task ${p.taskId} is being sent now, not waiting for a time, so it cannot be rescheduled.`,
+    ko: (p: { taskId: string }) => `작업 ${p.taskId}은(는) 예약 대기 중이 아니라 지금 보내는 중이라 시각을 바꿀 수 없습니다.`,
+  },
+  TASK_ALREADY_SENDING: {
+    en: (p: { taskId: string }) => `Too late: task ${p.taskId} was already being sent.`,
+    ko: (p: { taskId: string }) => `너무 늦었습니다: 작업 ${p.taskId}은(는) 이미 발송 중이었습니다.`,
+  },
+  SCHEDULE_FAILED: {
+    en: (_: Record<string, never>) => 'Herald could not schedule this mail right now, so nothing was reserved. Please try again shortly.',
+    ko: (_: Record<string, never>) => '지금은 메일을 예약할 수 없어 아무것도 예약되지 않았습니다. 잠시 후 다시 시도해 주세요.',
+  },
+  SCHEDULER_UNAVAILABLE: {
+    en: (_: Record<string, never>) => 'Herald\'s scheduler did not answer in time, so nothing was changed. Please try again shortly.',
+    ko: (_: Record<string, never>) => '스케줄러가 제때 응답하지 않아 아무것도 바뀌지 않았습니다. 잠시 후 다시 시도해 주세요.',
+  },
+  RATE_LIMITED: {
+    en: (p: { limit: number; retryInMinutes: number }) => `You have reached the limit of ${p.limit} mails per hour. Try again in about ${p.retryInMinutes} minute(s).`,
+    ko: (p: { limit: number; retryInMinutes: number }) => `시간당 ${p.limit}통 한도에 도달했습니다. 약 ${p.retryInMinutes}분 뒤에 다시 시도해 주세요.`,
+  },
+  TOO_MANY_OPEN_RESERVATIONS: {
+    en: (p: { max: number }) => `You already have ${p.max} open reservations, the most allowed. Cancel one first.`,
+    ko: (p: { max: number }) => `열린 예약이 이미 최대치인 ${p.max}개입니다. 먼저 하나를 취소해 주세요.`,
+  },
+  MISSING_PERMISSION: {
+    en: (p: { permission: string }) => `You need the ${p.permission} permission to use Herald here.`,
+    ko: (p: { permission: string }) => `이 서버에서 Herald 를 쓰려면 ${p.permission} 권한이 필요합니다.`,
+  },
+  NOT_YOUR_TASK_BUTTON: {
+    en: (_: Record<string, never>) => 'Only the person who made this reservation can cancel it.',
+    ko: (_: Record<string, never>) => '이 예약은 예약한 사람만 취소할 수 있습니다.',
+  },
+  INVALID_LIMIT: {
+    en: (p: { max: number }) => `The limit must be between 1 and ${p.max}.`,
+    ko: (p: { max: number }) => `개수는 1에서 ${p.max} 사이여야 합니다.`,
+  },
+} as const;
+
+export type ErrorCode = keyof typeof errors;
+export type ErrorParams<C extends ErrorCode> = Parameters<(typeof errors)[C]['en']>[0];
+
+export function errorMessage<C extends ErrorCode>(locale: Locale, code: C, params: ErrorParams<C>): string {
+  const render = errors[code][locale] as (p: ErrorParams<C>) => string;
+  return render(params);
+}
+
+/** The short apology for an unexpected error; the details go to the log, never to the user. */
+export const apology: Record<Locale, string> = {
+  en: 'Sorry, something went wrong on our side. It has been logged; please try again.',
+  ko: '죄송합니다. 처리 중에 문제가 생겼습니다. 기록해 두었으니 다시 시도해 주세요.',
+};

@@ -1,0 +1,47 @@
+// Labels and confirmations, in English and Korean. Errors are in messages.ts.
+import type { Locale } from './locale.js';
+
+const text = {
+  sentTitle: { en: 'Mail queued for sending', ko: '메일 발송을 시작했습니다' },
+  reservedTitle: { en: 'Mail reserved', ko: '메일을 예약했습니다' },
+  canceledTitle: { en: 'Reservation canceled', ko: '예약을 취소했습니다' },
+  rescheduledTitle: { en: 'Reservation moved', ko: '예약 시각을 바꿨습니다' },
+  listTitle: { en: 'Your reservations', ko: '내 예약 목록' },
+  listEmpty: { en: 'You have no reservations.', ko: '예약이 없습니다.' },
+  templatesTitle: { en: 'Templates', ko: '템플릿' },
+  task: { en: 'Task', ko: '작업' },
+  template: { en: 'Template', ko: '템플릿' },
+  to: { en: 'To', ko: '받는 사람' },
+  when: { en: 'When', ko: '시각' },
+  description: { en: 'Description', ko: '설명' },
+  status: { en: 'Status', ko: '상태' },
+  variables: { en: 'Variables', ko: '변수' },
+  languages: { en: 'Languages', ko: '언어' },
+  cancelButton: { en: 'Cancel reservation', ko: '예약 취소' },
+  timeZoneSet: { en: 'Your time zone is now', ko: '시간대를 다음으로 설정했습니다:' },
+  timeZoneShow: { en: 'Your time zone is', ko: '현재 시간대:' },
+  timeZoneDefault: { en: '(the default)', ko: '(기본값)' },
+  previewPrefix: { en: 'Sends', ko: '발송 시각' },
+  noMatchingTasks: { en: 'No open reservations match', ko: '일치하는 예약이 없습니다' },
+  outcomeSent: { en: 'Your reserved mail was sent', ko: '예약한 메일을 보냈습니다' },
+  outcomeFailed: { en: 'Your reserved mail could not be sent', ko: '예약한 메일을 보내지 못했습니다' },
+} as const;
+
+export type UiKey = keyof typeof text;
+
+export function ui(locale: Locale, key: UiKey): string {
+  return text[key][locale];
+}
+
+const statusNames = {
+  queued: { en: 'queued', ko: '대기' },
+  reserved: { en: 'reserved', ko: '예약됨' },
+  running: { en: 'sending', ko: '발송 중' },
+  finished: { en: 'sent', ko: '발송 완료' },
+  failed: { en: 'failed', ko: '실패' },
+  canceled: { en: 'canceled', ko: '취소됨' },
+} as const;
+
+export function statusName(locale: Locale, status: keyof typeof statusNames): string {
+  return statusNames[status][locale];
+}

@@ -1,0 +1,147 @@
+// The Temporal CLI dev server (`temporal server start-dev`) on a SQLite db file, so reservations
+// survive restarts. It runs in its own process group: Herald stops it in order on shutdown.
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import type { Logger } from '../logger.js';
+
+export interface TemporalDevServerOptions {
+  cliPath: string;
+  dbFile: string;
+  port: number;
+  /** 0 runs headless. */
+  uiPort: number;
+  namespace: string;
+  logger: Logger;
+  startTimeoutMs?: number;
+}
+
+export interface RunningTemporal {
+  address: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+  /** Kills the server at once (SIGKILL), as a crash would. */
+  kill(): Promise<void>;
+}
+
+export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<RunningTemporal> {
+  const { cliPath, dbFile, port, uiPort, namespace, logger } = options;
+  fs.mkdirSync(path.dirname(dbFile), { recursive: true });
+  const pidFile = `${dbFile}.pid`;
+  await stopStaleServer(pidFile, logger);
+  if (!(await isPortFree(port))) {
+    throw new Error(`Port ${port} is in use, so the Temporal dev server cannot start. Is Herald already running? Set TEMPORAL_DEV_PORT to another port.`);
+  }
+
+  const args = [
+    'server', 'start-dev',
+    '--ip', '127.0.0.1',
+    '--port', String(port),
+    ...(uiPort > 0 ? ['--ui-port', String(uiPort)] : ['--headless']),
+    '--namespace', namespace,
+    '--db-filename', dbFile,
+    // WAL keeps writes cheap; a process crash still loses nothing that was committed.
+    '--sqlite-pragma', 'journal_mode=WAL',
+    '--sqlite-pragma', 'synchronous=NORMAL',
+    '--log-level', 'warn',
+  ];
+  const child = spawn(cliPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  fs.writeFileSync(pidFile, String(child.pid));
+  const output: string[] = [];
+  const collect = (chunk: Buffer) => {
+    const text = chunk.toString('utf8').trim();
+    if (text) {
+      output.push(text);
+      if (output.length > 50) output.shift();
+      logger.debug({ component: 'temporal' }, text);
+    }
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const address = `127.0.0.1:${port}`;
+  try {
+    await waitUntilServing(address, namespace, exited, options.startTimeoutMs ?? 60_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`The Temporal dev server did not start: ${(err as Error).message}\n${output.slice(-5).join('\n')}`, { cause: err });
+  }
+  logger.info({ address, dbFile, ui: uiPort > 0 ? `http://127.0.0.1:${uiPort}` : 'off' }, 'Temporal dev server started');
+
+  const stopWith = async (signal: NodeJS.Signals, graceMs: number) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+    fs.rmSync(pidFile, { force: true });
+  };
+  return {
+    address,
+    process: child,
+    stop: async () => {
+      await stopWith('SIGTERM', 15_000);
+      logger.info('Temporal dev server stopped');
+    },
+    kill: () => stopWith('SIGKILL', 0),
+  };
+}
+
+async function waitUntilServing(address: string, namespace: string, exited: Promise<number | null>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  let exitCode: number | null | undefined;
+  void exited.then((code) => (exitCode = code));
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (exitCode !== undefined) throw new Error(`the server exited with code ${exitCode}`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      try {
+        await connection.workflowService.describeNamespace({ namespace });
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw new Error(`no answer on ${address} within ${timeoutMs} ms (${(lastError as Error)?.message ?? 'unknown'})`);
+}
+
+/** A dev server left running by a crashed Herald still holds the db file: stop it first. */
+async function stopStaleServer(pidFile: string, logger: Logger): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
+  } catch {
+    return;
+  }
+  const alive = (): boolean => {
+    try {
+      process.kill(pid, 0);
+      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('start-dev');
+    } catch {
+      return false;
+    }
+  };
+  if (pid > 0 && alive()) {
+    logger.warn({ pid }, 'stopping a Temporal dev server left over from an earlier run');
+    process.kill(pid, 'SIGTERM');
+    for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+    if (alive()) process.kill(pid, 'SIGKILL');
+  }
+  fs.rmSync(pidFile, { force: true });
+}
+
+export function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}

@@ -1,0 +1,182 @@
+// Mail templates: templates/<name>/<language>/{subject,text,html}.hbs, rendered by Handlebars.
+// HTML parts escape every value; subject and text parts are plain text and are not HTML-escaped.
+// The variables a template needs are read from the templates themselves, so they cannot drift.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import { HeraldError } from '../domain/errors.js';
+import { type Locale, isLocale } from '../i18n/locale.js';
+
+export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates', import.meta.url));
+const PARTS = ['subject', 'text', 'html'] as const;
+type Part = (typeof PARTS)[number];
+
+export const MAX_VARIABLES = 20;
+export const MAX_VARIABLE_LENGTH = 2_000;
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,39}$/;
+
+export interface TemplateInfo {
+  name: string;
+  description: Record<Locale, string>;
+  languages: Locale[];
+  /** Every variable the template uses, sorted; all are required. */
+  variables: string[];
+}
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+type Variables = Record<string, string>;
+
+interface LoadedTemplate extends TemplateInfo {
+  parts: Map<Locale, Record<Part, Handlebars.TemplateDelegate<Variables>>>;
+}
+
+export class TemplateRegistry {
+  private constructor(private readonly templates: Map<string, LoadedTemplate>) {}
+
+  /** Loads and compiles every template under `dir`. Throws if a template is incomplete. */
+  static load(dir: string = DEFAULT_TEMPLATES_DIR): TemplateRegistry {
+    const hbs = Handlebars.create();
+    const partialsDir = path.join(dir, 'partials');
+    if (fs.existsSync(partialsDir)) {
+      for (const file of fs.readdirSync(partialsDir).filter((f) => f.endsWith('.hbs'))) {
+        hbs.registerPartial(path.basename(file, '.hbs'), fs.readFileSync(path.join(partialsDir, file), 'utf8'));
+      }
+    }
+    const templates = new Map<string, LoadedTemplate>();
+    for (const name of fs.readdirSync(dir).sort()) {
+      const templateDir = path.join(dir, name);
+      if (name === 'partials' || !fs.statSync(templateDir).isDirectory()) continue;
+      const meta = JSON.parse(fs.readFileSync(path.join(templateDir, 'template.json'), 'utf8')) as {
+        description: Record<Locale, string>;
+      };
+      const parts = new Map<Locale, Record<Part, Handlebars.TemplateDelegate<Variables>>>();
+      const variables = new Set<string>();
+      for (const language of fs.readdirSync(templateDir).sort()) {
+        if (!isLocale(language)) continue;
+        const compiled = {} as Record<Part, Handlebars.TemplateDelegate<Variables>>;
+        for (const part of PARTS) {
+          const source = fs.readFileSync(path.join(templateDir, language, `${part}.hbs`), 'utf8');
+          for (const v of variablesOf(hbs.parse(source))) variables.add(v);
+          compiled[part] = hbs.compile<Variables>(part === 'subject' ? source.trim() : source, {
+            strict: true,
+            noEscape: part !== 'html',
+          });
+        }
+        parts.set(language, compiled);
+      }
+      if (parts.size === 0) throw new Error(`Template ${name} has no language folder (en, ko)`);
+      templates.set(name, {
+        name,
+        description: meta.description,
+        languages: [...parts.keys()],
+        variables: [...variables].sort(),
+        parts,
+      });
+    }
+    return new TemplateRegistry(templates);
+  }
+
+  list(): TemplateInfo[] {
+    return [...this.templates.values()].map(({ parts: _parts, ...info }) => info);
+  }
+
+  names(): string[] {
+    return [...this.templates.keys()];
+  }
+
+  /**
+   * Checks that `name` exists in `language` and that `variables` are exactly what it needs.
+   * Throws a HeraldError naming the first problem.
+   */
+  validate(name: string, language: string, variables: Variables): TemplateInfo {
+    const template = this.templates.get(name);
+    if (!template) throw new HeraldError('UNKNOWN_TEMPLATE', { template: name, known: this.names() });
+    if (!isLocale(language) || !template.parts.has(language)) {
+      throw new HeraldError('UNKNOWN_LANGUAGE', { language, available: template.languages });
+    }
+    const given = Object.keys(variables);
+    const unknown = given.filter((v) => !template.variables.includes(v));
+    if (unknown.length > 0) {
+      throw new HeraldError('UNKNOWN_VARIABLES', { template: name, unknown, expected: template.variables });
+    }
+    const missing = template.variables.filter((v) => (variables[v] ?? '').trim() === '');
+    if (missing.length > 0) throw new HeraldError('MISSING_VARIABLES', { template: name, missing });
+    for (const [key, value] of Object.entries(variables)) {
+      if (value.length > MAX_VARIABLE_LENGTH) {
+        throw new HeraldError('FIELD_TOO_LONG', { field: key, max: MAX_VARIABLE_LENGTH });
+      }
+    }
+    return template;
+  }
+
+  render(name: string, language: string, variables: Variables): RenderedMail {
+    this.validate(name, language, variables);
+    const compiled = this.templates.get(name)!.parts.get(language as Locale)!;
+    return {
+      // A subject is one header line: line breaks in values would be folded away anyway.
+      subject: compiled.subject(variables).replace(/[\r\n]+/g, ' ').trim(),
+      text: compiled.text(variables),
+      html: compiled.html(variables),
+    };
+  }
+}
+
+/**
+ * Parses "name=Alice;team=Ops" into variables. Values may contain "=" after the first one.
+ * An empty string gives no variables.
+ */
+export function parseVariables(input: string | undefined): Variables {
+  const variables: Variables = {};
+  if (!input || input.trim() === '') return variables;
+  for (const fragment of input.split(';')) {
+    if (fragment.trim() === '') continue;
+    const eq = fragment.indexOf('=');
+    const key = eq < 0 ? '' : fragment.slice(0, eq).trim();
+    if (!VARIABLE_NAME.test(key)) throw new HeraldError('INVALID_VARIABLES', { fragment: fragment.trim().slice(0, 60) });
+    if (Object.hasOwn(variables, key)) throw new HeraldError('DUPLICATE_VARIABLE', { name: key });
+    variables[key] = fragment.slice(eq + 1).trim();
+    if (Object.keys(variables).length > MAX_VARIABLES) {
+      throw new HeraldError('FIELD_TOO_LONG', { field: 'vars', max: MAX_VARIABLES });
+    }
+  }
+  return variables;
+}
+
+/** The data variables a template reads: plain paths, and helper arguments, but not helper or partial names. */
+function variablesOf(ast: hbs.AST.Program): Set<string> {
+  const found = new Set<string>();
+  class Collector extends Handlebars.Visitor {
+    override PathExpression(p: hbs.AST.PathExpression): void {
+      if (!p.data && p.parts.length > 0 && p.parts[0] !== undefined) found.add(p.parts[0]);
+    }
+    override MustacheStatement(m: hbs.AST.MustacheStatement): void {
+      this.visitCall(m);
+    }
+    override BlockStatement(b: hbs.AST.BlockStatement): void {
+      this.visitCall(b);
+      if (b.program) this.accept(b.program);
+      if (b.inverse) this.accept(b.inverse);
+    }
+    override PartialStatement(p: hbs.AST.PartialStatement): void {
+      this.acceptArray(p.params);
+    }
+    override PartialBlockStatement(p: hbs.AST.PartialBlockStatement): void {
+      this.acceptArray(p.params);
+      this.accept(p.program);
+    }
+    private visitCall(node: { path: hbs.AST.PathExpression | hbs.AST.Literal; params: hbs.AST.Expression[]; hash?: hbs.AST.Hash }): void {
+      const isHelperCall = node.params.length > 0 || (node.hash?.pairs.length ?? 0) > 0;
+      if (!isHelperCall) this.accept(node.path as hbs.AST.Node);
+      this.acceptArray(node.params);
+      if (node.hash) this.acceptArray(node.hash.pairs.map((pair) => pair.value));
+    }
+  }
+  new Collector().accept(ast);
+  return found;
+}

@@ -1,0 +1,113 @@
+// Herald's composition root: database, Temporal client and worker, mailer and TaskService,
+// wired from config and the infrastructure's addresses. Front ends get `commands`.
+import type { Client } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import { HeraldCommands } from '../app/commands.js';
+import type { Config } from '../config.js';
+import { createDb, type HeraldDb, migrateToLatest } from '../db/database.js';
+import { TaskRepository } from '../db/task-repository.js';
+import { mailRetryPolicy } from '../domain/retry-policy.js';
+import type { Logger } from '../logger.js';
+import { createMailer, type Mailer } from '../mail/mailer.js';
+import { TemplateRegistry } from '../mail/templates.js';
+import { TaskService } from '../tasks/task-service.js';
+import { createTemporalClient } from '../temporal/client.js';
+import { type TemporalTarget, temporalTlsFrom } from '../temporal/connection-options.js';
+import { connectWorker, createHeraldWorker } from '../temporal/worker.js';
+
+export interface HeraldAddresses {
+  databaseUrl: string;
+  temporalAddress: string;
+  smtpUrl: string;
+}
+
+export interface Herald {
+  db: HeraldDb;
+  tasks: TaskRepository;
+  templates: TemplateRegistry;
+  temporal: Client;
+  service: TaskService;
+  commands: HeraldCommands;
+  worker?: Worker;
+  /** Resolves when the worker stops (after shutdown, or if it fails). */
+  workerDone?: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StartHeraldOptions {
+  /** Run a Temporal worker in this process (the default). */
+  worker?: boolean;
+  clock?: () => Date;
+}
+
+export async function startHerald(
+  config: Config,
+  addresses: HeraldAddresses,
+  logger: Logger,
+  options: StartHeraldOptions = {},
+): Promise<Herald> {
+  const db = createDb(addresses.databaseUrl, { poolMax: config.database.poolMax });
+  const cleanups: (() => Promise<void> | void)[] = [() => db.destroy()];
+  const cleanUp = async () => {
+    for (const c of cleanups.reverse()) await c();
+  };
+  try {
+    const applied = await migrateToLatest(db);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+
+    const target: TemporalTarget = {
+      address: addresses.temporalAddress,
+      namespace: config.temporal.namespace,
+      tls: temporalTlsFrom(config.temporal),
+      apiKey: config.temporal.apiKey,
+    };
+    const temporal = await createTemporalClient(target);
+    cleanups.push(() => temporal.connection.close());
+
+    const tasks = new TaskRepository(db);
+    const templates = TemplateRegistry.load();
+    const service = new TaskService({
+      repository: tasks,
+      temporal,
+      templates,
+      taskQueue: config.temporal.taskQueue,
+      retryPolicy: mailRetryPolicy(config),
+      logger: logger.child({ component: 'tasks' }),
+      defaultTimeZone: config.defaults.timeZone,
+      clock: options.clock,
+    });
+    const commands = new HeraldCommands(service, logger.child({ component: 'commands' }));
+
+    let worker: Worker | undefined;
+    let workerDone: Promise<void> | undefined;
+    if (options.worker !== false) {
+      const mailer: Mailer = createMailer({
+        url: addresses.smtpUrl,
+        from: config.smtp.from,
+        poolMaxConnections: config.smtp.poolMaxConnections,
+      });
+      cleanups.push(() => mailer.close());
+      const connection: NativeConnection = await connectWorker(target);
+      cleanups.push(() => connection.close());
+      worker = await createHeraldWorker({
+        connection,
+        namespace: config.temporal.namespace,
+        taskQueue: config.temporal.taskQueue,
+        tuning: config.worker,
+        deps: { tasks, templates, mailer, logger: logger.child({ component: 'worker' }) },
+      });
+      const running = worker.run();
+      workerDone = running.catch((err) => logger.error({ err }, 'worker stopped with an error'));
+      const w = worker;
+      cleanups.push(async () => {
+        if (w.getState() === 'RUNNING') w.shutdown();
+        await workerDone;
+      });
+    }
+
+    return { db, tasks, templates, temporal, service, commands, worker, workerDone, stop: cleanUp };
+  } catch (err) {
+    await cleanUp();
+    throw err;
+  }
+}

@@ -1,0 +1,274 @@
+// TaskService: what a user can do with mail tasks, whatever the front end (Discord, console, tests).
+// Everything a request needs is checked before anything is stored. The task row is the guard for
+// every change (conditional UPDATEs); Temporal is told afterwards, by start, signal or cancel.
+import { randomUUID } from 'node:crypto';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import type { TaskRow } from '../db/schema.js';
+import type { TaskRepository } from '../db/task-repository.js';
+import { HeraldError } from '../domain/errors.js';
+import { assertSchedulable } from '../domain/lead-time.js';
+import { assertRecipientDomainsAllowed, parseRecipients } from '../domain/recipients.js';
+import type { MailRetryPolicy } from '../domain/retry-policy.js';
+import { isOpen } from '../domain/task-status.js';
+import { parseWhen } from '../domain/when.js';
+import type { Locale } from '../i18n/locale.js';
+import type { Logger } from '../logger.js';
+import { type TemplateInfo, type TemplateRegistry, parseVariables } from '../mail/templates.js';
+import { MAIL_TASK_WORKFLOW, type MailTaskInput, rescheduleSignal } from '../workflows/definitions.js';
+import type { mailTaskWorkflow } from '../workflows/mail-task.js';
+
+export type Task = TaskRow;
+
+export const MAX_DESCRIPTION_LENGTH = 200;
+export const MAX_LIST_LIMIT = 25;
+const TASK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TASK_ID_PREFIX = /^[0-9a-f][0-9a-f-]{5,35}$/i;
+
+export interface GuardRails {
+  /** Mails (sends and reservations) a user may request per rolling hour; undefined for no limit. */
+  mailsPerHour?: number;
+  /** Open (queued or reserved) tasks a user may have at once; undefined for no limit. */
+  maxOpenReservations?: number;
+  /** Recipient domains allowed; empty allows every domain. */
+  allowedRecipientDomains: string[];
+}
+
+export interface TaskServiceDeps {
+  repository: TaskRepository;
+  temporal: Client;
+  templates: TemplateRegistry;
+  taskQueue: string;
+  retryPolicy: MailRetryPolicy;
+  logger: Logger;
+  guardRails?: GuardRails;
+  defaultTimeZone?: string;
+  clock?: () => Date;
+}
+
+export interface MailRequest {
+  requesterId: string;
+  guildId?: string | null;
+  template: string;
+  /** One address, or several separated by commas. */
+  to: string | string[];
+  /** "key=value;key=value", or already split. */
+  variables?: string | Record<string, string>;
+  language?: Locale;
+  description?: string;
+}
+
+export interface ReserveRequest extends MailRequest {
+  /** Natural language or "YYYY-MM-DD HH:mm", read in `timeZone`; or an instant. */
+  when: string | Date;
+  timeZone?: string;
+}
+
+export class TaskService {
+  private readonly clock: () => Date;
+
+  constructor(private readonly deps: TaskServiceDeps) {
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  /** Sends now: a queued task whose workflow starts at once. */
+  async enqueueTask(request: MailRequest): Promise<Task> {
+    const now = this.clock();
+    const prepared = await this.prepare(request, { descriptionRequired: false });
+    return this.createAndStart({ ...prepared, status: 'queued', scheduled_at: null }, now);
+  }
+
+  /** Reserves a mail for later: at least the minimum lead ahead, checked before anything is stored. */
+  async reserveTask(request: ReserveRequest): Promise<Task> {
+    const now = this.clock();
+    const scheduledAt = this.resolveWhen(request.when, request.timeZone, now);
+    const prepared = await this.prepare(request, { descriptionRequired: true });
+    const open = await this.deps.repository.countOpen(request.requesterId);
+    const maxOpen = this.deps.guardRails?.maxOpenReservations;
+    if (maxOpen !== undefined && open >= maxOpen) throw new HeraldError('TOO_MANY_OPEN_RESERVATIONS', { max: maxOpen });
+    return this.createAndStart({ ...prepared, status: 'reserved', scheduled_at: scheduledAt }, now);
+  }
+
+  /** The caller's reserved tasks, soonest first. */
+  async listReserved(requesterId: string, limit = 10): Promise<Task[]> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
+      throw new HeraldError('INVALID_LIMIT', { max: MAX_LIST_LIMIT });
+    }
+    return this.deps.repository.listReserved(requesterId, limit);
+  }
+
+  /** The caller's reserved tasks whose id starts with `prefix` (autocomplete). */
+  async searchReserved(requesterId: string, prefix: string, limit = MAX_LIST_LIMIT): Promise<Task[]> {
+    const clean = prefix.trim().toLowerCase();
+    if (clean !== '' && !/^[0-9a-f-]{1,36}$/.test(clean)) return [];
+    return this.deps.repository.findOwnedByPrefix(requesterId, clean, limit, ['reserved']);
+  }
+
+  /** One of the caller's tasks, by id or unambiguous id prefix. */
+  async getTask(requesterId: string, taskId: string): Promise<Task> {
+    return this.requireOwned(requesterId, taskId);
+  }
+
+  /** Cancels the caller's task while it is still queued or reserved. */
+  async cancelTask(requesterId: string, taskId: string): Promise<Task> {
+    const task = await this.requireOwned(requesterId, taskId);
+    this.assertOpen(task);
+    const canceled = await this.deps.repository.transition(task.id, 'canceled', { finishedAt: this.clock() });
+    if (!canceled) return this.failClosed(task.id);
+    try {
+      await this.deps.temporal.workflow.getHandle(task.id).cancel();
+    } catch (err) {
+      // The row already says canceled, so the send step will not claim it; the reconciler closes the run.
+      if (!(err instanceof WorkflowNotFoundError)) {
+        this.deps.logger.warn({ taskId: task.id, err }, 'workflow cancellation request failed');
+      }
+    }
+    this.deps.logger.info({ taskId: task.id, requesterId }, 'reservation canceled');
+    return canceled;
+  }
+
+  /** Moves the caller's reservation to a new time, under the same lead rule as reserving. */
+  async rescheduleTask(requesterId: string, taskId: string, when: string | Date, timeZone?: string): Promise<Task> {
+    const now = this.clock();
+    const scheduledAt = this.resolveWhen(when, timeZone, now);
+    const task = await this.requireOwned(requesterId, taskId);
+    if (task.status !== 'reserved') {
+      this.assertOpen(task);
+      throw new HeraldError('TASK_NOT_RESERVED', { taskId: task.id });
+    }
+    const moved = await this.deps.repository.reschedule(task.id, requesterId, scheduledAt);
+    if (!moved) return this.failClosed(task.id);
+    try {
+      await this.deps.temporal.workflow.getHandle(task.id).signal(rescheduleSignal, scheduledAt.toISOString());
+    } catch (err) {
+      // Put the old time back so the row and the sleeping workflow keep agreeing.
+      await this.deps.repository.reschedule(task.id, requesterId, task.scheduled_at!);
+      this.deps.logger.error({ taskId: task.id, err }, 'reschedule signal failed');
+      throw new HeraldError('SCHEDULER_UNAVAILABLE', {});
+    }
+    this.deps.logger.info({ taskId: task.id, requesterId, scheduledAt }, 'reservation moved');
+    return moved;
+  }
+
+  listTemplates(): TemplateInfo[] {
+    return this.deps.templates.list();
+  }
+
+  /** What `when` means for this user right now, for previews. Throws the same errors as reserveTask. */
+  previewWhen(when: string, timeZone?: string): Date {
+    return this.resolveWhen(when, timeZone, this.clock());
+  }
+
+  /**
+   * Starts the task's workflow; safe to call any number of times for the same task.
+   * A running workflow is reused, and a closed one is never started again.
+   */
+  async startWorkflow(task: Pick<Task, 'id' | 'scheduled_at'>): Promise<void> {
+    const input: MailTaskInput = {
+      taskId: task.id,
+      scheduledAt: task.scheduled_at ? new Date(task.scheduled_at).toISOString() : null,
+      retry: this.deps.retryPolicy,
+    };
+    try {
+      await this.deps.temporal.workflow.start<typeof mailTaskWorkflow>(MAIL_TASK_WORKFLOW, {
+        workflowId: task.id,
+        taskQueue: this.deps.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return;
+      throw err;
+    }
+  }
+
+  private resolveWhen(when: string | Date, timeZone: string | undefined, now: Date): Date {
+    const instant =
+      when instanceof Date ? when : parseWhen(when, { now, zone: timeZone ?? this.deps.defaultTimeZone ?? 'UTC' }).instant;
+    assertSchedulable(instant, now);
+    return instant;
+  }
+
+  /** Validates and normalizes everything a mail request carries. Stores nothing. */
+  private async prepare(request: MailRequest, options: { descriptionRequired: boolean }) {
+    const description = (request.description ?? '').trim();
+    if (options.descriptionRequired && description === '') throw new HeraldError('DESCRIPTION_REQUIRED', {});
+    if (description.length > MAX_DESCRIPTION_LENGTH) {
+      throw new HeraldError('FIELD_TOO_LONG', { field: 'description', max: MAX_DESCRIPTION_LENGTH });
+    }
+    if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(description)) throw new HeraldError('INVALID_FIELD', { field: 'description' });
+    const recipients = parseRecipients(request.to);
+    assertRecipientDomainsAllowed(recipients, this.deps.guardRails?.allowedRecipientDomains ?? []);
+    const variables = typeof request.variables === 'string' || request.variables === undefined
+      ? parseVariables(request.variables)
+      : { ...request.variables };
+    const language = request.language ?? 'en';
+    this.deps.templates.validate(request.template, language, variables);
+    await this.assertWithinRateLimit(request.requesterId);
+    const extra = recipients.length > 1 ? ` (+${recipients.length - 1})` : '';
+    return {
+      id: randomUUID(),
+      name: `${request.template} → ${recipients[0]}${extra}`,
+      description,
+      requester_id: request.requesterId,
+      guild_id: request.guildId ?? null,
+      payload: { recipients, template: request.template, variables, language },
+    };
+  }
+
+  private async assertWithinRateLimit(requesterId: string): Promise<void> {
+    const limit = this.deps.guardRails?.mailsPerHour;
+    if (limit === undefined) return;
+    const now = this.clock();
+    const windowStart = new Date(now.getTime() - 3_600_000);
+    const { count, oldest } = await this.deps.repository.countCreatedSince(requesterId, windowStart);
+    if (count < limit) return;
+    const freesAt = (oldest ?? now).getTime() + 3_600_000;
+    const retryInMinutes = Math.max(1, Math.ceil((freesAt - now.getTime()) / 60_000));
+    throw new HeraldError('RATE_LIMITED', { limit, retryInMinutes });
+  }
+
+  private async createAndStart(row: Parameters<TaskRepository['insert']>[0], now: Date): Promise<Task> {
+    const task = await this.deps.repository.insert(row);
+    try {
+      await this.startWorkflow(task);
+    } catch (err) {
+      this.deps.logger.error({ taskId: task.id, err }, 'workflow start failed');
+      await this.deps.repository.transition(task.id, 'failed', {
+        error: `Could not start the workflow: ${(err as Error).message ?? String(err)}`.slice(0, 500),
+        finishedAt: now,
+      });
+      throw new HeraldError('SCHEDULE_FAILED', {});
+    }
+    this.deps.logger.info(
+      { taskId: task.id, requesterId: task.requester_id, status: task.status, scheduledAt: task.scheduled_at },
+      task.status === 'reserved' ? 'mail reserved' : 'mail queued',
+    );
+    return task;
+  }
+
+  private async requireOwned(requesterId: string, taskIdInput: string): Promise<Task> {
+    const input = taskIdInput.trim();
+    let task: Task | undefined;
+    if (TASK_ID.test(input)) {
+      task = await this.deps.repository.findOwned(input.toLowerCase(), requesterId);
+    } else if (TASK_ID_PREFIX.test(input)) {
+      const matches = await this.deps.repository.findOwnedByPrefix(requesterId, input.toLowerCase(), 2);
+      if (matches.length === 1) task = matches[0];
+    }
+    if (!task) throw new HeraldError('TASK_NOT_FOUND', { taskId: input.slice(0, 40) });
+    return task;
+  }
+
+  private assertOpen(task: Task): void {
+    if (task.status === 'running') throw new HeraldError('TASK_ALREADY_SENDING', { taskId: task.id });
+    if (!isOpen(task.status)) throw new HeraldError('TASK_NOT_OPEN', { taskId: task.id, status: task.status });
+  }
+
+  /** A conditional update lost a race: say why, from the row as it is now. */
+  private async failClosed(taskId: string): Promise<never> {
+    const current = await this.deps.repository.findById(taskId);
+    if (current) this.assertOpen(current);
+    throw new HeraldError('TASK_NOT_RESERVED', { taskId });
+  }
+}

@@ -1,0 +1,28 @@
+// What the client, the worker and the workflow agree on: inputs, outcomes, signal names.
+// Deterministic code only: this file is bundled into the workflow sandbox.
+import { defineSignal } from '@temporalio/workflow';
+import type { MailRetryPolicy } from '../domain/retry-policy.js';
+import type { TaskStatus } from '../domain/task-status.js';
+
+export const MAIL_TASK_WORKFLOW = 'mailTaskWorkflow';
+
+export interface MailTaskInput {
+  taskId: string;
+  /** ISO instant to send at; null sends at once. */
+  scheduledAt: string | null;
+  retry: MailRetryPolicy;
+}
+
+export type MailTaskOutcome =
+  | { outcome: 'sent'; messageId: string }
+  /** The row was closed by someone else (e.g. canceled in the database) before it could be sent. */
+  | { outcome: 'skipped'; status: TaskStatus };
+
+/** Moves a sleeping reservation. The new time is already stored on the task row. */
+export const rescheduleSignal = defineSignal<[scheduledAt: string]>('reschedule');
+
+/** What the send-mail activity answers. */
+export type DeliveryResult =
+  | { kind: 'sent'; messageId: string }
+  | { kind: 'not-due'; scheduledAt: string }
+  | { kind: 'closed'; status: TaskStatus };

@@ -1,0 +1,2 @@
+// The worker's workflowsPath: every workflow Herald registers.
+export { mailTaskWorkflow } from './mail-task.js';
