@@ -13,6 +13,7 @@ import { TemplateRegistry } from '../mail/templates.js';
 import { TaskService } from '../tasks/task-service.js';
 import { createTemporalClient } from '../temporal/client.js';
 import { type TemporalTarget, temporalTlsFrom } from '../temporal/connection-options.js';
+import { installTemporalRuntime } from '../temporal/runtime.js';
 import { connectWorker, createHeraldWorker } from '../temporal/worker.js';
 
 export interface HeraldAddresses {
@@ -87,6 +88,7 @@ export async function startHerald(
         poolMaxConnections: config.smtp.poolMaxConnections,
       });
       cleanups.push(() => mailer.close());
+      installTemporalRuntime(logger);
       const connection: NativeConnection = await connectWorker(target);
       cleanups.push(() => connection.close());
       worker = await createHeraldWorker({

@@ -13,6 +13,7 @@ import { createLogger, type Logger } from '../../src/logger.js';
 import { createMailer } from '../../src/mail/mailer.js';
 import { TemplateRegistry } from '../../src/mail/templates.js';
 import { type GuardRails, TaskService } from '../../src/tasks/task-service.js';
+import { installTemporalRuntime } from '../../src/temporal/runtime.js';
 import { createHeraldWorker } from '../../src/temporal/worker.js';
 
 /** A fresh database with Herald's schema, on the run's embedded PostgreSQL. */
@@ -40,13 +41,17 @@ export async function createTestDatabase(): Promise<{ url: string; db: HeraldDb;
   };
 }
 
+const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
 export function startTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  installTemporalRuntime(logger);
   return TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: inject('temporalTestServer') } },
   });
 }
 
 export function startLocalEnv(): Promise<TestWorkflowEnvironment> {
+  installTemporalRuntime(logger);
   return TestWorkflowEnvironment.createLocal({
     server: { executable: { type: 'existing-path', path: inject('temporalCli') }, ui: false },
   });
@@ -80,7 +85,6 @@ export interface HarnessOptions {
 
 export async function createHarness(options: HarnessOptions): Promise<Harness> {
   const { env } = options;
-  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const database = await createTestDatabase();
   const sink = await SmtpSink.start({ logger });
   const tasks = new TaskRepository(database.db);

@@ -1,0 +1,23 @@
+// Routes the Temporal SDK's own logs into Herald's logger. Must run before any worker connection.
+import { DefaultLogger, type LogEntry, Runtime } from '@temporalio/worker';
+import type { Logger } from '../logger.js';
+
+let installed = false;
+
+export function installTemporalRuntime(logger: Logger): void {
+  if (installed) return;
+  installed = true;
+  const sdkLogger = logger.child({ component: 'temporal-sdk' });
+  Runtime.install({
+    logger: new DefaultLogger('INFO', (entry: LogEntry) => {
+      const { message, meta } = entry;
+      // Each failed attempt is already logged by the activity with its task id; keep the SDK's copy quiet.
+      if (message === 'Activity failed' || message === 'Worker state changed') {
+        sdkLogger.debug(meta ?? {}, message);
+        return;
+      }
+      const level = entry.level === 'ERROR' ? 'error' : entry.level === 'WARN' ? 'warn' : 'debug';
+      sdkLogger[level](meta ?? {}, message);
+    }),
+  });
+}
