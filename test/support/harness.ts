@@ -42,16 +42,16 @@ export async function createTestDatabase(): Promise<{ url: string; db: HeraldDb;
 }
 
 const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+// Before any Temporal connection of this test process exists.
+installTemporalRuntime(logger);
 
 export function startTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  installTemporalRuntime(logger);
   return TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: inject('temporalTestServer') } },
   });
 }
 
 export function startLocalEnv(): Promise<TestWorkflowEnvironment> {
-  installTemporalRuntime(logger);
   return TestWorkflowEnvironment.createLocal({
     server: { executable: { type: 'existing-path', path: inject('temporalCli') }, ui: false },
   });

@@ -1,0 +1,100 @@
+// Bad requests are refused with a clear message before anything is stored or started.
+// Runs on the Temporal dev server, whose visibility store can list workflows.
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HeraldError } from '../src/domain/errors.js';
+import { createHarness, type Harness, minutesFrom, startLocalEnv } from './support/harness.js';
+
+let env: TestWorkflowEnvironment;
+let h: Harness;
+
+beforeAll(async () => {
+  env = await startLocalEnv();
+  h = await createHarness({ env });
+});
+afterAll(async () => {
+  await h?.close();
+  await env?.teardown();
+});
+
+const valid = () => ({
+  requesterId: 'rejected-user',
+  template: 'welcome',
+  to: 'new.member@example.com',
+  variables: 'name=Kim;community=Herald Club',
+  description: 'welcome mail',
+  when: minutesFrom(new Date(), 5) as Date | string,
+});
+
+const cases: [string, Partial<ReturnType<typeof valid>>, string, RegExp][] = [
+  ['less than a minute ahead', { when: new Date(Date.now() + 30_000) }, 'TIME_TOO_SOON', /at least 1 minute/],
+  ['in the past', { when: 'yesterday 9am' }, 'TIME_IN_PAST', /already in the past/],
+  ['an unreadable time', { when: 'whenever you like' }, 'TIME_UNPARSEABLE', /could not read "whenever you like"/],
+  ['an unknown template', { template: 'farewell' }, 'UNKNOWN_TEMPLATE', /no template "farewell".*notice, reminder, welcome/],
+  ['a missing variable', { variables: 'name=Kim' }, 'MISSING_VARIABLES', /needs: community/],
+  ['a bad address', { to: 'not-an-address' }, 'INVALID_RECIPIENT', /"not-an-address" is not a valid e-mail address/],
+  ['a header injection in the address', { to: 'a@example.com\r\nBcc: x@evil.test' }, 'INVALID_RECIPIENT', /not a valid e-mail/],
+  ['an empty description', { description: '   ' }, 'DESCRIPTION_REQUIRED', /needs a description/],
+];
+
+describe('reserveTask refuses', () => {
+  it.each(cases)('%s', async (_name, change, code, message) => {
+    const error = await h.service.reserveTask({ ...valid(), ...change }).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(HeraldError);
+    expect((error as HeraldError).code).toBe(code);
+    expect((error as HeraldError).message).toMatch(message);
+    expect((error as HeraldError).messageFor('ko')).toMatch(/[가-힣]/);
+  });
+
+  it('and stores no row and starts no workflow for any of them', async () => {
+    for (const [, change] of cases) await h.service.reserveTask({ ...valid(), ...change }).catch(() => undefined);
+    const rows = await h.db.selectFrom('tasks').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(rows.n)).toBe(0);
+    const { count } = await env.client.workflow.count(`TaskQueue = "${h.taskQueue}"`);
+    expect(count).toBe(0);
+  });
+
+  it('while the same request with valid input is stored and started', async () => {
+    const task = await h.service.reserveTask(valid());
+    const description = await env.client.workflow.getHandle(task.id).describe();
+    expect(description.status.name).toBe('RUNNING');
+    expect(description.taskQueue).toBe(h.taskQueue);
+    await h.service.cancelTask('rejected-user', task.id);
+  });
+});
+
+describe('starting a task twice', () => {
+  it('gives one workflow and one mail', async () => {
+    const task = await h.service.enqueueTask({ ...valid(), requesterId: 'twice' });
+    await h.service.startWorkflow(task);
+    await env.client.workflow.getHandle(task.id).result();
+    await h.service.startWorkflow(task); // after it closed, too
+    await h.sink.waitFor((m) => m.messageId === `<${task.id}@example.test>`);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(h.sink.mails.filter((m) => m.messageId === `<${task.id}@example.test>`)).toHaveLength(1);
+    const { count } = await env.client.workflow.count(`WorkflowId = "${task.id}"`);
+    expect(count).toBe(1);
+  });
+});
+
+describe('when the workflow cannot be started', () => {
+  it('the task becomes failed and the caller gets a clear error', async () => {
+    // A real start failure: the namespace does not exist on this server.
+    const { TaskService } = await import('../src/tasks/task-service.js');
+    const { Client } = await import('@temporalio/client');
+    const service = new TaskService({
+      repository: h.tasks,
+      temporal: new Client({ connection: env.connection, namespace: 'no-such-namespace' }),
+      templates: h.templates,
+      taskQueue: h.taskQueue,
+      retryPolicy: { maximumAttempts: 3, initialIntervalMs: 5000, backoffCoefficient: 2, nonRetryableErrorTypes: [] },
+      logger: h.logger,
+    });
+    const error = await service.reserveTask({ ...valid(), requesterId: 'start-fails' }).catch((err: unknown) => err);
+    expect((error as HeraldError).code).toBe('SCHEDULE_FAILED');
+    const rows = await h.db.selectFrom('tasks').selectAll().where('requester_id', '=', 'start-fails').execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.status).toBe('failed');
+    expect(rows[0]!.error).toMatch(/Could not start the workflow/);
+  });
+});
