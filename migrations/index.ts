@@ -2,7 +2,9 @@
 // they load the same way under tsx, vitest and a compiled build; a test checks none is missing.
 import type { Migration } from 'kysely';
 import * as createTasks from './0001_create_tasks.js';
+import * as createUserSettings from './0002_create_user_settings.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_tasks': createTasks,
+  '0002_create_user_settings': createUserSettings,
 };

@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { isValidTimeZone } from './domain/time-zone.js';
 
 const boolish = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .string()
+  .transform((v) => v.trim().toLowerCase())
+  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no']))
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const optionalString = z
@@ -73,7 +75,7 @@ const envSchema = z.object({
 
   // The send-mail activity's retry policy.
   MAIL_RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
-  MAIL_RETRY_INITIAL_INTERVAL: duration.default(5_000),
+  MAIL_RETRY_INITIAL_INTERVAL: duration.pipe(z.number().min(1, 'must be at least 1ms')).default(5_000),
   MAIL_RETRY_BACKOFF: z.coerce.number().min(1).max(10).default(2),
 
   DEFAULT_TIME_ZONE: z
@@ -125,7 +127,9 @@ export class ConfigError extends Error {
 
 /** Validates the environment and shapes it into Config. Throws ConfigError naming each bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  // `NAME=` (as in a copied .env file) means "not set": the default applies.
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const parsed = envSchema.safeParse(given);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => ({

@@ -1,5 +1,6 @@
 // Structured logs with pino. Secrets are redacted by key wherever they appear.
 import pino from 'pino';
+import pretty from 'pino-pretty';
 
 export type Logger = pino.Logger;
 
@@ -7,12 +8,17 @@ const REDACTED_KEYS = ['token', 'password', 'pass', 'apiKey', 'authorization', '
 
 export function createLogger(options: { level?: string; pretty?: boolean; destination?: pino.DestinationStream } = {}): Logger {
   const redact = { paths: [...REDACTED_KEYS, ...REDACTED_KEYS.map((k) => `*.${k}`)], censor: '[redacted]' };
-  if (options.pretty && !options.destination) {
-    return pino({
-      level: options.level ?? 'info',
-      redact,
-      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } },
+  if (options.pretty) {
+    // In-process (not a transport thread), so lines reach `destination` in order with console output.
+    const stream = pretty({
+      colorize: true,
+      translateTime: 'HH:MM:ss',
+      ignore: 'pid,hostname',
+      singleLine: true,
+      sync: true,
+      destination: options.destination ?? process.stdout,
     });
+    return pino({ level: options.level ?? 'info', redact }, stream);
   }
   return pino({ level: options.level ?? 'info', redact }, options.destination);
 }

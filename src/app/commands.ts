@@ -3,7 +3,7 @@
 // error is logged with its context and answered with a short apology.
 import { HeraldError, isHeraldError } from '../domain/errors.js';
 import { isValidTimeZone } from '../domain/time-zone.js';
-import type { Locale } from '../i18n/locale.js';
+import { type Locale, localeFromTag } from '../i18n/locale.js';
 import { apology } from '../i18n/messages.js';
 import type { Logger } from '../logger.js';
 import type { TemplateInfo } from '../mail/templates.js';
@@ -45,8 +45,25 @@ export class HeraldCommands {
   constructor(
     private readonly service: TaskService,
     private readonly logger: Logger,
-    private readonly timeZones?: TimeZoneStore,
+    private readonly timeZones: TimeZoneStore,
+    private readonly defaults: { timeZone: string; locale: Locale },
   ) {}
+
+  /** The context for a user: their language from the front end, their saved time zone or the default. */
+  async contextFor(user: { userId: string; guildId: string | null; locale?: string | null }): Promise<CommandContext> {
+    let timeZone = this.defaults.timeZone;
+    try {
+      timeZone = (await this.timeZones.get(user.userId)) ?? timeZone;
+    } catch (err) {
+      this.logger.error({ err, userId: user.userId }, 'reading the time zone failed; using the default');
+    }
+    return {
+      userId: user.userId,
+      guildId: user.guildId,
+      locale: localeFromTag(user.locale, this.defaults.locale),
+      timeZone,
+    };
+  }
 
   sendmail(ctx: CommandContext, options: MailOptions): Promise<CommandResult> {
     return this.run(ctx, 'sendmail', async () => ({
@@ -87,7 +104,7 @@ export class HeraldCommands {
   setTimeZone(ctx: CommandContext, options: { zone: string }): Promise<CommandResult> {
     return this.run(ctx, 'timezone set', async () => {
       const zone = options.zone.trim();
-      if (!isValidTimeZone(zone) || !this.timeZones) throw new HeraldError('INVALID_TIME_ZONE', { zone: zone.slice(0, 60) });
+      if (!isValidTimeZone(zone)) throw new HeraldError('INVALID_TIME_ZONE', { zone: zone.slice(0, 60) });
       await this.timeZones.set(ctx.userId, zone);
       return { kind: 'timezone', zone, changed: true };
     });

@@ -29,8 +29,16 @@ export interface TasksTable {
   finished_at: Timestamp | null;
 }
 
+export interface UserSettingsTable {
+  user_id: string;
+  /** IANA zone the user reads and writes times in; null for the configured default. */
+  time_zone: string | null;
+  updated_at: Generated<Date>;
+}
+
 export interface Database {
   tasks: TasksTable;
+  user_settings: UserSettingsTable;
 }
 
 export type TaskRow = Selectable<TasksTable>;

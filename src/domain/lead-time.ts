@@ -9,6 +9,7 @@ export const MAX_LEAD_DAYS = 366;
 /** Throws unless `when` is at least MIN_LEAD_MS and at most MAX_LEAD_DAYS after `now`. */
 export function assertSchedulable(when: Date, now: Date): void {
   const lead = when.getTime() - now.getTime();
+  if (Number.isNaN(lead)) throw new HeraldError('TIME_UNPARSEABLE', { input: String(when) });
   if (lead < 0) throw new HeraldError('TIME_IN_PAST', { when: when.toISOString() });
   if (lead < MIN_LEAD_MS) throw new HeraldError('TIME_TOO_SOON', { minSeconds: MIN_LEAD_MS / 1000 });
   if (lead > MAX_LEAD_DAYS * 86_400_000) throw new HeraldError('TIME_TOO_FAR', { maxDays: MAX_LEAD_DAYS });

@@ -38,9 +38,10 @@ function isValidAddress(address: string): boolean {
 /** Throws unless every address is in one of `allowedDomains` (or a subdomain). An empty list allows all. */
 export function assertRecipientDomainsAllowed(addresses: readonly string[], allowedDomains: readonly string[]): void {
   if (allowedDomains.length === 0) return;
+  const allowedLower = allowedDomains.map((d) => d.trim().toLowerCase());
   for (const address of addresses) {
     const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
-    const allowed = allowedDomains.some((d) => domain === d || domain.endsWith(`.${d}`));
+    const allowed = allowedLower.some((d) => domain === d || domain.endsWith(`.${d}`));
     if (!allowed) throw new HeraldError('RECIPIENT_DOMAIN_NOT_ALLOWED', { address, allowed: allowedDomains });
   }
 }

@@ -59,7 +59,7 @@ function wallMatches(instant: number, asUtc: number, tz: IANAZone): boolean {
   return instant + tz.offset(instant) * 60_000 === asUtc;
 }
 
-/** A short human reading of an instant in a zone, e.g. "Tue, Dec 1, 2026, 9:00 AM KST". */
+/** A short human reading of an instant in a zone, e.g. "Tue, Dec 1, 2026, 9:00 AM GMT+9". */
 export function formatInZone(instant: Date, zone: string, locale: string): string {
   return DateTime.fromJSDate(instant, { zone })
     .setLocale(locale)

@@ -46,8 +46,11 @@ export function parseWhen(input: string, options: { now: Date; zone: string }): 
     // "in 90 minutes": the same elapsed time from now, whatever the clocks do meanwhile.
     instant = new Date(now.getTime() + (start.date().getTime() - reference.getTime()));
   } else if (start.isCertain('timezoneOffset')) {
-    // The text named its own zone ("9am KST", "…Z"): chrono's instant already honours it.
-    instant = start.date();
+    // The text named its own zone ("9am KST", "…Z"): read it again against the real instant in that
+    // zone, so the implied day and "the next 9am" are judged on that zone's clock, not the user's.
+    const offset = start.get('timezoneOffset') ?? 0;
+    const again = chrono.parse(trimmed, { instant: now, timezone: offset }, { forwardDate: true })[0];
+    instant = (again ?? result).start.date();
   } else {
     instant = instantOfWallClock(
       {

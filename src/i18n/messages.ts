@@ -52,6 +52,10 @@ const errors = {
     en: (p: { fragment: string }) => `"${p.fragment}" is not a key=value pair. Write vars as name=Alice;team=Ops.`,
     ko: (p: { fragment: string }) => `"${p.fragment}"은(는) key=value 형식이 아닙니다. vars 는 name=Alice;team=Ops 처럼 써 주세요.`,
   },
+  TOO_MANY_VARIABLES: {
+    en: (p: { max: number }) => `At most ${p.max} variables per mail.`,
+    ko: (p: { max: number }) => `한 메일에 변수는 최대 ${p.max}개입니다.`,
+  },
   DUPLICATE_VARIABLE: {
     en: (p: { name: string }) => `Variable "${p.name}" is given twice.`,
     ko: (p: { name: string }) => `"${p.name}" 변수가 두 번 들어 있습니다.`,

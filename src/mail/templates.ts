@@ -14,7 +14,8 @@ type Part = (typeof PARTS)[number];
 
 export const MAX_VARIABLES = 20;
 export const MAX_VARIABLE_LENGTH = 2_000;
-const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,39}$/;
+// No leading "__": names like __proto__ are not plain data keys.
+const VARIABLE_NAME = /^(?!__)[A-Za-z_][A-Za-z0-9_]{0,39}$/;
 
 export interface TemplateInfo {
   name: string;
@@ -43,9 +44,12 @@ export class TemplateRegistry {
   static load(dir: string = DEFAULT_TEMPLATES_DIR): TemplateRegistry {
     const hbs = Handlebars.create();
     const partialsDir = path.join(dir, 'partials');
+    const partials = new Map<string, hbs.AST.Program>();
     if (fs.existsSync(partialsDir)) {
       for (const file of fs.readdirSync(partialsDir).filter((f) => f.endsWith('.hbs'))) {
-        hbs.registerPartial(path.basename(file, '.hbs'), fs.readFileSync(path.join(partialsDir, file), 'utf8'));
+        const source = fs.readFileSync(path.join(partialsDir, file), 'utf8');
+        hbs.registerPartial(path.basename(file, '.hbs'), source);
+        partials.set(path.basename(file, '.hbs'), hbs.parse(source));
       }
     }
     const templates = new Map<string, LoadedTemplate>();
@@ -62,7 +66,7 @@ export class TemplateRegistry {
         const compiled = {} as Record<Part, Handlebars.TemplateDelegate<Variables>>;
         for (const part of PARTS) {
           const source = fs.readFileSync(path.join(templateDir, language, `${part}.hbs`), 'utf8');
-          for (const v of variablesOf(hbs.parse(source))) variables.add(v);
+          for (const v of variablesOf(hbs.parse(source), partials)) variables.add(v);
           compiled[part] = hbs.compile<Variables>(part === 'subject' ? source.trim() : source, {
             strict: true,
             noEscape: part !== 'html',
@@ -95,6 +99,11 @@ export class TemplateRegistry {
    * Throws a HeraldError naming the first problem.
    */
   validate(name: string, language: string, variables: Variables): TemplateInfo {
+    const { parts: _parts, ...info } = this.checked(name, language, variables);
+    return info;
+  }
+
+  private checked(name: string, language: string, variables: Variables): LoadedTemplate {
     const template = this.templates.get(name);
     if (!template) throw new HeraldError('UNKNOWN_TEMPLATE', { template: name, known: this.names() });
     if (!isLocale(language) || !template.parts.has(language)) {
@@ -116,8 +125,7 @@ export class TemplateRegistry {
   }
 
   render(name: string, language: string, variables: Variables): RenderedMail {
-    this.validate(name, language, variables);
-    const compiled = this.templates.get(name)!.parts.get(language as Locale)!;
+    const compiled = this.checked(name, language, variables).parts.get(language as Locale)!;
     return {
       // A subject is one header line: line breaks in values would be folded away anyway.
       subject: compiled.subject(variables).replace(/[\r\n]+/g, ' ').trim(),
@@ -141,19 +149,26 @@ export function parseVariables(input: string | undefined): Variables {
     if (!VARIABLE_NAME.test(key)) throw new HeraldError('INVALID_VARIABLES', { fragment: fragment.trim().slice(0, 60) });
     if (Object.hasOwn(variables, key)) throw new HeraldError('DUPLICATE_VARIABLE', { name: key });
     variables[key] = fragment.slice(eq + 1).trim();
-    if (Object.keys(variables).length > MAX_VARIABLES) {
-      throw new HeraldError('FIELD_TOO_LONG', { field: 'vars', max: MAX_VARIABLES });
-    }
+    if (Object.keys(variables).length > MAX_VARIABLES) throw new HeraldError('TOO_MANY_VARIABLES', { max: MAX_VARIABLES });
   }
   return variables;
 }
 
-/** The data variables a template reads: plain paths, and helper arguments, but not helper or partial names. */
-function variablesOf(ast: hbs.AST.Program): Set<string> {
+/**
+ * The data variables a template reads: plain paths, helper and partial arguments, `@root.x`, and
+ * what the partials it uses read; not helper or partial names.
+ */
+function variablesOf(
+  ast: hbs.AST.Program,
+  partials: ReadonlyMap<string, hbs.AST.Program>,
+  enclosingPartials: ReadonlySet<string> = new Set(),
+): Set<string> {
   const found = new Set<string>();
   class Collector extends Handlebars.Visitor {
     override PathExpression(p: hbs.AST.PathExpression): void {
-      if (!p.data && p.parts.length > 0 && p.parts[0] !== undefined) found.add(p.parts[0]);
+      const [first, second] = p.parts;
+      if (!p.data && first !== undefined) found.add(first);
+      if (p.data && first === 'root' && second !== undefined) found.add(second);
     }
     override MustacheStatement(m: hbs.AST.MustacheStatement): void {
       this.visitCall(m);
@@ -164,11 +179,23 @@ function variablesOf(ast: hbs.AST.Program): Set<string> {
       if (b.inverse) this.accept(b.inverse);
     }
     override PartialStatement(p: hbs.AST.PartialStatement): void {
-      this.acceptArray(p.params);
+      this.visitPartial(p);
     }
     override PartialBlockStatement(p: hbs.AST.PartialBlockStatement): void {
-      this.acceptArray(p.params);
+      this.visitPartial(p);
       this.accept(p.program);
+    }
+    private visitPartial(p: hbs.AST.PartialStatement | hbs.AST.PartialBlockStatement): void {
+      this.acceptArray(p.params);
+      if (p.hash) this.acceptArray(p.hash.pairs.map((pair) => pair.value));
+      const name = p.name.type === 'PathExpression' ? (p.name as hbs.AST.PathExpression).original : undefined;
+      const partial = name === undefined ? undefined : partials.get(name);
+      if (name === undefined || !partial || enclosingPartials.has(name)) return;
+      // Inside the partial, its hash arguments shadow data of the same name.
+      const shadowed = new Set(p.hash?.pairs.map((pair) => pair.key) ?? []);
+      for (const v of variablesOf(partial, partials, new Set([...enclosingPartials, name]))) {
+        if (!shadowed.has(v)) found.add(v);
+      }
     }
     private visitCall(node: { path: hbs.AST.PathExpression | hbs.AST.Literal; params: hbs.AST.Expression[]; hash?: hbs.AST.Hash }): void {
       const isHelperCall = node.params.length > 0 || (node.hash?.pairs.length ?? 0) > 0;

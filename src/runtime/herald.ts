@@ -6,6 +6,7 @@ import { HeraldCommands } from '../app/commands.js';
 import type { Config } from '../config.js';
 import { createDb, type HeraldDb, migrateToLatest } from '../db/database.js';
 import { TaskRepository } from '../db/task-repository.js';
+import { UserSettingsRepository } from '../db/user-settings-repository.js';
 import { mailRetryPolicy } from '../domain/retry-policy.js';
 import type { Logger } from '../logger.js';
 import { createMailer, type Mailer } from '../mail/mailer.js';
@@ -77,7 +78,7 @@ export async function startHerald(
       defaultTimeZone: config.defaults.timeZone,
       clock: options.clock,
     });
-    const commands = new HeraldCommands(service, logger.child({ component: 'commands' }));
+    const commands = new HeraldCommands(service, logger.child({ component: 'commands' }), new UserSettingsRepository(db), config.defaults);
 
     let worker: Worker | undefined;
     let workerDone: Promise<void> | undefined;

@@ -1,0 +1,187 @@
+// The local console front end: Herald's commands at a prompt, for running without Discord.
+// It calls the same HeraldCommands as the Discord bot.
+import { Writable } from 'node:stream';
+import readline from 'node:readline';
+import readlinePromises from 'node:readline/promises';
+import type { HeraldCommands } from '../app/commands.js';
+import type { Locale } from '../i18n/locale.js';
+import { renderPlain } from './render.js';
+
+const HELP = `Commands (quote values with spaces):
+  send <template> <to> [name=value ...] [-d "description"]
+  reserve <template> <to> "<when>" [name=value ...] -d "description"
+      e.g. reserve reminder ada@example.com "in 2 minutes" name=Ada event=Standup "when=9:30" -d "standup"
+  list [limit]                 your reservations, soonest first
+  cancel <task-id>             a task id or its first 8 characters
+  reschedule <task-id> "<when>"
+  templates                    templates and the variables they need
+  tz [zone]                    show or set your time zone (IANA, e.g. Asia/Seoul)
+  lang en|ko                   reply language
+  user <id>                    act as another user id
+  help, quit`;
+
+export interface ConsoleOptions {
+  commands: HeraldCommands;
+  input?: NodeJS.ReadableStream;
+  output?: NodeJS.WritableStream;
+  userId?: string;
+  locale?: Locale;
+}
+
+export class ConsoleFrontEnd {
+  private readonly rl: readlinePromises.Interface;
+  private userId: string;
+  private locale: Locale;
+  private closed = false;
+
+  constructor(private readonly options: ConsoleOptions) {
+    this.rl = readlinePromises.createInterface({
+      input: options.input ?? process.stdin,
+      output: options.output ?? process.stdout,
+      prompt: 'herald> ',
+    });
+    this.userId = options.userId ?? 'console';
+    this.locale = options.locale ?? 'en';
+  }
+
+  /** Runs until the input ends or `quit`; resolves then. */
+  async run(onQuit: () => void): Promise<void> {
+    this.print(`Herald console. Type "help" for commands.`);
+    this.rl.prompt();
+    for await (const line of this.rl) {
+      const keepGoing = await this.handle(line).catch((err: unknown) => {
+        this.print(`✖ ${(err as Error).message}`);
+        return true;
+      });
+      if (!keepGoing) break;
+      if (!this.closed) this.rl.prompt();
+    }
+    if (!this.closed) {
+      this.closed = true;
+      onQuit();
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    this.rl.close();
+  }
+
+  /**
+   * A stream for log lines that prints them above the prompt and redraws what the user was
+   * typing, so logs and the prompt do not run into each other.
+   */
+  logStream(): Writable {
+    const out = (this.options.output ?? process.stdout) as NodeJS.WriteStream;
+    return new Writable({
+      write: (chunk: Buffer, _encoding, callback) => {
+        if (this.closed) {
+          out.write(chunk, callback);
+          return;
+        }
+        readline.clearLine(out, 0);
+        readline.cursorTo(out, 0);
+        out.write(chunk);
+        this.rl.prompt(true);
+        callback();
+      },
+    });
+  }
+
+  /** Handles one line; false means quit. */
+  async handle(line: string): Promise<boolean> {
+    const words = tokenize(line);
+    const [command, ...args] = words;
+    if (!command) return true;
+    const { commands } = this.options;
+    const ctx = await commands.contextFor({ userId: this.userId, guildId: null, locale: this.locale });
+    const { positional, vars, description } = splitArgs(args);
+    switch (command.toLowerCase()) {
+      case 'help':
+        this.print(HELP);
+        return true;
+      case 'quit':
+      case 'exit':
+        return false;
+      case 'send':
+        if (positional.length < 2) return this.usage('send <template> <to> [name=value ...] [-d "description"]');
+        this.print(renderPlain(await commands.sendmail(ctx, { template: positional[0]!, to: positional[1]!, vars, description }), ctx));
+        return true;
+      case 'reserve':
+        if (positional.length < 3) return this.usage('reserve <template> <to> "<when>" [name=value ...] -d "description"');
+        this.print(
+          renderPlain(
+            await commands.reserve(ctx, { template: positional[0]!, to: positional[1]!, when: positional.slice(2).join(' '), vars, description }),
+            ctx,
+          ),
+        );
+        return true;
+      case 'list':
+        this.print(renderPlain(await commands.reserved(ctx, { limit: positional[0] ? Number(positional[0]) : undefined }), ctx));
+        return true;
+      case 'cancel':
+        if (positional.length !== 1) return this.usage('cancel <task-id>');
+        this.print(renderPlain(await commands.cancel(ctx, { task: positional[0]! }), ctx));
+        return true;
+      case 'reschedule':
+        if (positional.length < 2) return this.usage('reschedule <task-id> "<when>"');
+        this.print(renderPlain(await commands.reschedule(ctx, { task: positional[0]!, when: positional.slice(1).join(' ') }), ctx));
+        return true;
+      case 'templates':
+        this.print(renderPlain(await commands.templates(ctx), ctx));
+        return true;
+      case 'tz': {
+        const result = positional[0] ? await commands.setTimeZone(ctx, { zone: positional[0] }) : await commands.showTimeZone(ctx);
+        this.print(renderPlain(result, ctx));
+        return true;
+      }
+      case 'lang':
+        if (positional[0] !== 'en' && positional[0] !== 'ko') return this.usage('lang en|ko');
+        this.locale = positional[0];
+        this.print(`✔ ${this.locale}`);
+        return true;
+      case 'user':
+        if (!positional[0]) return this.usage('user <id>');
+        this.userId = positional[0];
+        this.print(`✔ ${this.userId}`);
+        return true;
+      default:
+        this.print(`Unknown command "${command}". Type "help".`);
+        return true;
+    }
+  }
+
+  private usage(text: string): true {
+    this.print(`Usage: ${text}`);
+    return true;
+  }
+
+  private print(text: string): void {
+    (this.options.output ?? process.stdout).write(`${text}\n`);
+  }
+}
+
+/** Splits a line into words; "double" or 'single' quotes keep spaces. */
+export function tokenize(line: string): string[] {
+  const words: string[] = [];
+  const pattern = /"([^"]*)"|'([^']*)'|(\S+)/g;
+  for (const match of line.matchAll(pattern)) words.push(match[1] ?? match[2] ?? match[3] ?? '');
+  return words;
+}
+
+/** name=value words become template variables, -d starts the description, the rest stay positional. */
+function splitArgs(args: string[]): { positional: string[]; vars: string; description?: string } {
+  const positional: string[] = [];
+  const vars: string[] = [];
+  let description: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const word = args[i]!;
+    if (word === '-d' || word === '--description') {
+      description = args.slice(i + 1).join(' ');
+      break;
+    }
+    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) vars.push(word);
+    else positional.push(word);
+  }
+  return { positional, vars: vars.join(';'), description };
+}

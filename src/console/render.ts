@@ -1,0 +1,54 @@
+// Plain-text rendering of command results, for the console front end.
+import type { CommandContext, CommandResult } from '../app/commands.js';
+import type { Task } from '../tasks/task-service.js';
+import { formatInZone } from '../domain/time-zone.js';
+import { statusName, ui } from '../i18n/ui.js';
+
+export function renderPlain(result: CommandResult, ctx: CommandContext, now: Date = new Date()): string {
+  const { locale } = ctx;
+  switch (result.kind) {
+    case 'error':
+      return `✖ ${result.message}`;
+    case 'sent':
+      return `✔ ${ui(locale, 'sentTitle')}\n${taskLines(result.task, ctx, now)}`;
+    case 'reserved':
+      return `✔ ${ui(locale, 'reservedTitle')}\n${taskLines(result.task, ctx, now)}`;
+    case 'canceled':
+      return `✔ ${ui(locale, 'canceledTitle')}\n${taskLines(result.task, ctx, now)}`;
+    case 'rescheduled':
+      return `✔ ${ui(locale, 'rescheduledTitle')}\n${taskLines(result.task, ctx, now)}`;
+    case 'list':
+      if (result.tasks.length === 0) return ui(locale, 'listEmpty');
+      return `${ui(locale, 'listTitle')} (${result.tasks.length})\n${result.tasks.map((t) => taskLines(t, ctx, now)).join('\n\n')}`;
+    case 'templates':
+      return result.templates
+        .map((t) => `• ${t.name}: ${t.description[locale]}\n  ${ui(locale, 'variables')}: ${t.variables.join(', ')}  ${ui(locale, 'languages')}: ${t.languages.join(', ')}`)
+        .join('\n');
+    case 'timezone':
+      return `${ui(locale, result.changed ? 'timeZoneSet' : 'timeZoneShow')} ${result.zone}`;
+  }
+}
+
+function taskLines(task: Task, ctx: CommandContext, now: Date): string {
+  const lines = [
+    `  ${ui(ctx.locale, 'task')}: ${task.id}`,
+    `  ${ui(ctx.locale, 'template')}: ${task.payload.template}  ${ui(ctx.locale, 'to')}: ${task.payload.recipients.join(', ')}`,
+    `  ${ui(ctx.locale, 'status')}: ${statusName(ctx.locale, task.status)}`,
+  ];
+  if (task.scheduled_at) {
+    const when = new Date(task.scheduled_at);
+    lines.push(`  ${ui(ctx.locale, 'when')}: ${formatInZone(when, ctx.timeZone, ctx.locale)} (${relative(when, now, ctx.locale)})`);
+  }
+  if (task.description) lines.push(`  ${ui(ctx.locale, 'description')}: ${task.description}`);
+  return lines.join('\n');
+}
+
+function relative(when: Date, now: Date, locale: string): string {
+  const seconds = Math.round((when.getTime() - now.getTime()) / 1000);
+  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  const abs = Math.abs(seconds);
+  if (abs < 90) return format.format(seconds, 'second');
+  if (abs < 90 * 60) return format.format(Math.round(seconds / 60), 'minute');
+  if (abs < 36 * 3600) return format.format(Math.round(seconds / 3600), 'hour');
+  return format.format(Math.round(seconds / 86400), 'day');
+}

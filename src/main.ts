@@ -1,0 +1,103 @@
+// Herald's entry point.
+//   all (default): PostgreSQL, Temporal and SMTP (embedded unless configured), the worker, and a
+//                  front end: the Discord bot with DISCORD_TOKEN, otherwise the console.
+//   worker | bot:  one part only, against configured servers (as in docker-compose.yml).
+import { Writable } from 'node:stream';
+import { ConsoleFrontEnd } from './console/console.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { startHerald } from './runtime/herald.js';
+import { startInfrastructure } from './runtime/infrastructure.js';
+
+const MODES = ['all', 'worker', 'bot'] as const;
+type Mode = (typeof MODES)[number];
+
+async function main(): Promise<void> {
+  const mode = (process.argv[2] ?? 'all') as Mode;
+  if (!MODES.includes(mode)) {
+    console.error(`Unknown mode "${mode}". Use one of: ${MODES.join(', ')}.`);
+    process.exit(2);
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const interactive = mode === 'all' && process.stdin.isTTY === true;
+  const pretty = config.env !== 'production' && process.stdout.isTTY === true;
+  // At a terminal the console front end owns stdout: log lines go through it, above the prompt.
+  const logOutput = new SwitchableStream(process.stdout);
+  const logger = createLogger({ level: config.logLevel, pretty, destination: logOutput });
+  if (mode !== 'all' && (!config.database.url || !config.temporal.address)) {
+    logger.fatal(`Mode "${mode}" runs one part of Herald against shared servers: set DATABASE_URL and TEMPORAL_ADDRESS.`);
+    process.exit(1);
+  }
+
+  const stops: (() => Promise<void>)[] = [];
+  let stopping: Promise<void> | undefined;
+  const shutdown = (reason: string) => {
+    stopping ??= (async () => {
+      logger.info({ reason }, 'shutting down');
+      for (const stop of stops.reverse()) {
+        await stop().catch((err) => logger.error({ err }, 'error during shutdown'));
+      }
+      logger.info('stopped');
+    })();
+    return stopping;
+  };
+  let signals = 0;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (++signals > 1) {
+        logger.warn('second signal: exiting without waiting');
+        process.exit(1);
+      }
+      void shutdown(signal).then(() => process.exit(0));
+    });
+  }
+
+  try {
+    const infrastructure = await startInfrastructure(config, logger);
+    stops.push(() => infrastructure.stop());
+    const herald = await startHerald(config, infrastructure, logger, { worker: mode !== 'bot' });
+    stops.push(() => herald.stop());
+    void herald.workerDone?.then(() => {
+      if (!stopping) void shutdown('worker stopped').then(() => process.exit(1));
+    });
+
+    if (interactive) {
+      const frontEnd = new ConsoleFrontEnd({ commands: herald.commands, locale: config.defaults.locale });
+      stops.push(async () => {
+        frontEnd.close();
+        logOutput.target = process.stdout;
+      });
+      logOutput.target = frontEnd.logStream();
+      void frontEnd.run(() => void shutdown('console closed').then(() => process.exit(0)));
+      logger.info({ mode }, 'Herald is running');
+    } else if (mode === 'all') {
+      logger.info('no terminal, so no console front end; stop with Ctrl-C or SIGTERM');
+    }
+    if (!interactive) logger.info({ mode }, 'Herald is running');
+  } catch (err) {
+    logger.fatal({ err }, 'Herald could not start');
+    await shutdown('start-up failed');
+    process.exit(1);
+  }
+}
+
+/** Forwards writes to whichever stream is current, so the log destination can change after start-up. */
+class SwitchableStream extends Writable {
+  constructor(public target: NodeJS.WritableStream) {
+    super();
+  }
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.target.write(chunk, callback);
+  }
+}
+
+void main();

@@ -1,0 +1,196 @@
+import path from 'node:path';
+import { describe, it, expect } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+/** The ConfigError loadConfig throws for `env`. */
+function configErrorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw new Error(`expected a ConfigError, got ${String(err)}`);
+  }
+  throw new Error('expected a ConfigError, but loadConfig returned');
+}
+
+describe('loadConfig: defaults', () => {
+  it('an empty environment gives the documented defaults', () => {
+    const dataDir = path.resolve('.data');
+    const config = loadConfig({});
+    expect(config).toEqual({
+      env: 'development',
+      logLevel: 'info',
+      dataDir,
+      database: { url: undefined, poolMax: 10, embeddedPort: 54329, embeddedDir: path.join(dataDir, 'postgres') },
+      temporal: {
+        address: undefined,
+        namespace: 'default',
+        taskQueue: 'herald',
+        apiKey: undefined,
+        tls: undefined,
+        cliPath: undefined,
+        devPort: 7233,
+        devUiPort: 8233,
+        devDbFile: path.join(dataDir, 'temporal', 'temporal.db'),
+      },
+      worker: { maxCachedWorkflows: 2000, maxConcurrentActivities: 50, maxConcurrentWorkflowTasks: 40 },
+      smtp: { url: undefined, from: 'Herald <herald@localhost>', poolMaxConnections: 5, sinkPort: 2525, sinkDir: path.join(dataDir, 'mail') },
+      mailRetry: { maximumAttempts: 3, initialIntervalMs: 5000, backoffCoefficient: 2 },
+      defaults: { timeZone: 'UTC', locale: 'en' },
+    });
+    expect(config.database.url).toBeUndefined();
+    expect(config.temporal.tls).toBeUndefined();
+  });
+
+  it('reads set values', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'debug',
+      HERALD_DATA_DIR: '/srv/herald',
+      DATABASE_URL: 'postgres://u:p@db:5432/herald',
+      TEMPORAL_DEV_PORT: '17233',
+      SMTP_URL: 'smtps://u:p@mail.example.com:465',
+      DEFAULT_TIME_ZONE: 'Asia/Seoul',
+      DEFAULT_LOCALE: 'ko',
+      TEMPORAL_TLS: 'yes',
+    });
+    expect(config.env).toBe('production');
+    expect(config.logLevel).toBe('debug');
+    expect(config.dataDir).toBe('/srv/herald');
+    expect(config.database).toEqual({ url: 'postgres://u:p@db:5432/herald', poolMax: 10, embeddedPort: 54329, embeddedDir: '/srv/herald/postgres' });
+    expect(config.temporal.devPort).toBe(17233);
+    expect(config.temporal.tls).toEqual({ certPath: undefined, keyPath: undefined, caPath: undefined, serverName: undefined });
+    expect(config.smtp.url).toBe('smtps://u:p@mail.example.com:465');
+    expect(config.defaults).toEqual({ timeZone: 'Asia/Seoul', locale: 'ko' });
+  });
+
+  it('treats an empty or blank DATABASE_URL / TEMPORAL_API_KEY as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '' }).database.url).toBeUndefined();
+    expect(loadConfig({ TEMPORAL_API_KEY: '   ' }).temporal.apiKey).toBeUndefined();
+  });
+
+  it('accepts postgresql:// as well as postgres://', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db/herald' }).database.url).toBe('postgresql://db/herald');
+  });
+});
+
+describe('loadConfig: durations', () => {
+  const cases: [value: string, ms: number][] = [
+    ['500ms', 500],
+    ['5s', 5_000],
+    ['2m', 120_000],
+    ['1h', 3_600_000],
+    ['1500', 1_500],
+    ['1.5s', 1_500],
+    [' 5 s ', 5_000],
+  ];
+  for (const [value, ms] of cases) {
+    it(`MAIL_RETRY_INITIAL_INTERVAL="${value}" is ${ms} ms`, () => {
+      expect(loadConfig({ MAIL_RETRY_INITIAL_INTERVAL: value }).mailRetry.initialIntervalMs).toBe(ms);
+    });
+  }
+
+  for (const value of ['soon', '-5s', '5S', '5 minutes']) {
+    it(`MAIL_RETRY_INITIAL_INTERVAL="${value}" is refused`, () => {
+      const err = configErrorOf({ MAIL_RETRY_INITIAL_INTERVAL: value });
+      expect(err.problems).toEqual([
+        { variable: 'MAIL_RETRY_INITIAL_INTERVAL', message: 'expected a duration such as 500ms, 5s, 2m or 1h' },
+      ]);
+    });
+  }
+
+  // A zero interval must be refused at start-up: Temporal's compileRetryPolicy throws
+  // "RetryPolicy.initialInterval cannot be 0" when the workflow schedules the send-mail activity.
+  it('MAIL_RETRY_INITIAL_INTERVAL=0 (or 0s, 0.4ms) is refused at start-up', () => {
+    expect(() => loadConfig({ MAIL_RETRY_INITIAL_INTERVAL: '0' })).toThrow(ConfigError);
+  });
+});
+
+describe('loadConfig: bad values name the variable', () => {
+  const cases: [env: Record<string, string>, variable: string][] = [
+    [{ TEMPORAL_DEV_PORT: 'abc' }, 'TEMPORAL_DEV_PORT'],
+    [{ TEMPORAL_DEV_PORT: '0' }, 'TEMPORAL_DEV_PORT'],
+    [{ TEMPORAL_DEV_PORT: '65536' }, 'TEMPORAL_DEV_PORT'],
+    [{ TEMPORAL_DEV_PORT: '7233.5' }, 'TEMPORAL_DEV_PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
+    [{ SMTP_URL: 'http://mail.example.com' }, 'SMTP_URL'],
+    [{ MAIL_RETRY_INITIAL_INTERVAL: 'soon' }, 'MAIL_RETRY_INITIAL_INTERVAL'],
+    [{ MAIL_RETRY_MAX_ATTEMPTS: '0' }, 'MAIL_RETRY_MAX_ATTEMPTS'],
+    [{ MAIL_RETRY_BACKOFF: '0.5' }, 'MAIL_RETRY_BACKOFF'],
+    [{ DEFAULT_TIME_ZONE: 'Mars/Base' }, 'DEFAULT_TIME_ZONE'],
+    [{ DEFAULT_LOCALE: 'fr' }, 'DEFAULT_LOCALE'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ NODE_ENV: 'prod' }, 'NODE_ENV'],
+    [{ TEMPORAL_TLS: 'maybe' }, 'TEMPORAL_TLS'],
+  ];
+  for (const [env, variable] of cases) {
+    it(`${JSON.stringify(env)} → ConfigError naming ${variable}`, () => {
+      const err = configErrorOf(env);
+      expect(err.name).toBe('ConfigError');
+      expect(err.problems.map((p) => p.variable)).toEqual([variable]);
+      expect(err.message.startsWith(`Invalid configuration:\n  ${variable}: `)).toBe(true);
+    });
+  }
+
+  it('treats an empty or blank value as unset, so the default applies', () => {
+    const config = loadConfig({ MAIL_RETRY_INITIAL_INTERVAL: '', TEMPORAL_NAMESPACE: '  ', TEMPORAL_DEV_PORT: '' });
+    expect(config.mailRetry.initialIntervalMs).toBe(5_000);
+    expect(config.temporal.namespace).toBe('default');
+    expect(config.temporal.devPort).toBe(7233);
+  });
+
+  it('reads booleans case-insensitively', () => {
+    expect(loadConfig({ TEMPORAL_TLS: 'TRUE' }).temporal.tls).toEqual({});
+    expect(loadConfig({ TEMPORAL_TLS: 'No' }).temporal.tls).toBeUndefined();
+  });
+
+  it('gives the exact messages for a URL and a time zone', () => {
+    expect(configErrorOf({ DATABASE_URL: 'mysql://x' }).message).toBe(
+      'Invalid configuration:\n  DATABASE_URL: expected a URL starting with postgres:// or postgresql://',
+    );
+    expect(configErrorOf({ DEFAULT_TIME_ZONE: 'Mars/Base' }).message).toBe(
+      'Invalid configuration:\n  DEFAULT_TIME_ZONE: expected an IANA time zone such as Asia/Seoul or UTC',
+    );
+  });
+
+  it('reports every bad variable at once', () => {
+    const err = configErrorOf({ TEMPORAL_DEV_PORT: 'abc', LOG_LEVEL: 'loud' });
+    expect(err.problems.map((p) => p.variable).sort()).toEqual(['LOG_LEVEL', 'TEMPORAL_DEV_PORT']);
+  });
+});
+
+describe('loadConfig: combinations', () => {
+  it('a TLS cert without a key is refused, naming the key', () => {
+    const err = configErrorOf({ TEMPORAL_TLS_CERT_PATH: '/tls/client.pem' });
+    expect(err.problems).toEqual([
+      { variable: 'TEMPORAL_TLS_KEY_PATH', message: 'mTLS needs both TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH' },
+    ]);
+  });
+
+  it('a TLS key without a cert is refused, naming the cert', () => {
+    expect(configErrorOf({ TEMPORAL_TLS_KEY_PATH: '/tls/client.key' }).problems.map((p) => p.variable)).toEqual(['TEMPORAL_TLS_CERT_PATH']);
+  });
+
+  it('cert and key together turn TLS on', () => {
+    const config = loadConfig({ TEMPORAL_TLS_CERT_PATH: '/tls/client.pem', TEMPORAL_TLS_KEY_PATH: '/tls/client.key' });
+    expect(config.temporal.tls).toEqual({ certPath: '/tls/client.pem', keyPath: '/tls/client.key', caPath: undefined, serverName: undefined });
+  });
+
+  it('TEMPORAL_API_KEY without TEMPORAL_ADDRESS is refused', () => {
+    expect(configErrorOf({ TEMPORAL_API_KEY: 'secret' }).problems).toEqual([
+      { variable: 'TEMPORAL_ADDRESS', message: 'TEMPORAL_API_KEY is set, so TEMPORAL_ADDRESS must name the cluster' },
+    ]);
+  });
+
+  it('TEMPORAL_API_KEY with TEMPORAL_ADDRESS is accepted and turns TLS on', () => {
+    const config = loadConfig({ TEMPORAL_API_KEY: 'secret', TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233' });
+    expect(config.temporal.address).toBe('ns.acct.tmprl.cloud:7233');
+    expect(config.temporal.apiKey).toBe('secret');
+    expect(config.temporal.tls).toEqual({ certPath: undefined, keyPath: undefined, caPath: undefined, serverName: undefined });
+  });
+
+  it('TEMPORAL_TLS=no leaves TLS off', () => {
+    expect(loadConfig({ TEMPORAL_TLS: 'no' }).temporal.tls).toBeUndefined();
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, it, expect } from 'vitest';
+import { apology, errorMessage, type ErrorCode, type ErrorParams } from '../../src/i18n/messages.js';
+import { HeraldError } from '../../src/domain/errors.js';
+
+// One plausible parameter set per code. The mapped type makes tsc fail if a code is added
+// to messages.ts without being added here.
+const PARAMS: { [C in ErrorCode]: ErrorParams<C> } = {
+  TIME_IN_PAST: { when: '2026-11-26T19:00:00.000Z' },
+  TIME_TOO_SOON: { minSeconds: 60 },
+  TIME_UNPARSEABLE: { input: 'blah' },
+  TIME_PARTIAL: { understood: '9am', rest: 'blah' },
+  TIME_RANGE: { input: 'from 9 to 10' },
+  TIME_TOO_FAR: { maxDays: 366 },
+  INVALID_TIME_ZONE: { zone: 'Mars/Base' },
+  UNKNOWN_TEMPLATE: { template: 'nope', known: ['notice', 'reminder', 'welcome'] },
+  UNKNOWN_LANGUAGE: { language: 'fr', available: ['en', 'ko'] },
+  MISSING_VARIABLES: { template: 'welcome', missing: ['name'] },
+  UNKNOWN_VARIABLES: { template: 'welcome', unknown: ['team'], expected: ['community', 'name'] },
+  INVALID_VARIABLES: { fragment: 'a' },
+  TOO_MANY_VARIABLES: { max: 20 },
+  DUPLICATE_VARIABLE: { name: 'a' },
+  INVALID_RECIPIENT: { address: 'ax.com' },
+  NO_RECIPIENTS: {},
+  TOO_MANY_RECIPIENTS: { max: 10 },
+  RECIPIENT_DOMAIN_NOT_ALLOWED: { address: 'a@x.com', allowed: ['example.com'] },
+  DESCRIPTION_REQUIRED: {},
+  FIELD_TOO_LONG: { field: 'to', max: 2000 },
+  INVALID_FIELD: { field: 'description' },
+  TASK_NOT_FOUND: { taskId: 'T-1' },
+  TASK_NOT_OPEN: { taskId: 'T-1', status: 'finished' },
+  TASK_NOT_RESERVED: { taskId: 'T-1' },
+  TASK_ALREADY_SENDING: { taskId: 'T-1' },
+  SCHEDULE_FAILED: {},
+  SCHEDULER_UNAVAILABLE: {},
+  RATE_LIMITED: { limit: 20, retryInMinutes: 7 },
+  TOO_MANY_OPEN_RESERVATIONS: { max: 25 },
+  MISSING_PERMISSION: { permission: 'Manage Messages' },
+  NOT_YOUR_TASK_BUTTON: {},
+  INVALID_LIMIT: { max: 25 },
+};
+const CODES = Object.keys(PARAMS) as ErrorCode[];
+
+function message(locale: 'en' | 'ko', code: ErrorCode): string {
+  return errorMessage(locale, code, PARAMS[code] as never);
+}
+
+const HANGUL = /[\uAC00-\uD7A3]/;
+
+describe('error messages', () => {
+  it('covers 32 codes', () => {
+    expect(CODES).toHaveLength(32);
+  });
+
+  for (const code of CODES) {
+    it(`${code} has an English and a Korean message`, () => {
+      const en = message('en', code);
+      const ko = message('ko', code);
+      expect(en.trim().length).toBeGreaterThan(10);
+      expect(ko.trim().length).toBeGreaterThan(5);
+      expect(HANGUL.test(ko)).toBe(true);
+      expect(HANGUL.test(en)).toBe(false);
+      expect(en).not.toBe(ko);
+      expect(en).not.toMatch(/undefined|NaN|\[object Object\]/);
+      expect(ko).not.toMatch(/undefined|NaN|\[object Object\]/);
+    });
+  }
+
+  it('interpolates parameters', () => {
+    expect(message('en', 'TIME_TOO_SOON')).toBe('A reservation must be at least 1 minute(s) ahead. Use /sendmail to send now.');
+    expect(message('ko', 'TIME_TOO_SOON')).toBe('예약은 지금부터 최소 1분 뒤여야 합니다. 바로 보내려면 /sendmail 을 쓰세요.');
+    expect(message('en', 'UNKNOWN_TEMPLATE')).toBe('There is no template "nope". Templates: notice, reminder, welcome.');
+    expect(message('en', 'MISSING_VARIABLES')).toBe('Template "welcome" needs: name. Pass them as vars, e.g. name=…');
+    expect(message('en', 'RATE_LIMITED')).toBe('You have reached the limit of 20 mails per hour. Try again in about 7 minute(s).');
+    expect(message('ko', 'TOO_MANY_RECIPIENTS')).toBe('한 메일에 받는 사람은 최대 10명입니다.');
+  });
+
+  it('HeraldError carries the English message and can give the Korean one', () => {
+    const err = new HeraldError('TIME_TOO_FAR', { maxDays: 366 });
+    expect(err.message).toBe('A reservation can be at most 366 days ahead.');
+    expect(err.messageFor('ko')).toBe('예약은 최대 366일 뒤까지만 가능합니다.');
+    expect(err.name).toBe('HeraldError');
+  });
+
+  it('has an apology in both languages', () => {
+    expect(apology.en).toBe('Sorry, something went wrong on our side. It has been logged; please try again.');
+    expect(HANGUL.test(apology.ko)).toBe(true);
+  });
+});
