@@ -1,6 +1,7 @@
 // Herald's configuration: read once from the environment, validated by one zod schema.
 // A bad value stops start-up with a ConfigError that names the variable.
 import path from 'node:path';
+import { PermissionFlagsBits } from 'discord.js';
 import { z } from 'zod';
 import { isValidTimeZone } from './domain/time-zone.js';
 
@@ -83,6 +84,25 @@ const envSchema = z.object({
     .default('UTC')
     .refine(isValidTimeZone, { message: 'expected an IANA time zone such as Asia/Seoul or UTC' }),
   DEFAULT_LOCALE: z.enum(['en', 'ko']).default('en'),
+
+  // Discord. Without a token, `npm run dev` runs the console front end instead.
+  DISCORD_TOKEN: optionalString,
+  DISCORD_APPLICATION_ID: optionalString.pipe(z.string().regex(/^\d{15,21}$/, 'expected a Discord application id (digits)').optional()),
+  DISCORD_API_URL: urlWithProtocols(['https:', 'http:']).default('https://discord.com/api'),
+  DISCORD_GUILD_ID: optionalString.pipe(z.string().regex(/^\d{15,21}$/, 'expected a Discord server id (digits)').optional()),
+  DISCORD_REQUIRED_PERMISSION: z
+    .string()
+    .default('ManageGuild')
+    .refine((v) => Object.hasOwn(PermissionFlagsBits, v), { message: 'expected a Discord permission name such as ManageGuild or SendMessages' }),
+
+  // Guard rails.
+  RECIPIENT_DOMAIN_ALLOWLIST: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((d) => d.trim().toLowerCase()).filter((d) => d !== ''))
+    .refine((domains) => domains.every((d) => /^[a-z0-9.-]+\.[a-z]{2,}$/.test(d)), { message: 'expected comma-separated domains such as example.com' }),
+  MAILS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
+  MAX_OPEN_RESERVATIONS: z.coerce.number().int().min(1).max(100_000).default(25),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -114,6 +134,14 @@ export interface Config {
   smtp: { url?: string; from: string; poolMaxConnections: number; sinkPort: number; sinkDir: string };
   mailRetry: { maximumAttempts: number; initialIntervalMs: number; backoffCoefficient: number };
   defaults: { timeZone: string; locale: 'en' | 'ko' };
+  discord: {
+    token?: string;
+    applicationId?: string;
+    apiUrl: string;
+    guildId?: string;
+    requiredPermission: keyof typeof PermissionFlagsBits;
+  };
+  guardRails: { allowedRecipientDomains: string[]; mailsPerHour: number; maxOpenReservations: number };
 }
 
 export class ConfigError extends Error {
@@ -145,6 +173,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       variable: e.TEMPORAL_TLS_CERT_PATH ? 'TEMPORAL_TLS_KEY_PATH' : 'TEMPORAL_TLS_CERT_PATH',
       message: 'mTLS needs both TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH',
     });
+  }
+  if (e.DISCORD_TOKEN && !e.DISCORD_APPLICATION_ID) {
+    problems.push({ variable: 'DISCORD_APPLICATION_ID', message: 'DISCORD_TOKEN is set, so the application id is needed too' });
   }
   if (e.TEMPORAL_API_KEY && !e.TEMPORAL_ADDRESS) {
     problems.push({ variable: 'TEMPORAL_ADDRESS', message: 'TEMPORAL_API_KEY is set, so TEMPORAL_ADDRESS must name the cluster' });
@@ -199,5 +230,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       backoffCoefficient: e.MAIL_RETRY_BACKOFF,
     },
     defaults: { timeZone: e.DEFAULT_TIME_ZONE, locale: e.DEFAULT_LOCALE },
+    discord: {
+      token: e.DISCORD_TOKEN,
+      applicationId: e.DISCORD_APPLICATION_ID,
+      apiUrl: e.DISCORD_API_URL.replace(/\/+$/, ''),
+      guildId: e.DISCORD_GUILD_ID,
+      requiredPermission: e.DISCORD_REQUIRED_PERMISSION as keyof typeof PermissionFlagsBits,
+    },
+    guardRails: {
+      allowedRecipientDomains: e.RECIPIENT_DOMAIN_ALLOWLIST,
+      mailsPerHour: e.MAILS_PER_HOUR,
+      maxOpenReservations: e.MAX_OPEN_RESERVATIONS,
+    },
   };
 }

@@ -3,6 +3,7 @@
 //                  front end: the Discord bot with DISCORD_TOKEN, otherwise the console.
 //   worker | bot:  one part only, against configured servers (as in docker-compose.yml).
 import { Writable } from 'node:stream';
+import { startDiscordBot } from './bot/bot.js';
 import { ConsoleFrontEnd } from './console/console.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
@@ -28,13 +29,18 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const interactive = mode === 'all' && process.stdin.isTTY === true;
+  const discord = config.discord.token !== undefined;
+  const interactive = mode === 'all' && !discord && process.stdin.isTTY === true;
   const pretty = config.env !== 'production' && process.stdout.isTTY === true;
   // At a terminal the console front end owns stdout: log lines go through it, above the prompt.
   const logOutput = new SwitchableStream(process.stdout);
   const logger = createLogger({ level: config.logLevel, pretty, destination: logOutput });
   if (mode !== 'all' && (!config.database.url || !config.temporal.address)) {
     logger.fatal(`Mode "${mode}" runs one part of Herald against shared servers: set DATABASE_URL and TEMPORAL_ADDRESS.`);
+    process.exit(1);
+  }
+  if (mode === 'bot' && !discord) {
+    logger.fatal('Mode "bot" is the Discord front end: set DISCORD_TOKEN and DISCORD_APPLICATION_ID.');
     process.exit(1);
   }
 
@@ -70,6 +76,16 @@ async function main(): Promise<void> {
       if (!stopping) void shutdown('worker stopped').then(() => process.exit(1));
     });
 
+    if (discord && mode !== 'worker') {
+      const bot = await startDiscordBot({
+        token: config.discord.token!,
+        apiUrl: config.discord.apiUrl,
+        requiredPermission: config.discord.requiredPermission,
+        commands: herald.commands,
+        logger,
+      });
+      stops.push(() => bot.stop());
+    }
     if (interactive) {
       const frontEnd = new ConsoleFrontEnd({ commands: herald.commands, locale: config.defaults.locale });
       stops.push(async () => {
@@ -80,7 +96,7 @@ async function main(): Promise<void> {
       void frontEnd.run(() => void shutdown('console closed').then(() => process.exit(0)));
       logger.info({ mode }, 'Herald is running');
     } else if (mode === 'all') {
-      logger.info('no terminal, so no console front end; stop with Ctrl-C or SIGTERM');
+      logger.info(discord ? 'Discord front end on' : 'no terminal, so no console front end; stop with Ctrl-C or SIGTERM');
     }
     if (!interactive) logger.info({ mode }, 'Herald is running');
   } catch (err) {

@@ -1,8 +1,9 @@
 // Every activity the worker registers, built from their dependencies.
 import { createSendMailActivity, type SendMailDeps } from './send-mail.js';
+import type { OutcomeNotifier } from '../notify/outcome-notifier.js';
 import { createTaskRecordActivities } from './task-records.js';
 
-export type ActivityDeps = SendMailDeps;
+export type ActivityDeps = SendMailDeps & { notifier: OutcomeNotifier };
 
 export function createActivities(deps: ActivityDeps) {
   return {

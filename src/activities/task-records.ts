@@ -1,9 +1,24 @@
 // Status bookkeeping the workflow does outside the send: idempotent conditional updates.
 import type { TaskRepository } from '../db/task-repository.js';
 import type { Logger } from '../logger.js';
+import type { Outcome, OutcomeNotifier } from '../notify/outcome-notifier.js';
 
-export function createTaskRecordActivities({ tasks, logger }: { tasks: TaskRepository; logger: Logger }) {
+export function createTaskRecordActivities({
+  tasks,
+  logger,
+  notifier,
+}: {
+  tasks: TaskRepository;
+  logger: Logger;
+  notifier: OutcomeNotifier;
+}) {
   return {
+    /** Tells the requester how their reservation ended. A user who cannot be messaged is only logged. */
+    async notifyRequester(input: { taskId: string; outcome: Outcome }): Promise<'delivered' | 'undeliverable' | 'no-task'> {
+      const task = await tasks.findById(input.taskId);
+      if (!task) return 'no-task';
+      return notifier.notify(task, input.outcome);
+    },
     /** The workflow was canceled: record it, unless the row already closed another way. */
     async recordCanceled(taskId: string): Promise<void> {
       const row = await tasks.transition(taskId, 'canceled', { finishedAt: new Date() });

@@ -124,6 +124,10 @@ const errors = {
     en: (p: { permission: string }) => `You need the ${p.permission} permission to use Herald here.`,
     ko: (p: { permission: string }) => `이 서버에서 Herald 를 쓰려면 ${p.permission} 권한이 필요합니다.`,
   },
+  GUILD_ONLY: {
+    en: (_: Record<string, never>) => 'Use Herald\'s commands in a server, not in direct messages.',
+    ko: (_: Record<string, never>) => 'Herald 명령은 DM이 아니라 서버에서 사용해 주세요.',
+  },
   NOT_YOUR_TASK_BUTTON: {
     en: (_: Record<string, never>) => 'Only the person who made this reservation can cancel it.',
     ko: (_: Record<string, never>) => '이 예약은 예약한 사람만 취소할 수 있습니다.',

@@ -11,11 +11,19 @@ import { mailRetryPolicy } from '../domain/retry-policy.js';
 import type { Logger } from '../logger.js';
 import { createMailer, type Mailer } from '../mail/mailer.js';
 import { TemplateRegistry } from '../mail/templates.js';
+import { DiscordDmNotifier, LogNotifier, type OutcomeNotifier } from '../notify/outcome-notifier.js';
 import { TaskService } from '../tasks/task-service.js';
 import { createTemporalClient } from '../temporal/client.js';
 import { type TemporalTarget, temporalTlsFrom } from '../temporal/connection-options.js';
 import { installTemporalRuntime } from '../temporal/runtime.js';
 import { connectWorker, createHeraldWorker } from '../temporal/worker.js';
+
+/** DMs through Discord when the bot has a token; otherwise notices go to the log (console use). */
+function outcomeNotifier(config: Config, logger: Logger): OutcomeNotifier {
+  const log = logger.child({ component: 'notices' });
+  const { token, apiUrl } = config.discord;
+  return token ? new DiscordDmNotifier({ token, apiUrl }, log) : new LogNotifier(log);
+}
 
 export interface HeraldAddresses {
   databaseUrl: string;
@@ -76,6 +84,7 @@ export async function startHerald(
       retryPolicy: mailRetryPolicy(config),
       logger: logger.child({ component: 'tasks' }),
       defaultTimeZone: config.defaults.timeZone,
+      guardRails: config.guardRails,
       clock: options.clock,
     });
     const commands = new HeraldCommands(service, logger.child({ component: 'commands' }), new UserSettingsRepository(db), config.defaults);
@@ -97,7 +106,7 @@ export async function startHerald(
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
         tuning: config.worker,
-        deps: { tasks, templates, mailer, logger: logger.child({ component: 'worker' }) },
+        deps: { tasks, templates, mailer, logger: logger.child({ component: 'worker' }), notifier: outcomeNotifier(config, logger) },
       });
       const running = worker.run();
       workerDone = running.catch((err) => logger.error({ err }, 'worker stopped with an error'));

@@ -9,6 +9,7 @@ import { createDb, type HeraldDb, migrateToLatest } from '../../src/db/database.
 import { TaskRepository } from '../../src/db/task-repository.js';
 import { mailRetryPolicy } from '../../src/domain/retry-policy.js';
 import { SmtpSink } from '../../src/infra/smtp-sink.js';
+import { LogNotifier, type OutcomeNotifier } from '../../src/notify/outcome-notifier.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { createMailer } from '../../src/mail/mailer.js';
 import { TemplateRegistry } from '../../src/mail/templates.js';
@@ -81,6 +82,8 @@ export interface HarnessOptions {
   guardRails?: GuardRails;
   /** Start a worker right away (default true). */
   worker?: boolean;
+  /** How outcome notices reach requesters (default: logged). */
+  notifier?: OutcomeNotifier;
 }
 
 export async function createHarness(options: HarnessOptions): Promise<Harness> {
@@ -127,7 +130,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
         namespace: env.namespace ?? 'default',
         taskQueue,
         tuning: { maxCachedWorkflows: 100, maxConcurrentActivities: 20, maxConcurrentWorkflowTasks: 10 },
-        deps: { tasks, templates, mailer, logger },
+        deps: { tasks, templates, mailer, logger, notifier: options.notifier ?? new LogNotifier(logger) },
       });
       running = worker.run();
       return worker;

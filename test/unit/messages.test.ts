@@ -35,6 +35,7 @@ const PARAMS: { [C in ErrorCode]: ErrorParams<C> } = {
   RATE_LIMITED: { limit: 20, retryInMinutes: 7 },
   TOO_MANY_OPEN_RESERVATIONS: { max: 25 },
   MISSING_PERMISSION: { permission: 'Manage Messages' },
+  GUILD_ONLY: {},
   NOT_YOUR_TASK_BUTTON: {},
   INVALID_LIMIT: { max: 25 },
 };
@@ -47,8 +48,8 @@ function message(locale: 'en' | 'ko', code: ErrorCode): string {
 const HANGUL = /[\uAC00-\uD7A3]/;
 
 describe('error messages', () => {
-  it('covers 32 codes', () => {
-    expect(CODES).toHaveLength(32);
+  it('covers 33 codes', () => {
+    expect(CODES).toHaveLength(33);
   });
 
   for (const code of CODES) {

@@ -1,0 +1,38 @@
+// Autocomplete answers several commands share.
+import type { ApplicationCommandOptionChoiceData } from 'discord.js';
+import type { CommandContext } from '../../app/commands.js';
+import { formatInZone } from '../../domain/time-zone.js';
+import { ui } from '../../i18n/ui.js';
+import { type BotServices, choice } from '../command.js';
+
+/** Templates whose name contains what was typed. */
+export async function templateChoices(typed: string, ctx: CommandContext, services: BotServices) {
+  const result = await services.commands.templates(ctx);
+  if (result.kind !== 'templates') return [];
+  const needle = typed.trim().toLowerCase();
+  return result.templates
+    .filter((t) => t.name.includes(needle))
+    .slice(0, 25)
+    .map((t) => choice(`${t.name}: ${t.description[ctx.locale]} (${t.variables.join(', ')})`, t.name));
+}
+
+/** A preview of what `when` means for this user, or why it cannot be read. */
+export function whenChoices(typed: string, ctx: CommandContext, services: BotServices): ApplicationCommandOptionChoiceData<string>[] {
+  if (typed.trim() === '') return [];
+  const preview = services.commands.previewWhen(ctx, typed);
+  const label = preview.ok
+    ? `${ui(ctx.locale, 'previewPrefix')}: ${formatInZone(preview.instant, ctx.timeZone, ctx.locale)}`
+    : `⚠ ${preview.message}`;
+  return [choice(label, typed)];
+}
+
+/** The caller's own open reservations whose id starts with what was typed. */
+export async function reservationChoices(typed: string, ctx: CommandContext, services: BotServices) {
+  const tasks = await services.commands.suggestReservations(ctx, typed);
+  return tasks.map((t) =>
+    choice(
+      `${t.scheduled_at ? formatInZone(new Date(t.scheduled_at), ctx.timeZone, ctx.locale) : ''} · ${t.payload.template} → ${t.payload.recipients[0]} · ${t.description}`,
+      t.id,
+    ),
+  );
+}

@@ -1,0 +1,13 @@
+// Every slash command, by name.
+import type { BotCommand } from '../command.js';
+import * as cancel from './cancel.js';
+import * as reschedule from './reschedule.js';
+import * as reserve from './reserve.js';
+import * as reserved from './reserved.js';
+import * as sendmail from './sendmail.js';
+import * as templates from './templates.js';
+import * as timezone from './timezone.js';
+
+const all: BotCommand[] = [sendmail, reserve, reserved, cancel, reschedule, templates, timezone];
+
+export const botCommands = new Map<string, BotCommand>(all.map((command) => [command.data.name, command]));

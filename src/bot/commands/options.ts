@@ -1,0 +1,56 @@
+// Option definitions several commands share, with their Korean localizations.
+import type { SlashCommandStringOption } from 'discord.js';
+
+export const templateOption = (o: SlashCommandStringOption) =>
+  o
+    .setName('template')
+    .setNameLocalizations({ ko: '템플릿' })
+    .setDescription('Mail template')
+    .setDescriptionLocalizations({ ko: '메일 템플릿' })
+    .setRequired(true)
+    .setAutocomplete(true);
+
+export const toOption = (o: SlashCommandStringOption) =>
+  o
+    .setName('to')
+    .setNameLocalizations({ ko: '받는사람' })
+    .setDescription('Recipient address, or several separated by commas')
+    .setDescriptionLocalizations({ ko: '받는 사람 주소 (여러 개는 쉼표로 구분)' })
+    .setRequired(true)
+    .setMaxLength(1000);
+
+export const varsOption = (o: SlashCommandStringOption) =>
+  o
+    .setName('vars')
+    .setNameLocalizations({ ko: '변수' })
+    .setDescription('Template variables: name=Alice;team=Ops')
+    .setDescriptionLocalizations({ ko: '템플릿 변수: name=Alice;team=Ops' })
+    .setMaxLength(4000);
+
+export const descriptionOption = (o: SlashCommandStringOption, required: boolean) =>
+  o
+    .setName('description')
+    .setNameLocalizations({ ko: '설명' })
+    .setDescription('What this mail is for, so you can tell it apart later')
+    .setDescriptionLocalizations({ ko: '나중에 알아볼 수 있도록 메일에 대한 설명' })
+    .setRequired(required)
+    .setMaxLength(200);
+
+export const whenOption = (o: SlashCommandStringOption) =>
+  o
+    .setName('when')
+    .setNameLocalizations({ ko: '시각' })
+    .setDescription('"tomorrow 9am", "in 2 hours" or "2026-12-01 09:00", in your time zone')
+    .setDescriptionLocalizations({ ko: '"tomorrow 9am", "in 2 hours", "2026-12-01 09:00" (내 시간대 기준)' })
+    .setRequired(true)
+    .setMaxLength(100)
+    .setAutocomplete(true);
+
+export const taskOption = (o: SlashCommandStringOption) =>
+  o
+    .setName('task')
+    .setNameLocalizations({ ko: '작업' })
+    .setDescription('One of your reservations')
+    .setDescriptionLocalizations({ ko: '내 예약 중 하나' })
+    .setRequired(true)
+    .setAutocomplete(true);

@@ -1,0 +1,30 @@
+import { SlashCommandBuilder } from 'discord.js';
+import type { BotCommand } from '../command.js';
+import { templateChoices, whenChoices } from './autocomplete.js';
+import { descriptionOption, templateOption, toOption, varsOption, whenOption } from './options.js';
+
+export const data = new SlashCommandBuilder()
+  .setName('reserve')
+  .setNameLocalizations({ ko: '예약' })
+  .setDescription('Reserve a templated mail for later')
+  .setDescriptionLocalizations({ ko: '템플릿 메일을 나중에 보내도록 예약합니다' })
+  .addStringOption(templateOption)
+  .addStringOption(toOption)
+  .addStringOption(whenOption)
+  .addStringOption(varsOption)
+  .addStringOption((o) => descriptionOption(o, false));
+
+export const execute: BotCommand['execute'] = (interaction, ctx, { commands }) =>
+  commands.reserve(ctx, {
+    template: interaction.options.getString('template', true),
+    to: interaction.options.getString('to', true),
+    when: interaction.options.getString('when', true),
+    vars: interaction.options.getString('vars'),
+    description: interaction.options.getString('description'),
+  });
+
+export const autocomplete: BotCommand['autocomplete'] = async (interaction, ctx, services) => {
+  const focused = interaction.options.getFocused(true);
+  if (focused.name === 'when') return whenChoices(focused.value, ctx, services);
+  return templateChoices(focused.value, ctx, services);
+};

@@ -1,0 +1,92 @@
+// Routes every interaction: permission and context checks, an ephemeral deferral inside Discord's
+// 3-second window, the command, and the rendered answer. A user's mistake is answered precisely;
+// anything unexpected is logged with its context and answered with a short apology.
+import { type Interaction, MessageFlags, PermissionFlagsBits, type RepliableInteraction } from 'discord.js';
+import type { CommandContext } from '../app/commands.js';
+import { type Locale, localeFromTag } from '../i18n/locale.js';
+import { apology, errorMessage } from '../i18n/messages.js';
+import { handleCancelButton, parseCancelButtonId } from './cancel-button.js';
+import type { BotServices } from './command.js';
+import { botCommands } from './commands/index.js';
+import { renderForDiscord } from './render.js';
+
+export interface InteractionSettings {
+  /** The member permission every command needs (a PermissionFlagsBits name). */
+  requiredPermission: keyof typeof PermissionFlagsBits;
+}
+
+export async function handleInteraction(interaction: Interaction, services: BotServices, settings: InteractionSettings): Promise<void> {
+  const started = Date.now();
+  const locale = localeFromTag(interaction.locale);
+  const log = services.logger.child({
+    interactionId: interaction.id,
+    userId: interaction.user.id,
+    guildId: interaction.guildId,
+    command: interaction.isCommand() || interaction.isAutocomplete() ? interaction.commandName : undefined,
+  });
+  try {
+    if (interaction.isAutocomplete()) {
+      const command = botCommands.get(interaction.commandName);
+      if (!command?.autocomplete || !allowed(interaction, settings)) return void (await interaction.respond([]));
+      const ctx = await contextOf(interaction, services);
+      await interaction.respond(await command.autocomplete(interaction, ctx, services));
+      return;
+    }
+    if (!interaction.isChatInputCommand() && !interaction.isButton()) return;
+
+    const refusal = refusalFor(interaction, settings, locale);
+    if (refusal) {
+      await interaction.reply({ content: `❌ ${refusal}`, flags: MessageFlags.Ephemeral });
+      return;
+    }
+
+    if (interaction.isButton()) {
+      const target = parseCancelButtonId(interaction.customId);
+      if (!target) return;
+      await handleCancelButton(interaction, target, await contextOf(interaction, services), services);
+      log.info({ button: 'cancel', taskId: target.taskId, ms: Date.now() - started }, 'button handled');
+      return;
+    }
+
+    const command = botCommands.get(interaction.commandName);
+    if (!command) {
+      log.warn('unknown command');
+      await interaction.reply({ content: `❌ ${apology[locale]}`, flags: MessageFlags.Ephemeral });
+      return;
+    }
+    // The work may take longer than Discord's 3 s: acknowledge first, privately.
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const ctx = await contextOf(interaction, services);
+    const result = await command.execute(interaction, ctx, services);
+    await interaction.editReply(renderForDiscord(result, ctx));
+    log.info({ result: result.kind, ms: Date.now() - started }, 'command handled');
+  } catch (err) {
+    log.error({ err }, 'interaction failed');
+    if (interaction.isRepliable()) await answerWithApology(interaction, locale).catch(() => undefined);
+  }
+}
+
+function allowed(interaction: Interaction, settings: InteractionSettings): boolean {
+  return interaction.inGuild() && (interaction.memberPermissions?.has(PermissionFlagsBits[settings.requiredPermission]) ?? false);
+}
+
+function refusalFor(interaction: Interaction, settings: InteractionSettings, locale: Locale): string | undefined {
+  if (!interaction.inGuild()) return errorMessage(locale, 'GUILD_ONLY', {});
+  if (!allowed(interaction, settings)) return errorMessage(locale, 'MISSING_PERMISSION', { permission: permissionLabel(settings.requiredPermission) });
+  return undefined;
+}
+
+/** "ManageGuild" → "Manage Guild" (Discord shows it as Manage Server). */
+function permissionLabel(name: string): string {
+  return name === 'ManageGuild' ? 'Manage Server' : name.replace(/([a-z])([A-Z])/g, '$1 $2');
+}
+
+function contextOf(interaction: Interaction, services: BotServices): Promise<CommandContext> {
+  return services.commands.contextFor({ userId: interaction.user.id, guildId: interaction.guildId, locale: interaction.locale });
+}
+
+async function answerWithApology(interaction: RepliableInteraction, locale: Locale): Promise<void> {
+  const content = `❌ ${apology[locale]}`;
+  if (interaction.deferred || interaction.replied) await interaction.editReply({ content, embeds: [], components: [] });
+  else await interaction.reply({ content, flags: MessageFlags.Ephemeral });
+}
