@@ -37,6 +37,8 @@ describe('loadConfig: defaults', () => {
       smtp: { url: undefined, from: 'Herald <herald@localhost>', poolMaxConnections: 5, sinkPort: 2525, sinkDir: path.join(dataDir, 'mail') },
       mailRetry: { maximumAttempts: 3, initialIntervalMs: 5000, backoffCoefficient: 2 },
       defaults: { timeZone: 'UTC', locale: 'en' },
+      discord: { token: undefined, applicationId: undefined, apiUrl: 'https://discord.com/api', guildId: undefined, requiredPermission: 'ManageGuild' },
+      guardRails: { allowedRecipientDomains: [], mailsPerHour: 20, maxOpenReservations: 25 },
     });
     expect(config.database.url).toBeUndefined();
     expect(config.temporal.tls).toBeUndefined();
@@ -192,5 +194,44 @@ describe('loadConfig: combinations', () => {
 
   it('TEMPORAL_TLS=no leaves TLS off', () => {
     expect(loadConfig({ TEMPORAL_TLS: 'no' }).temporal.tls).toBeUndefined();
+  });
+});
+
+describe('loadConfig: Discord and guard rails', () => {
+  it('reads the Discord settings and guard rails, with defaults', () => {
+    const config = loadConfig({
+      DISCORD_TOKEN: 'abc.def.ghi',
+      DISCORD_APPLICATION_ID: '123456789012345678',
+      DISCORD_API_URL: 'http://127.0.0.1:9999/api/',
+      RECIPIENT_DOMAIN_ALLOWLIST: ' Example.com, ops.example.org ',
+    });
+    expect(config.discord).toEqual({
+      token: 'abc.def.ghi',
+      applicationId: '123456789012345678',
+      apiUrl: 'http://127.0.0.1:9999/api',
+      guildId: undefined,
+      requiredPermission: 'ManageGuild',
+    });
+    expect(config.guardRails).toEqual({
+      allowedRecipientDomains: ['example.com', 'ops.example.org'],
+      mailsPerHour: 20,
+      maxOpenReservations: 25,
+    });
+  });
+
+  it.each([
+    [{ DISCORD_TOKEN: 'abc' }, 'DISCORD_APPLICATION_ID'],
+    [{ DISCORD_APPLICATION_ID: 'herald' }, 'DISCORD_APPLICATION_ID'],
+    [{ DISCORD_REQUIRED_PERMISSION: 'BeNice' }, 'DISCORD_REQUIRED_PERMISSION'],
+    [{ RECIPIENT_DOMAIN_ALLOWLIST: 'example.com, not a domain' }, 'RECIPIENT_DOMAIN_ALLOWLIST'],
+    [{ MAILS_PER_HOUR: '0' }, 'MAILS_PER_HOUR'],
+    [{ DISCORD_API_URL: 'ftp://discord.com' }, 'DISCORD_API_URL'],
+  ])('%j is refused, naming %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    try {
+      loadConfig(env);
+    } catch (err) {
+      expect((err as ConfigError).problems.map((p) => p.variable)).toEqual([variable]);
+    }
   });
 });
