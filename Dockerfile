@@ -1,16 +1,26 @@
 # Herald: one image for the Temporal worker and the Discord bot; the command picks the mode
-# (`worker`, the default, or `bot`). TypeScript runs through tsx, so there is no build step.
-# See docker-compose.yml for the servers it needs (DATABASE_URL, TEMPORAL_ADDRESS, SMTP_URL).
-FROM node:22-bookworm-slim
+# (`worker`, the default, or `bot`). See docker-compose.yml for the servers it needs
+# (DATABASE_URL, TEMPORAL_ADDRESS, SMTP_URL).
 
+# Build: compile the TypeScript to dist/.
+FROM node:22-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts
+COPY tsconfig.json tsconfig.build.json ./
+COPY migrations ./migrations
+COPY src ./src
+RUN npm run build
+
+# Run: production dependencies and the build only.
+FROM node:22-bookworm-slim
 ENV NODE_ENV=production \
     NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false \
     NPM_CONFIG_AUDIT=false
-
 WORKDIR /app
 
-# Dependencies first, so that a source change reuses this layer. tsx is a runtime dependency.
+# Dependencies first, so that a source change reuses this layer.
 # The Temporal core bridge ships native builds for every platform (~150 MB); keep this one's only.
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev \
@@ -21,10 +31,8 @@ RUN npm ci --omit=dev \
       find "$bridge" -mindepth 1 -maxdepth 1 ! -name "$target" -exec rm -rf {} +; \
     fi
 
-COPY tsconfig.json ./
-COPY migrations ./migrations
 COPY templates ./templates
-COPY src ./src
+COPY --from=build /app/dist ./dist
 
 # The code stays root-owned and read-only; Herald runs as the image's unprivileged `node` user
 # with a writable data directory (unused when every server is configured).
@@ -32,7 +40,7 @@ RUN mkdir -p /app/.data && chown node:node /app/.data
 ENV HERALD_DATA_DIR=/app/.data
 USER node
 
-# Node itself is the main process (no npm or tsx CLI in between), so SIGTERM reaches Herald,
-# which drains the worker before it exits.
-ENTRYPOINT ["node", "--import", "tsx", "src/main.ts"]
+# Node itself is the main process (no npm in between), so SIGTERM reaches Herald, which drains
+# the worker before it exits.
+ENTRYPOINT ["node", "dist/src/main.js"]
 CMD ["worker"]

@@ -1,7 +1,8 @@
 // Herald's configuration: read once from the environment, validated by one zod schema.
 // A bad value stops start-up with a ConfigError that names the variable.
 import path from 'node:path';
-import { PermissionFlagsBits } from 'discord.js';
+// From discord-api-types rather than discord.js: the worker reads this config too and needs no Discord client.
+import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { z } from 'zod';
 import { isValidTimeZone } from './domain/time-zone.js';
 
@@ -64,8 +65,10 @@ const envSchema = z.object({
   TEMPORAL_CLI_PATH: optionalString,
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_DEV_UI_PORT: z.coerce.number().int().min(0).max(65535).default(8233),
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(2000),
-  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(50),
+  // About 0.2 MB per cached workflow; sleeping reservations need no cache, so it stays small.
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
+  // Holds (see MAIL_PREPARE_LEAD) occupy a slot each while they wait, so this is generous.
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(10_000),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(1).default(40),
 
   // SMTP: a real relay, or the local sink when unset.
@@ -78,6 +81,9 @@ const envSchema = z.object({
   MAIL_RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   MAIL_RETRY_INITIAL_INTERVAL: duration.pipe(z.number().min(1, 'must be at least 1ms')).default(5_000),
   MAIL_RETRY_BACKOFF: z.coerce.number().min(1).max(10).default(2),
+  // How long before its time a reservation's workflow wakes and hands the send to a worker, which
+  // holds it until the time: mails due together then leave together. 0 turns it off.
+  MAIL_PREPARE_LEAD: duration.pipe(z.number().min(0).max(15 * 60_000, 'at most 15m')).default(60_000),
 
   DEFAULT_TIME_ZONE: z
     .string()
@@ -133,6 +139,7 @@ export interface Config {
   worker: { maxCachedWorkflows: number; maxConcurrentActivities: number; maxConcurrentWorkflowTasks: number };
   smtp: { url?: string; from: string; poolMaxConnections: number; sinkPort: number; sinkDir: string };
   mailRetry: { maximumAttempts: number; initialIntervalMs: number; backoffCoefficient: number };
+  delivery: { prepareLeadMs: number };
   defaults: { timeZone: string; locale: 'en' | 'ko' };
   discord: {
     token?: string;
@@ -229,6 +236,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       initialIntervalMs: e.MAIL_RETRY_INITIAL_INTERVAL,
       backoffCoefficient: e.MAIL_RETRY_BACKOFF,
     },
+    delivery: { prepareLeadMs: e.MAIL_PREPARE_LEAD },
     defaults: { timeZone: e.DEFAULT_TIME_ZONE, locale: e.DEFAULT_LOCALE },
     discord: {
       token: e.DISCORD_TOKEN,

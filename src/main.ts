@@ -56,6 +56,8 @@ async function main(): Promise<void> {
     })();
     return stopping;
   };
+  // Started by a supervisor over IPC (a benchmark, a process manager): stop when it goes away.
+  if (process.send) process.once('disconnect', () => void shutdown('parent exited').then(() => process.exit(0)));
   let signals = 0;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {

@@ -178,21 +178,29 @@ describe('Dockerfile', () => {
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));
 
-  it('installs production dependencies from the lock file before copying the sources', () => {
-    const install = instructions.findIndex((line) => /^RUN .*npm ci\b.*--omit=dev/.test(line));
-    const lockCopy = instructions.findIndex((line) => /^COPY .*package-lock\.json/.test(line));
-    const srcCopy = instructions.findIndex((line) => /^COPY .*\bsrc\b/.test(line));
+  it('builds in one stage and runs the build with production dependencies from the lock file', () => {
+    const stages = instructions.map((line, i) => [line, i] as const).filter(([line]) => line.startsWith('FROM '));
+    expect(stages).toHaveLength(2);
+    const runStage = stages[1]![1];
+    const build = instructions.findIndex((line) => /^RUN npm run build/.test(line));
+    expect(build).toBeGreaterThan(-1);
+    expect(build).toBeLessThan(runStage);
+    for (const dir of ['migrations', 'src']) {
+      expect(instructions.slice(0, runStage).some((line) => new RegExp(`^COPY .*\\b${dir}\\b`).test(line)), dir).toBe(true);
+    }
+    const later = instructions.slice(runStage);
+    const lockCopy = later.findIndex((line) => /^COPY .*package-lock\.json/.test(line));
+    const install = later.findIndex((line) => /^RUN .*npm ci\b.*--omit=dev/.test(line));
+    const distCopy = later.findIndex((line) => /^COPY --from=build .*\/app\/dist/.test(line));
     expect(lockCopy).toBeGreaterThanOrEqual(0);
     expect(install).toBeGreaterThan(lockCopy);
-    expect(srcCopy).toBeGreaterThan(install);
-    for (const dir of ['migrations', 'templates', 'src']) {
-      expect(instructions.some((line) => new RegExp(`^COPY .*\\b${dir}\\b`).test(line)), dir).toBe(true);
-    }
+    expect(distCopy).toBeGreaterThan(install);
+    expect(later.some((line) => /^COPY .*\btemplates\b/.test(line))).toBe(true);
   });
 
-  it('runs src/main.ts as a non-root user, the worker by default', () => {
+  it('runs the built dist/src/main.js as a non-root user, the worker by default', () => {
     const start = instructions.filter((line) => /^(ENTRYPOINT|CMD) /.test(line)).join(' ');
-    expect(start).toContain('src/main.ts');
+    expect(start).toContain('dist/src/main.js');
     expect(instructions.filter((line) => line.startsWith('CMD ')).at(-1)).toContain('worker');
     const user = instructions.filter((line) => line.startsWith('USER ')).at(-1);
     expect(user).toBeDefined();

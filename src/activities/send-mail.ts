@@ -14,13 +14,27 @@ export interface SendMailDeps {
   templates: TemplateRegistry;
   mailer: Mailer;
   logger: Logger;
+  /** Aborted when the worker begins to shut down: holds end at once and hand their task back. */
+  shuttingDown: AbortSignal;
 }
 
-export function createSendMailActivity({ tasks, templates, mailer, logger }: SendMailDeps) {
-  return async function sendTaskMail(input: { taskId: string; dueBy: string }): Promise<DeliveryResult> {
+export interface SendTaskMailInput {
+  taskId: string;
+  /** The time the task is due; the row must not say later. */
+  dueBy: string;
+  /** Wait in the worker until this instant before claiming (the workflow woke early to prepare). */
+  holdUntil?: string;
+}
+
+export function createSendMailActivity({ tasks, templates, mailer, logger, shuttingDown }: SendMailDeps) {
+  return async function sendTaskMail(input: SendTaskMailInput): Promise<DeliveryResult> {
     const { taskId } = input;
-    const attempt = Context.current().info.attempt;
-    const claim = await tasks.claimForSending(taskId, new Date(input.dueBy), attempt);
+    const { attempt, activityId, workflowExecution } = Context.current().info;
+    if (input.holdUntil && !(await hold(Date.parse(input.holdUntil) - Date.now(), shuttingDown))) {
+      return { kind: 'interrupted' };
+    }
+    const claimToken = `${workflowExecution?.runId ?? ''}/${activityId}`;
+    const claim = await tasks.claimForSending(taskId, new Date(input.dueBy), attempt, claimToken);
     if (claim.kind === 'missing') {
       throw ApplicationFailure.nonRetryable(`Task ${taskId} has no row in the database`, 'TaskDataError');
     }
@@ -54,4 +68,21 @@ export function createSendMailActivity({ tasks, templates, mailer, logger }: Sen
     logger.info({ taskId, attempt, messageId, recipients: payload.recipients.length }, 'mail sent');
     return { kind: 'sent', messageId };
   };
+}
+
+/** Waits `ms`; false if the worker started shutting down first. */
+function hold(ms: number, shuttingDown: AbortSignal): Promise<boolean> {
+  if (shuttingDown.aborted) return Promise.resolve(false);
+  if (ms <= 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      shuttingDown.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    shuttingDown.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -27,6 +27,8 @@ export interface TasksTable {
   updated_at: Generated<Date>;
   started_at: Timestamp | null;
   finished_at: Timestamp | null;
+  /** The send attempt chain (workflow run and activity) that claimed the task. */
+  claim_token: Generated<string | null>;
 }
 
 export interface UserSettingsTable {

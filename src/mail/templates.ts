@@ -3,12 +3,12 @@
 // The variables a template needs are read from the templates themselves, so they cannot drift.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { HeraldError } from '../domain/errors.js';
 import { type Locale, isLocale } from '../i18n/locale.js';
+import { PROJECT_ROOT } from '../project-root.js';
 
-export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates', import.meta.url));
+export const DEFAULT_TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
 const PARTS = ['subject', 'text', 'html'] as const;
 type Part = (typeof PARTS)[number];
 

@@ -1,7 +1,8 @@
 // Outcome notices: when a reservation is sent or finally fails, its requester is told.
 // Discord users get a DM through Discord's REST API (from the worker, no gateway needed);
 // without Discord, the notice is logged.
-import { DiscordAPIError, REST, Routes } from 'discord.js';
+import { DiscordAPIError, REST } from '@discordjs/rest';
+import { Routes } from 'discord-api-types/v10';
 import type { TaskRow } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import { ui } from '../i18n/ui.js';

@@ -1,7 +1,7 @@
 // Herald's composition root: database, Temporal client and worker, mailer and TaskService,
 // wired from config and the infrastructure's addresses. Front ends get `commands`.
 import type { Client } from '@temporalio/client';
-import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import { HeraldCommands } from '../app/commands.js';
 import type { Config } from '../config.js';
 import { createDb, type HeraldDb, migrateToLatest } from '../db/database.js';
@@ -16,7 +16,7 @@ import { TaskService } from '../tasks/task-service.js';
 import { createTemporalClient } from '../temporal/client.js';
 import { type TemporalTarget, temporalTlsFrom } from '../temporal/connection-options.js';
 import { installTemporalRuntime } from '../temporal/runtime.js';
-import { connectWorker, createHeraldWorker } from '../temporal/worker.js';
+import { connectWorker, createHeraldWorker, type HeraldWorker } from '../temporal/worker.js';
 
 /** DMs through Discord when the bot has a token; otherwise notices go to the log (console use). */
 function outcomeNotifier(config: Config, logger: Logger): OutcomeNotifier {
@@ -38,7 +38,7 @@ export interface Herald {
   temporal: Client;
   service: TaskService;
   commands: HeraldCommands;
-  worker?: Worker;
+  worker?: HeraldWorker;
   /** Resolves when the worker stops (after shutdown, or if it fails). */
   workerDone?: Promise<void>;
   stop(): Promise<void>;
@@ -85,11 +85,13 @@ export async function startHerald(
       logger: logger.child({ component: 'tasks' }),
       defaultTimeZone: config.defaults.timeZone,
       guardRails: config.guardRails,
+      prepareLeadMs: config.delivery.prepareLeadMs,
+      notifyOutcomes: config.discord.token !== undefined,
       clock: options.clock,
     });
     const commands = new HeraldCommands(service, logger.child({ component: 'commands' }), new UserSettingsRepository(db), config.defaults);
 
-    let worker: Worker | undefined;
+    let worker: HeraldWorker | undefined;
     let workerDone: Promise<void> | undefined;
     if (options.worker !== false) {
       const mailer: Mailer = createMailer({
@@ -112,7 +114,7 @@ export async function startHerald(
       workerDone = running.catch((err) => logger.error({ err }, 'worker stopped with an error'));
       const w = worker;
       cleanups.push(async () => {
-        if (w.getState() === 'RUNNING') w.shutdown();
+        w.shutdown();
         await workerDone;
       });
     }

@@ -43,6 +43,10 @@ export interface TaskServiceDeps {
   guardRails?: GuardRails;
   defaultTimeZone?: string;
   clock?: () => Date;
+  /** How long before its time a reservation's workflow wakes to prepare the send (0: at its time). */
+  prepareLeadMs?: number;
+  /** Whether requesters are told how their reservations ended. */
+  notifyOutcomes?: boolean;
 }
 
 export interface MailRequest {
@@ -167,6 +171,8 @@ export class TaskService {
       taskId: task.id,
       scheduledAt: task.scheduled_at ? new Date(task.scheduled_at).toISOString() : null,
       retry: this.deps.retryPolicy,
+      prepareLeadMs: this.deps.prepareLeadMs ?? 0,
+      notify: this.deps.notifyOutcomes ?? false,
     };
     try {
       await this.deps.temporal.workflow.start<typeof mailTaskWorkflow>(MAIL_TASK_WORKFLOW, {

@@ -9,6 +9,8 @@ export function installTemporalRuntime(logger: Logger): void {
   installed = true;
   const sdkLogger = logger.child({ component: 'temporal-sdk' });
   Runtime.install({
+    // Herald stops its workers itself, in order (holds first), when it gets a signal.
+    shutdownSignals: [],
     logger: new DefaultLogger('INFO', (entry: LogEntry) => {
       const { message, meta } = entry;
       // Each failed attempt is already logged by the activity with its task id; keep the SDK's copy quiet.

@@ -1,18 +1,38 @@
 // Herald's Temporal worker: the mail-task workflow and its activities on one task queue.
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+import { readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { promisify } from 'node:util';
+import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../activities/index.js';
 import type { Config } from '../config.js';
+import { PROJECT_ROOT, SOURCE_EXTENSION } from '../project-root.js';
 import type { TemporalTarget } from './connection-options.js';
 
-// From source (tsx) this module is .ts, from a build it is .js: point at the same kind of file.
-const WORKFLOWS_PATH = fileURLToPath(new URL(`../workflows/index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+const BUNDLE_SCRIPT = fileURLToPath(new URL(`./bundle-workflows${SOURCE_EXTENSION}`, import.meta.url));
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+let bundle: Promise<WorkflowBundle> | undefined;
 
-/** Bundles the workflow code once per process; every Worker after the first reuses it. */
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+/** The workflow code, bundled once per process in a child process (see bundle-workflows.ts). */
+export function workflowBundle(): Promise<WorkflowBundle> {
+  bundle ??= (async () => {
+    const out = path.join(os.tmpdir(), `herald-workflows-${process.pid}-${randomUUID()}.js`);
+    try {
+      const loader = SOURCE_EXTENSION === '.ts' ? ['--import', 'tsx'] : [];
+      await promisify(execFile)(process.execPath, [...loader, BUNDLE_SCRIPT, out], {
+        cwd: PROJECT_ROOT,
+        maxBuffer: 16 * 1024 * 1024,
+      });
+      return { code: await readFile(out, 'utf8') };
+    } finally {
+      await rm(out, { force: true });
+    }
+  })();
+  bundle.catch(() => (bundle = undefined));
   return bundle;
 }
 
@@ -21,33 +41,43 @@ export interface HeraldWorkerOptions {
   namespace: string;
   taskQueue: string;
   tuning: Config['worker'];
-  deps: ActivityDeps;
+  deps: Omit<ActivityDeps, 'shuttingDown'>;
 }
 
-export async function createHeraldWorker(options: HeraldWorkerOptions): Promise<Worker> {
-  return Worker.create({
+export interface HeraldWorker {
+  worker: Worker;
+  /** Polls until shut down; rejects if the worker fails. */
+  run(): Promise<void>;
+  /** Ends every hold at once (their tasks go back to Temporal), then drains and stops the worker. */
+  shutdown(): void;
+}
+
+export async function createHeraldWorker(options: HeraldWorkerOptions): Promise<HeraldWorker> {
+  const shuttingDown = new AbortController();
+  // Every hold listens on this one signal; there may be thousands at once.
+  setMaxListeners(0, shuttingDown.signal);
+  const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities(options.deps),
+    activities: createActivities({ ...options.deps, shuttingDown: shuttingDown.signal }),
     maxCachedWorkflows: options.tuning.maxCachedWorkflows,
     maxConcurrentActivityTaskExecutions: options.tuning.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: options.tuning.maxConcurrentWorkflowTasks,
     // On shutdown, running sends get this long to finish before they are handed back to the server.
     shutdownGraceTime: '20 seconds',
   });
+  return {
+    worker,
+    run: () => worker.run(),
+    shutdown() {
+      shuttingDown.abort();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+    },
+  };
 }
 
 export async function connectWorker(target: TemporalTarget): Promise<NativeConnection> {
   return NativeConnection.connect({ address: target.address, tls: target.tls, apiKey: target.apiKey });
 }
-
-const quietBundlerLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string, meta?: Record<string, unknown>) => console.warn(message, meta ?? ''),
-  error: (message: string, meta?: Record<string, unknown>) => console.error(message, meta ?? ''),
-};

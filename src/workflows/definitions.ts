@@ -11,6 +11,13 @@ export interface MailTaskInput {
   /** ISO instant to send at; null sends at once. */
   scheduledAt: string | null;
   retry: MailRetryPolicy;
+  /**
+   * Wake this long before the deadline and let the send step wait in the worker, so that many
+   * mails due at one instant leave on time instead of queueing behind Temporal's bookkeeping.
+   */
+  prepareLeadMs?: number;
+  /** Tell the requester of a reservation how it ended. */
+  notify?: boolean;
 }
 
 export type MailTaskOutcome =
@@ -25,4 +32,6 @@ export const rescheduleSignal = defineSignal<[scheduledAt: string]>('reschedule'
 export type DeliveryResult =
   | { kind: 'sent'; messageId: string }
   | { kind: 'not-due'; scheduledAt: string }
-  | { kind: 'closed'; status: TaskStatus };
+  | { kind: 'closed'; status: TaskStatus }
+  /** The worker shut down while holding: nothing was claimed, run the send step again. */
+  | { kind: 'interrupted' };

@@ -9,7 +9,8 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { MailActivities } from '../activities/index.js';
-import { type MailTaskInput, type MailTaskOutcome, rescheduleSignal } from './definitions.js';
+import type { SendTaskMailInput } from '../activities/send-mail.js';
+import { type DeliveryResult, type MailTaskInput, type MailTaskOutcome, rescheduleSignal } from './definitions.js';
 
 /** Status bookkeeping: small idempotent writes, retried until the database answers. */
 const records = proxyActivities<MailActivities>({
@@ -23,10 +24,14 @@ const notices = proxyActivities<MailActivities>({
   retry: { initialInterval: '2 seconds', maximumAttempts: 5 },
 });
 
+const SEND_TIMEOUT_MS = 2 * 60_000;
+
 export async function mailTaskWorkflow(input: MailTaskInput): Promise<MailTaskOutcome> {
   const { taskId, retry } = input;
+  const prepareLeadMs = input.prepareLeadMs ?? 0;
   const mail = proxyActivities<MailActivities>({
-    startToCloseTimeout: '2 minutes',
+    // Covers the hold before the deadline as well as the send itself.
+    startToCloseTimeout: prepareLeadMs + SEND_TIMEOUT_MS,
     retry: {
       maximumAttempts: retry.maximumAttempts,
       initialInterval: retry.initialIntervalMs,
@@ -34,6 +39,15 @@ export async function mailTaskWorkflow(input: MailTaskInput): Promise<MailTaskOu
       nonRetryableErrorTypes: retry.nonRetryableErrorTypes,
     },
   });
+  const isReservation = input.scheduledAt !== null;
+  const notify = async (outcome: 'sent' | 'failed') => {
+    if (!isReservation || !input.notify) return;
+    try {
+      await notices.notifyRequester({ taskId, outcome });
+    } catch {
+      // The notice is a courtesy: the task row already holds the outcome.
+    }
+  };
 
   // The updatable timer: a reschedule signal moves the deadline and wakes the wait.
   let deadline = input.scheduledAt === null ? Date.now() : Date.parse(input.scheduledAt);
@@ -45,22 +59,36 @@ export async function mailTaskWorkflow(input: MailTaskInput): Promise<MailTaskOu
 
   try {
     for (;;) {
-      while (deadline > Date.now()) {
+      while (deadline - prepareLeadMs > Date.now()) {
         deadlineMoved = false;
-        await condition(() => deadlineMoved, deadline - Date.now());
+        await condition(() => deadlineMoved, deadline - prepareLeadMs - Date.now());
       }
-      // Once due, the send runs to its end even if a cancellation arrives meanwhile:
-      // the row decides (a task canceled in time is not claimed, a claimed one is not canceled).
-      const dueBy = new Date(deadline).toISOString();
-      const result = await CancellationScope.nonCancellable(() =>
-        sendOrRecordFailure(mail, taskId, dueBy, input.scheduledAt !== null),
-      );
+      deadlineMoved = false;
+      const args: SendTaskMailInput = {
+        taskId,
+        dueBy: new Date(deadline).toISOString(),
+        holdUntil: deadline > Date.now() ? new Date(deadline).toISOString() : undefined,
+      };
+
+      let result: DeliveryResult | 'moved';
+      try {
+        result = await send(mail, args, () => deadlineMoved);
+      } catch (err) {
+        if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
+        // The last attempt failed, or the error was permanent: the task is failed, and so is the run.
+        const message = err.cause?.message ?? err.message;
+        await records.recordFailure({ taskId, error: message });
+        await notify('failed');
+        throw ApplicationFailure.nonRetryable(message, 'MailDeliveryFailed');
+      }
+
+      if (result === 'moved' || result.kind === 'interrupted') continue;
       if (result.kind === 'not-due') {
         deadline = Date.parse(result.scheduledAt);
         continue;
       }
       if (result.kind === 'sent') {
-        if (input.scheduledAt !== null) await notifyRequester(taskId, 'sent');
+        await notify('sent');
         return { outcome: 'sent', messageId: result.messageId };
       }
       if (result.status === 'canceled') {
@@ -78,23 +106,20 @@ export async function mailTaskWorkflow(input: MailTaskInput): Promise<MailTaskOu
   }
 }
 
-async function sendOrRecordFailure(mail: MailActivities, taskId: string, dueBy: string, isReservation: boolean) {
-  try {
-    return await mail.sendTaskMail({ taskId, dueBy });
-  } catch (err) {
-    if (!(err instanceof ActivityFailure)) throw err;
-    // The last attempt failed, or the error was permanent: the task is failed, and so is the run.
-    const message = err.cause?.message ?? err.message;
-    await records.recordFailure({ taskId, error: message });
-    if (isReservation) await notifyRequester(taskId, 'failed');
-    throw ApplicationFailure.nonRetryable(message, 'MailDeliveryFailed');
+/**
+ * Runs the send step. While it only holds (waits for the deadline in the worker), a reschedule
+ * abandons it: the row then carries the new time, so the stale hold cannot claim the task.
+ * A task that was claimed is never canceled by the workflow: the service cancels only rows that
+ * are still queued or reserved, and the claim is what moves a row past that.
+ */
+async function send(mail: MailActivities, args: SendTaskMailInput, moved: () => boolean): Promise<DeliveryResult | 'moved'> {
+  if (!args.holdUntil) return mail.sendTaskMail(args);
+  const scope = new CancellationScope();
+  const sending = scope.run(() => mail.sendTaskMail(args));
+  const outcome = await Promise.race([sending, condition(moved).then(() => 'moved' as const)]);
+  if (outcome === 'moved') {
+    scope.cancel();
+    sending.catch(() => undefined);
   }
-}
-
-async function notifyRequester(taskId: string, outcome: 'sent' | 'failed'): Promise<void> {
-  try {
-    await notices.notifyRequester({ taskId, outcome });
-  } catch {
-    // The notice is a courtesy: the task row already holds the outcome.
-  }
+  return outcome;
 }

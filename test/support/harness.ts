@@ -2,7 +2,6 @@
 // Temporal server (time-skipping or dev), its own SMTP sink, and a real worker. No mocks.
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createDb, type HeraldDb, migrateToLatest } from '../../src/db/database.js';
@@ -15,7 +14,7 @@ import { createMailer } from '../../src/mail/mailer.js';
 import { TemplateRegistry } from '../../src/mail/templates.js';
 import { type GuardRails, TaskService } from '../../src/tasks/task-service.js';
 import { installTemporalRuntime } from '../../src/temporal/runtime.js';
-import { createHeraldWorker } from '../../src/temporal/worker.js';
+import { createHeraldWorker, type HeraldWorker } from '../../src/temporal/worker.js';
 
 /** A fresh database with Herald's schema, on the run's embedded PostgreSQL. */
 export async function createTestDatabase(): Promise<{ url: string; db: HeraldDb; drop(): Promise<void> }> {
@@ -71,7 +70,7 @@ export interface Harness {
   now(): Date;
   /** Re-reads the Temporal server's clock; call before each test on a time-skipping server. */
   syncClock(): Promise<void>;
-  startWorker(): Promise<Worker>;
+  startWorker(): Promise<HeraldWorker>;
   stopWorker(): Promise<void>;
   close(): Promise<void>;
 }
@@ -84,6 +83,8 @@ export interface HarnessOptions {
   worker?: boolean;
   /** How outcome notices reach requesters (default: logged). */
   notifier?: OutcomeNotifier;
+  /** MAIL_PREPARE_LEAD; default 60 s on a real-time server, 0 on a time-skipping one. */
+  prepareLeadMs?: number;
 }
 
 export async function createHarness(options: HarnessOptions): Promise<Harness> {
@@ -97,6 +98,8 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
   let offsetMs = 0;
   const now = () => new Date(Date.now() + offsetMs);
   const config = { mailRetry: { maximumAttempts: 3, initialIntervalMs: 5_000, backoffCoefficient: 2 } };
+  // Time-skipping servers jump their clock, which a hold in the worker (real time) cannot follow.
+  const prepareLeadMs = options.prepareLeadMs ?? (env.supportsTimeSkipping ? 0 : 60_000);
   const service = new TaskService({
     repository: tasks,
     temporal: env.client,
@@ -106,10 +109,12 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
     logger,
     guardRails: options.guardRails,
     clock: options.clock ?? now,
+    prepareLeadMs,
+    notifyOutcomes: true,
   });
   const mailer = createMailer({ url: sink.url, from: 'Herald <herald@example.test>', poolMaxConnections: 2 });
 
-  let worker: Worker | undefined;
+  let worker: HeraldWorker | undefined;
   let running: Promise<void> | undefined;
   const harness: Harness = {
     env,
@@ -129,14 +134,14 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
         connection: env.nativeConnection,
         namespace: env.namespace ?? 'default',
         taskQueue,
-        tuning: { maxCachedWorkflows: 100, maxConcurrentActivities: 20, maxConcurrentWorkflowTasks: 10 },
+        tuning: { maxCachedWorkflows: 100, maxConcurrentActivities: 200, maxConcurrentWorkflowTasks: 10 },
         deps: { tasks, templates, mailer, logger, notifier: options.notifier ?? new LogNotifier(logger) },
       });
       running = worker.run();
       return worker;
     },
     async stopWorker() {
-      if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+      worker?.shutdown();
       await running;
       worker = undefined;
     },

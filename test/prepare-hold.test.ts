@@ -1,0 +1,100 @@
+// Waking early (MAIL_PREPARE_LEAD): the worker holds the send until the due time. Runs in real time
+// on the Temporal dev server; the service's clock runs 58 s behind, so "in 1 minute" by the
+// one-minute rule falls due 2 s from now, well inside the 60 s lead.
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness, type Harness, startLocalEnv } from './support/harness.js';
+
+const SKEW_MS = 58_000;
+let env: TestWorkflowEnvironment;
+let h: Harness;
+
+beforeAll(async () => {
+  env = await startLocalEnv();
+  h = await createHarness({ env, clock: () => new Date(Date.now() - SKEW_MS), prepareLeadMs: 60_000 });
+});
+afterAll(async () => {
+  await h?.close();
+  await env?.teardown();
+});
+
+/** A reservation due `realSeconds` from now in real time. */
+function reserve(requesterId: string, realSeconds: number) {
+  return h.service.reserveTask({
+    requesterId,
+    template: 'notice',
+    to: 'ops@example.com',
+    variables: 'title=Held;body=On time',
+    description: 'hold test',
+    when: new Date(Date.now() + realSeconds * 1000),
+  });
+}
+
+const mailsOf = (taskId: string) => h.sink.mails.filter((m) => m.messageId === `<${taskId}@example.test>`);
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('a reservation inside the prepare lead', () => {
+  it('is held in the worker and sent at its time, not before', async () => {
+    const task = await reserve('hold-on-time', 4);
+    await pause(1_500);
+    const description = await env.client.workflow.getHandle(task.id).describe();
+    expect(description.raw.pendingActivities?.length).toBe(1); // the hold is already in the worker
+    expect(mailsOf(task.id)).toHaveLength(0);
+
+    await env.client.workflow.getHandle(task.id).result();
+    const [mail] = mailsOf(task.id);
+    const lateness = mail!.receivedAt.getTime() - task.scheduled_at!.getTime();
+    expect(lateness).toBeGreaterThanOrEqual(0);
+    expect(lateness).toBeLessThan(1_000);
+  });
+
+  it('moved later during the hold, is sent at the new time only', async () => {
+    const task = await reserve('hold-later', 3);
+    await pause(1_000);
+    const moved = await h.service.rescheduleTask('hold-later', task.id, new Date(Date.now() + 6_000));
+    await pause(3_000); // past the old time
+    expect(mailsOf(task.id)).toHaveLength(0);
+    await env.client.workflow.getHandle(task.id).result();
+    expect(mailsOf(task.id)).toHaveLength(1);
+    expect(mailsOf(task.id)[0]!.receivedAt.getTime()).toBeGreaterThanOrEqual(moved.scheduled_at!.getTime());
+  });
+
+  it('moved earlier during the hold, is sent once at the new time, and the stale hold sends nothing', async () => {
+    const task = await reserve('hold-earlier', 9);
+    await pause(1_000);
+    const moved = await h.service.rescheduleTask('hold-earlier', task.id, new Date(Date.now() + 3_000));
+    await env.client.workflow.getHandle(task.id).result();
+    const [mail] = mailsOf(task.id);
+    expect(mail!.receivedAt.getTime() - moved.scheduled_at!.getTime()).toBeLessThan(1_000);
+    await pause(task.scheduled_at!.getTime() - Date.now() + 1_500); // the stale hold wakes at the old time
+    expect(mailsOf(task.id)).toHaveLength(1);
+    expect((await h.tasks.findById(task.id))!.status).toBe('finished');
+  });
+
+  it('canceled during the hold, sends nothing', async () => {
+    const task = await reserve('hold-cancel', 3);
+    await pause(1_000);
+    await h.service.cancelTask('hold-cancel', task.id);
+    await expect(env.client.workflow.getHandle(task.id).result()).rejects.toThrow();
+    await pause(3_000);
+    expect(mailsOf(task.id)).toHaveLength(0);
+    expect((await h.tasks.findById(task.id))!.status).toBe('canceled');
+    expect((await env.client.workflow.getHandle(task.id).describe()).status.name).toBe('CANCELLED');
+  });
+
+  it('hands the hold back when the worker shuts down, and the next worker sends it on time, once', async () => {
+    const task = await reserve('hold-shutdown', 6);
+    await pause(1_000);
+    const stopping = Date.now();
+    await h.stopWorker();
+    expect(Date.now() - stopping).toBeLessThan(5_000); // the hold did not keep the worker up
+    expect(mailsOf(task.id)).toHaveLength(0);
+    await h.startWorker();
+    await env.client.workflow.getHandle(task.id).result();
+    expect(mailsOf(task.id)).toHaveLength(1);
+    const lateness = mailsOf(task.id)[0]!.receivedAt.getTime() - task.scheduled_at!.getTime();
+    expect(lateness).toBeGreaterThanOrEqual(0);
+    expect(lateness).toBeLessThan(1_000);
+    expect((await h.tasks.findById(task.id))!.attempts).toBe(1);
+  });
+});
