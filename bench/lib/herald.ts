@@ -1,0 +1,79 @@
+// Herald's side of the benchmark: the worker as production runs it (`src/main.ts worker`, its own
+// process), and the TaskService in this process, where the bot would call it.
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { loadConfig } from '../../src/config.js';
+import type { Logger } from '../../src/logger.js';
+import { type Herald, startHerald } from '../../src/runtime/herald.js';
+import { type Child, ROOT, startChild } from './child.js';
+import type { BenchServices } from './services.js';
+import { sleep } from './stats.js';
+
+export const HERALD_TASK_QUEUE = 'herald-bench';
+
+export interface HeraldSide {
+  herald: Herald;
+  worker: Child;
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export function heraldEnv(services: BenchServices, smtpUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: services.databaseUrl,
+    TEMPORAL_ADDRESS: services.temporalAddress,
+    TEMPORAL_TASK_QUEUE: HERALD_TASK_QUEUE,
+    SMTP_URL: smtpUrl,
+    SMTP_FROM: 'Herald <herald@herald.test>',
+    MAILS_PER_HOUR: '100000',
+    MAX_OPEN_RESERVATIONS: '100000',
+    DATABASE_POOL_MAX: '20',
+    ...extra,
+  };
+}
+
+export async function startHeraldSide(services: BenchServices, smtpUrl: string, logger: Logger, extra: Record<string, string> = {}): Promise<HeraldSide> {
+  const env = heraldEnv(services, smtpUrl, extra);
+  // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the worker.
+  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // The built worker, as production runs it (`npm run build` first).
+  const worker = startChild(path.join(ROOT, 'dist/src/main.js'), ['worker'], env, nodeArgs);
+  await waitForPollers(services.temporalAddress);
+  const config = loadConfig(env);
+  const herald = await startHerald(
+    config,
+    { databaseUrl: services.databaseUrl, temporalAddress: services.temporalAddress, smtpUrl },
+    logger,
+    { worker: false },
+  );
+  return {
+    herald,
+    worker,
+    env,
+    async stop() {
+      await worker.stop();
+      await herald.stop();
+    },
+  };
+}
+
+/** Until the worker process polls the task queue. */
+async function waitForPollers(address: string): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    for (let i = 0; i < 600; i++) {
+      const { pollers } = await connection.workflowService.describeTaskQueue({
+        namespace: 'default',
+        taskQueue: { name: HERALD_TASK_QUEUE },
+        taskQueueType: 1, // workflow
+      });
+      if ((pollers?.length ?? 0) > 0) return;
+      await sleep(200);
+    }
+    throw new Error('the Herald worker did not start polling');
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,0 +1,95 @@
+// The servers the benchmark runs both systems against: embedded PostgreSQL and the Temporal CLI
+// dev server (Herald), redis-server from Debian (BullMQ). Each in a fresh temporary folder.
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmbeddedPostgres } from '../../src/infra/embedded-postgres.js';
+import { startTemporalDevServer } from '../../src/infra/temporal-dev-server.js';
+import { ensureTemporalBinaries } from '../../src/infra/tools.js';
+import type { Logger } from '../../src/logger.js';
+import { freePort } from '../../test/support/ports.js';
+
+export interface BenchServices {
+  databaseUrl: string;
+  temporalAddress: string;
+  temporalPid: number;
+  redis: { host: string; port: number; pid: number };
+  versions: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export async function startServices(logger: Logger): Promise<BenchServices> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-bench-'));
+  fs.chmodSync(dir, 0o755);
+  const binaries = await ensureTemporalBinaries();
+  const postgres = await startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), port: await freePort(), database: 'herald', logger });
+  const temporal = await startTemporalDevServer({
+    cliPath: binaries.cli,
+    dbFile: path.join(dir, 'temporal', 'temporal.db'),
+    port: await freePort(),
+    uiPort: 0,
+    namespace: 'default',
+    logger,
+  });
+  const redisServer = ensureRedis();
+  const redisPort = await freePort();
+  const redis = spawn(redisServer, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
+  await waitForPort(redisPort);
+  const versions = {
+    temporalCli: execFileSync(binaries.cli, ['--version']).toString().trim(),
+    redis: execFileSync(redisServer, ['--version']).toString().trim().split(' ').slice(0, 3).join(' '),
+  };
+  return {
+    databaseUrl: postgres.url,
+    temporalAddress: temporal.address,
+    temporalPid: temporal.process.pid!,
+    redis: { host: '127.0.0.1', port: redisPort, pid: redis.pid! },
+    versions,
+    async stop() {
+      redis.kill('SIGTERM');
+      await temporal.stop();
+      await postgres.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** redis-server from Debian, installed on first use (the bench runs as root on these machines). */
+function ensureRedis(): string {
+  const found = which('redis-server');
+  if (found) return found;
+  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], {
+    stdio: 'ignore',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  const installed = which('redis-server');
+  if (!installed) throw new Error('redis-server is not installed and apt-get could not install it');
+  return installed;
+}
+
+function which(command: string): string | undefined {
+  try {
+    return execFileSync('sh', ['-c', `command -v ${command}`]).toString().trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function waitForPort(port: number): Promise<void> {
+  const net = await import('node:net');
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
