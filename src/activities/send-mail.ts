@@ -1,12 +1,13 @@
 // The send-mail activity. Idempotent by construction: the claim on the task row decides whether
 // to send at all, and the Message-ID is derived from the task id, so it is the same on every attempt.
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { TaskRow } from '../db/schema.js';
 import type { TaskRepository } from '../db/task-repository.js';
 import { isHeraldError } from '../domain/errors.js';
-import type { Mailer } from '../mail/mailer.js';
+import type { Logger } from '../logger.js';
+import type { ComposedMail, Mailer } from '../mail/mailer.js';
 import { classifySmtpError, describeSmtpError } from '../mail/smtp-errors.js';
 import type { TemplateRegistry } from '../mail/templates.js';
-import type { Logger } from '../logger.js';
 import type { DeliveryResult } from '../workflows/definitions.js';
 
 export interface SendMailDeps {
@@ -18,6 +19,13 @@ export interface SendMailDeps {
   shuttingDown: AbortSignal;
 }
 
+/**
+ * A held send claims its task this long before the due time, so that the claim's database round
+ * trip is not part of the lateness; it still sends no earlier than the due time. A cancel that
+ * arrives in this last moment is answered "already being sent".
+ */
+export const CLAIM_LEAD_MS = 500;
+
 export interface SendTaskMailInput {
   taskId: string;
   /** The time the task is due; the row must not say later. */
@@ -27,13 +35,59 @@ export interface SendTaskMailInput {
 }
 
 export function createSendMailActivity({ tasks, templates, mailer, logger, shuttingDown }: SendMailDeps) {
+  const burst = new SendBurst();
+
+  /** Renders and composes the task's mail; a task that can no longer be rendered fails for good. */
+  async function prepare(task: TaskRow, date: Date | undefined): Promise<ComposedMail> {
+    const { payload } = task;
+    try {
+      const rendered = templates.render(payload.template, payload.language, payload.variables);
+      return await mailer.compose({
+        ...rendered,
+        to: payload.recipients,
+        messageId: mailer.messageIdFor(task.id),
+        headers: { 'X-Herald-Task-Id': task.id },
+        date,
+      });
+    } catch (err) {
+      // The template changed since the task was accepted: no retry will fix that.
+      throw ApplicationFailure.nonRetryable(isHeraldError(err) ? err.message : String(err), 'TaskDataError');
+    }
+  }
+
   return async function sendTaskMail(input: SendTaskMailInput): Promise<DeliveryResult> {
     const { taskId } = input;
     const { attempt, activityId, workflowExecution } = Context.current().info;
-    if (input.holdUntil && !(await hold(Date.parse(input.holdUntil) - Date.now(), shuttingDown))) {
-      return { kind: 'interrupted' };
+
+    // Holding: compose now, so that at the due time only the claim and the SMTP exchange remain.
+    let composed: ComposedMail | undefined;
+    if (input.holdUntil) {
+      const row = await tasks.findById(taskId);
+      if (!row) throw ApplicationFailure.nonRetryable(`Task ${taskId} has no row in the database`, 'TaskDataError');
+      composed = await prepare(row, new Date(input.holdUntil));
+      const claimAt = Date.parse(input.holdUntil) - CLAIM_LEAD_MS;
+      if (!(await hold(claimAt - Date.now(), shuttingDown))) return { kind: 'interrupted' };
     }
-    const claimToken = `${workflowExecution?.runId ?? ''}/${activityId}`;
+
+    burst.enter();
+    try {
+      return await claimAndSend(input, attempt, `${workflowExecution?.runId ?? ''}/${activityId}`, composed);
+    } finally {
+      burst.leave();
+      // Report back to Temporal after the burst's other sends: completing starts more work for
+      // the server and this worker, which would otherwise compete with the sends still due now.
+      await burst.quiet(2_000);
+    }
+  };
+
+  async function claimAndSend(
+    input: SendTaskMailInput,
+    attempt: number,
+    claimToken: string,
+    prepared: ComposedMail | undefined,
+  ): Promise<DeliveryResult> {
+    const { taskId } = input;
+    let composed = prepared;
     const claim = await tasks.claimForSending(taskId, new Date(input.dueBy), attempt, claimToken);
     if (claim.kind === 'missing') {
       throw ApplicationFailure.nonRetryable(`Task ${taskId} has no row in the database`, 'TaskDataError');
@@ -41,19 +95,11 @@ export function createSendMailActivity({ tasks, templates, mailer, logger, shutt
     if (claim.kind === 'not-due') return { kind: 'not-due', scheduledAt: claim.scheduledAt.toISOString() };
     if (claim.kind === 'closed') return { kind: 'closed', status: claim.status };
 
-    const { payload } = claim.task;
-    let rendered;
+    composed ??= await prepare(claim.task, undefined);
+    // Claimed a moment early: wait out the rest (never interrupted: the claim is ours now).
+    if (input.holdUntil) await delay(Date.parse(input.holdUntil) - Date.now());
     try {
-      rendered = templates.render(payload.template, payload.language, payload.variables);
-    } catch (err) {
-      // The template changed since the task was accepted: no retry will fix that.
-      const message = isHeraldError(err) ? err.message : String(err);
-      throw ApplicationFailure.nonRetryable(message, 'TaskDataError');
-    }
-
-    const messageId = mailer.messageIdFor(taskId);
-    try {
-      await mailer.send({ ...rendered, to: payload.recipients, messageId, headers: { 'X-Herald-Task-Id': taskId } });
+      await mailer.sendComposed(composed);
     } catch (err) {
       const kind = classifySmtpError(err);
       const message = describeSmtpError(err);
@@ -64,10 +110,41 @@ export function createSendMailActivity({ tasks, templates, mailer, logger, shutt
       throw ApplicationFailure.retryable(message, 'SmtpTransientError');
     }
 
-    await tasks.transition(taskId, 'finished', { finishedAt: new Date(), error: null });
-    logger.info({ taskId, attempt, messageId, recipients: payload.recipients.length }, 'mail sent');
-    return { kind: 'sent', messageId };
-  };
+    await tasks.finishSent(taskId);
+    logger.info({ taskId, attempt, messageId: composed.messageId, recipients: composed.to.length }, 'mail sent');
+    return { kind: 'sent', messageId: composed.messageId };
+  }
+}
+
+/** Counts sends in progress in this worker, so finished ones can wait for the rest. */
+class SendBurst {
+  private active = 0;
+  private waiters: (() => void)[] = [];
+
+  enter(): void {
+    this.active++;
+  }
+
+  leave(): void {
+    this.active--;
+    if (this.active === 0) for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  /** Resolves when no send is in progress, or after `maxMs`. */
+  quiet(maxMs: number): Promise<void> {
+    if (this.active === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, maxMs);
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
 
 /** Waits `ms`; false if the worker started shutting down first. */

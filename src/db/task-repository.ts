@@ -1,5 +1,6 @@
 // Task rows. Every status change is a conditional UPDATE whose WHERE clause comes from
 // domain/task-status.ts, so two racing writers can never both win an illegal change.
+import DataLoader from 'dataloader';
 import { sql } from 'kysely';
 import { type TaskStatus, sourcesOf } from '../domain/task-status.js';
 import type { HeraldDb } from './database.js';
@@ -14,7 +15,20 @@ export type ClaimResult =
   | { kind: 'closed'; status: TaskStatus }
   | { kind: 'missing' };
 
+interface ClaimRequest {
+  id: string;
+  dueBy: Date;
+  attempt: number;
+  claimToken: string;
+}
+
+/** Collects the calls made in one turn of the event loop into one batch. */
+const batchOptions = { cache: false, maxBatchSize: 200, batchScheduleFn: (run: () => void) => setImmediate(run) };
+
 export class TaskRepository {
+  private readonly claims = new DataLoader<ClaimRequest, ClaimResult>((requests) => this.claimMany(requests), batchOptions);
+  private readonly finishes = new DataLoader<string, boolean>((ids) => this.finishMany(ids), batchOptions);
+
   constructor(private readonly db: HeraldDb) {}
 
   async insert(task: NewTask): Promise<TaskRow> {
@@ -117,33 +131,66 @@ export class TaskRepository {
    * The send step's claim: a queued task, or a reserved one due by `dueBy`, becomes running and
    * remembers `claimToken`; a running one may be claimed again only with the same token (a retry of
    * the same attempt chain, never a stale or second one). Anything else says why it was not claimed.
+   * Claims made in the same turn of the event loop (held sends all wake at their due time) go to
+   * the database as one statement.
    */
-  async claimForSending(id: string, dueBy: Date, attempt: number, claimToken: string): Promise<ClaimResult> {
-    const task = await this.db
+  claimForSending(id: string, dueBy: Date, attempt: number, claimToken: string): Promise<ClaimResult> {
+    return this.claims.load({ id, dueBy, attempt, claimToken });
+  }
+
+  /** Marks a running task finished; batched like claims. False if it was not running. */
+  finishSent(id: string): Promise<boolean> {
+    return this.finishes.load(id);
+  }
+
+  private async claimMany(requests: readonly ClaimRequest[]): Promise<ClaimResult[]> {
+    // One UPDATE touches a row once: a second claim of the same task in this batch goes next.
+    const seen = new Set<string>();
+    const first = requests.filter((r) => !seen.has(r.id) && seen.add(r.id));
+    if (first.length < requests.length) {
+      const rest = requests.filter((r) => !first.includes(r));
+      const firstResults = await this.claimMany(first);
+      const restResults = await this.claimMany(rest);
+      return requests.map((r) => (first.includes(r) ? firstResults[first.indexOf(r)]! : restResults[rest.indexOf(r)]!));
+    }
+    const claimed = await sql<TaskRow>`
+      UPDATE tasks AS t
+         SET status = 'running', attempts = r.attempt, claim_token = r.claim_token,
+             started_at = coalesce(t.started_at, now()), updated_at = now()
+        FROM unnest(${requests.map((r) => r.id)}::uuid[], ${requests.map((r) => r.dueBy)}::timestamptz[],
+                    ${requests.map((r) => r.attempt)}::int[], ${requests.map((r) => r.claimToken)}::text[])
+             AS r(id, due_by, attempt, claim_token)
+       WHERE t.id = r.id
+         AND t.status = ANY(${sourcesOf('running')}::task_status[])
+         AND (t.status = 'queued'
+              OR (t.status = 'reserved' AND t.scheduled_at <= r.due_by)
+              OR (t.status = 'running' AND t.claim_token = r.claim_token))
+      RETURNING t.*`.execute(this.db);
+    const byId = new Map(claimed.rows.map((row) => [row.id, row]));
+    const unclaimed = requests.filter((r) => !byId.has(r.id)).map((r) => r.id);
+    const current = unclaimed.length
+      ? new Map((await this.db.selectFrom('tasks').selectAll().where('id', 'in', unclaimed).execute()).map((row) => [row.id, row]))
+      : new Map<string, TaskRow>();
+    return requests.map((r): ClaimResult => {
+      const task = byId.get(r.id);
+      if (task) return { kind: 'claimed', task };
+      const row = current.get(r.id);
+      if (!row) return { kind: 'missing' };
+      if (row.status === 'reserved' && row.scheduled_at) return { kind: 'not-due', scheduledAt: row.scheduled_at };
+      return { kind: 'closed', status: row.status };
+    });
+  }
+
+  private async finishMany(ids: readonly string[]): Promise<boolean[]> {
+    const done = await this.db
       .updateTable('tasks')
-      .set({
-        status: 'running',
-        attempts: attempt,
-        claim_token: claimToken,
-        started_at: sql`coalesce(started_at, now())`,
-        updated_at: sql`now()`,
-      })
-      .where('id', '=', id)
-      .where('status', 'in', sourcesOf('running'))
-      .where((eb) =>
-        eb.or([
-          eb('status', '=', 'queued'),
-          eb.and([eb('status', '=', 'reserved'), eb('scheduled_at', '<=', dueBy)]),
-          eb.and([eb('status', '=', 'running'), eb('claim_token', '=', claimToken)]),
-        ]),
-      )
-      .returningAll()
-      .executeTakeFirst();
-    if (task) return { kind: 'claimed', task };
-    const current = await this.findById(id);
-    if (!current) return { kind: 'missing' };
-    if (current.status === 'reserved' && current.scheduled_at) return { kind: 'not-due', scheduledAt: current.scheduled_at };
-    return { kind: 'closed', status: current.status };
+      .set({ status: 'finished', finished_at: sql`now()`, updated_at: sql`now()`, error: null })
+      .where('id', 'in', [...ids])
+      .where('status', 'in', sourcesOf('finished'))
+      .returning('id')
+      .execute();
+    const finished = new Set(done.map((row) => row.id));
+    return ids.map((id) => finished.has(id));
   }
 
   /** Records the latest attempt's error on a task that is still being sent. */

@@ -1,5 +1,8 @@
-// Outgoing mail over real SMTP with a pooled nodemailer transport.
+// Outgoing mail over real SMTP with a pooled nodemailer transport. A message is composed into its
+// raw MIME form first and sent as is: a held reservation composes while it waits, so the work left
+// at its due time is only the SMTP conversation.
 import nodemailer from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { RenderedMail } from './templates.js';
 
@@ -7,9 +10,20 @@ export interface OutgoingMail extends RenderedMail {
   to: string[];
   messageId: string;
   headers?: Record<string, string>;
+  /** The Date header; defaults to now. */
+  date?: Date;
+}
+
+/** A message ready to go: its envelope and its bytes. */
+export interface ComposedMail {
+  to: string[];
+  messageId: string;
+  raw: Buffer;
 }
 
 export interface Mailer {
+  compose(mail: OutgoingMail): Promise<ComposedMail>;
+  sendComposed(mail: ComposedMail): Promise<{ messageId: string; response: string }>;
   send(mail: OutgoingMail): Promise<{ messageId: string; response: string }>;
   /** The Message-ID a task's mail carries: the same on every attempt, so receivers can drop repeats. */
   messageIdFor(taskId: string): string;
@@ -41,19 +55,30 @@ export function createMailer(options: MailerOptions): Mailer {
   };
   const transport = nodemailer.createTransport(transportOptions);
   const fromDomain = /@([^>\s]+)>?\s*$/.exec(options.from)?.[1] ?? 'herald.local';
+  const envelopeFrom = /<([^>]+)>/.exec(options.from)?.[1] ?? options.from;
 
-  return {
-    async send(mail) {
-      const info = await transport.sendMail({
+  const mailer: Mailer = {
+    async compose(mail) {
+      const raw = await new MailComposer({
         from: options.from,
         to: mail.to,
         subject: mail.subject,
         text: mail.text,
         html: mail.html,
         messageId: mail.messageId,
+        date: mail.date,
         headers: mail.headers,
-      });
-      return { messageId: info.messageId, response: info.response };
+      })
+        .compile()
+        .build();
+      return { to: mail.to, messageId: mail.messageId, raw };
+    },
+    async sendComposed(mail) {
+      const info = await transport.sendMail({ envelope: { from: envelopeFrom, to: mail.to }, raw: mail.raw });
+      return { messageId: mail.messageId, response: info.response };
+    },
+    async send(mail) {
+      return mailer.sendComposed(await mailer.compose(mail));
     },
     messageIdFor(taskId) {
       return `<${taskId}@${fromDomain}>`;
@@ -62,4 +87,5 @@ export function createMailer(options: MailerOptions): Mailer {
       transport.close();
     },
   };
+  return mailer;
 }
