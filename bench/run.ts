@@ -100,7 +100,7 @@ for (const n of SIZES.lateness) {
     const task = await service.enqueueTask({ requesterId: `now-${i}`, ...mailOfTask(i) });
     return heraldMessageId(task.id);
   }) : Promise.resolve([]);
-  await sink.waitForAll([...dueById.keys()], 300_000);
+  await sink.waitForAll([...dueById.keys()], 900_000);
   const immediateTimes = await immediate;
   if (immediateTimes.length > 0) heraldImmediate = immediateTimes;
   const report = deliveryReport(sink, dueById);
@@ -117,7 +117,7 @@ async function immediateSendsDuring(send: (i: number) => Promise<string>): Promi
     const startedAt = Date.now();
     times.push(
       send(i).then(async (id) => {
-        await sink.waitForAll([id], 120_000);
+        await sink.waitForAll([id], 900_000);
         const at = sink.received.get(id)?.[0];
         return at === undefined ? Number.POSITIVE_INFINITY : at - startedAt;
       }),
@@ -263,7 +263,7 @@ for (const n of SIZES.lateness) {
     await queue.add('mail', mailOf(i), { jobId });
     return bullMessageId(jobId);
   }) : Promise.resolve([]);
-  await sink.waitForAll([...dueById.keys()], 300_000);
+  await sink.waitForAll([...dueById.keys()], 900_000);
   const immediateTimes = await immediate;
   if (immediateTimes.length > 0) bullImmediate = immediateTimes;
   const report = deliveryReport(sink, dueById);

@@ -76,7 +76,8 @@ export function createSendMailActivity({ tasks, templates, mailer, logger, shutt
       burst.leave();
       // Report back to Temporal after the burst's other sends: completing starts more work for
       // the server and this worker, which would otherwise compete with the sends still due now.
-      await burst.quiet(2_000);
+      // (Bounded well inside the activity's timeout, in case a send hangs.)
+      await burst.quiet(60_000);
     }
   };
 
