@@ -83,6 +83,24 @@ function mailOfTask(i: number) {
   return { template: m.template, language: m.language, variables: m.variables, to: m.to, description: `bench ${i}` };
 }
 
+// Memory first: the worker has taken in every sleeping reservation, and no burst yet.
+log('Herald: memory with sleeping reservations');
+const more = Math.max(0, SIZES.memory - SIZES.throughput);
+await runConcurrently(more, CONCURRENCY, (i) =>
+  service.reserveTask({ requesterId: `user-${i % USERS}`, ...mailOfTask(i), when: farFuture() }),
+);
+await sleep(10_000);
+const sleeping = Number(
+  (
+    await heraldSide.herald.db
+      .selectFrom('tasks')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('status', '=', 'reserved')
+      .executeTakeFirstOrThrow()
+  ).n,
+);
+const heraldWorkerRss = rssMb(heraldSide.worker.pid);
+
 const heraldLateness = new Map<number, ReturnType<typeof deliveryReport>>();
 let heraldImmediate: number[] = [];
 for (const n of SIZES.lateness) {
@@ -146,23 +164,6 @@ async function settle(side: HeraldSide): Promise<void> {
   }
   await sleep(2_000);
 }
-
-log('Herald: memory with sleeping reservations');
-const more = Math.max(0, SIZES.memory - SIZES.throughput);
-await runConcurrently(more, CONCURRENCY, (i) =>
-  service.reserveTask({ requesterId: `user-${i % USERS}`, ...mailOfTask(i), when: farFuture() }),
-);
-await sleep(10_000);
-const sleeping = Number(
-  (
-    await heraldSide.herald.db
-      .selectFrom('tasks')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('status', '=', 'reserved')
-      .executeTakeFirstOrThrow()
-  ).n,
-);
-const heraldWorkerRss = rssMb(heraldSide.worker.pid);
 
 log('Herald: ack latency through the Discord emulator');
 const APP_ID = '910000000000000001';
