@@ -95,7 +95,48 @@ describe('a reservation inside the prepare lead', () => {
     expect(mailsOf(task.id)).toHaveLength(1);
     const lateness = mailsOf(task.id)[0]!.receivedAt.getTime() - task.scheduled_at!.getTime();
     expect(lateness).toBeGreaterThanOrEqual(0);
-    expect(lateness).toBeLessThan(5_000); // not after the 2-minute send timeout of a lost hold
+    expect(lateness).toBeLessThan(15_000); // not after the activity timeout (lead + 60 s) of a lost hold
     expect((await h.tasks.findById(task.id))!.attempts).toBe(1);
+  });
+});
+
+describe('a reservation further out than the prepare lead', () => {
+  // "in 2 minutes" on the service's clock: due 62 s from now in real time, to wake 60 s before.
+  const farReservation = (requesterId: string) =>
+    h.service.reserveTask({
+      requesterId,
+      template: 'notice',
+      to: 'far@example.com',
+      variables: 'title=Far;body=Later',
+      description: 'start delay test',
+      when: 'in 2 minutes',
+    });
+
+  it('waits in its start delay: no workflow task, nothing for the worker to hold or cache', async () => {
+    const task = await farReservation('delay-idle');
+    const description = await env.client.workflow.getHandle(task.id).describe();
+    expect(description.executionTime!.getTime() - Date.now()).toBeGreaterThan(45_000);
+    const history = await env.client.workflow.getHandle(task.id).fetchHistory();
+    expect(history.events!.map((e) => e.eventType)).toEqual([1]); // WorkflowExecutionStarted only
+    await h.service.cancelTask('delay-idle', task.id);
+  });
+
+  it('moved earlier, wakes at once and is sent at the new time', async () => {
+    const task = await farReservation('delay-earlier');
+    const moved = await h.service.rescheduleTask('delay-earlier', task.id, 'in 70 seconds'); // 12 s from now
+    await env.client.workflow.getHandle(task.id).result();
+    const [mail] = mailsOf(task.id);
+    expect(mail!.receivedAt.getTime()).toBeGreaterThanOrEqual(moved.scheduled_at!.getTime());
+    expect(mail!.receivedAt.getTime()).toBeLessThan(task.scheduled_at!.getTime() - 30_000);
+  });
+
+  it('canceled, closes as canceled now, not when its delay would have ended', async () => {
+    const task = await farReservation('delay-cancel');
+    const canceledAt = Date.now();
+    await h.service.cancelTask('delay-cancel', task.id);
+    await expect(env.client.workflow.getHandle(task.id).result()).rejects.toThrow();
+    expect(Date.now() - canceledAt).toBeLessThan(30_000);
+    expect((await env.client.workflow.getHandle(task.id).describe()).status.name).toBe('CANCELLED');
+    expect((await h.tasks.findById(task.id))!.status).toBe('canceled');
   });
 });

@@ -26,6 +26,12 @@ export interface SendMailDeps {
  */
 export const CLAIM_LEAD_MS = 500;
 
+/**
+ * How long a finished send may wait for the rest of its burst before reporting back; well inside
+ * the workflow's send timeout (SEND_TIMEOUT_MS), so a hung send cannot make a sent mail retry.
+ */
+export const BURST_REPORT_WAIT_MS = 15_000;
+
 export interface SendTaskMailInput {
   taskId: string;
   /** The time the task is due; the row must not say later. */
@@ -76,8 +82,7 @@ export function createSendMailActivity({ tasks, templates, mailer, logger, shutt
       burst.leave();
       // Report back to Temporal after the burst's other sends: completing starts more work for
       // the server and this worker, which would otherwise compete with the sends still due now.
-      // (Bounded well inside the activity's timeout, in case a send hangs.)
-      await burst.quiet(60_000);
+      await burst.quiet(BURST_REPORT_WAIT_MS);
     }
   };
 

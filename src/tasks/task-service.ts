@@ -119,6 +119,9 @@ export class TaskService {
     const canceled = await this.deps.repository.transition(task.id, 'canceled', { finishedAt: this.clock() });
     if (!canceled) return this.failClosed(task.id);
     try {
+      // A reservation's workflow may still be in its start delay, which a cancellation does not
+      // end: a signal-with-start does, so the run closes as canceled now rather than at its time.
+      if (task.status === 'reserved') await this.signalWorkflow(task, task.scheduled_at!);
       await this.deps.temporal.workflow.getHandle(task.id).cancel();
     } catch (err) {
       // The row already says canceled, so the send step will not claim it; the reconciler closes the run.
@@ -142,7 +145,7 @@ export class TaskService {
     const moved = await this.deps.repository.reschedule(task.id, requesterId, scheduledAt);
     if (!moved) return this.failClosed(task.id);
     try {
-      await this.deps.temporal.workflow.getHandle(task.id).signal(rescheduleSignal, scheduledAt.toISOString());
+      await this.signalWorkflow(moved, scheduledAt);
     } catch (err) {
       // Put the old time back so the row and the sleeping workflow keep agreeing.
       await this.deps.repository.reschedule(task.id, requesterId, task.scheduled_at!);
@@ -165,27 +168,57 @@ export class TaskService {
   /**
    * Starts the task's workflow; safe to call any number of times for the same task.
    * A running workflow is reused, and a closed one is never started again.
+   * A reservation's workflow starts with a delay that ends when it should wake: until then it
+   * costs Temporal a stored record and the worker nothing (no workflow task, nothing cached).
    */
   async startWorkflow(task: Pick<Task, 'id' | 'scheduled_at'>): Promise<void> {
-    const input: MailTaskInput = {
-      taskId: task.id,
-      scheduledAt: task.scheduled_at ? new Date(task.scheduled_at).toISOString() : null,
-      retry: this.deps.retryPolicy,
-      prepareLeadMs: this.deps.prepareLeadMs ?? 0,
-      notify: this.deps.notifyOutcomes ?? false,
-    };
     try {
       await this.deps.temporal.workflow.start<typeof mailTaskWorkflow>(MAIL_TASK_WORKFLOW, {
-        workflowId: task.id,
-        taskQueue: this.deps.taskQueue,
-        args: [input],
+        ...this.workflowOptions(task),
         workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return;
       throw err;
     }
+  }
+
+  /**
+   * Tells the task's workflow its (new) time. A signal-with-start: a workflow still in its start
+   * delay wakes for it (a plain signal would wait for the delay), and one that is missing is started.
+   */
+  private async signalWorkflow(task: Pick<Task, 'id' | 'scheduled_at'>, scheduledAt: Date): Promise<void> {
+    try {
+      await this.deps.temporal.workflow.signalWithStart<typeof mailTaskWorkflow, [string]>(MAIL_TASK_WORKFLOW, {
+        ...this.workflowOptions({ ...task, scheduled_at: scheduledAt }),
+        signal: rescheduleSignal,
+        signalArgs: [scheduledAt.toISOString()],
+      });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return; // closed: nothing to tell
+      throw err;
+    }
+  }
+
+  private workflowOptions(task: Pick<Task, 'id' | 'scheduled_at'>) {
+    const scheduledAt = task.scheduled_at ? new Date(task.scheduled_at) : null;
+    const prepareLeadMs = this.deps.prepareLeadMs ?? 0;
+    const input: MailTaskInput = {
+      taskId: task.id,
+      scheduledAt: scheduledAt?.toISOString() ?? null,
+      retry: this.deps.retryPolicy,
+      prepareLeadMs,
+      notify: this.deps.notifyOutcomes ?? false,
+    };
+    const wakeInMs = scheduledAt ? scheduledAt.getTime() - prepareLeadMs - this.clock().getTime() : 0;
+    return {
+      workflowId: task.id,
+      taskQueue: this.deps.taskQueue,
+      args: [input] as [MailTaskInput],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+      // Only worth it (and only safe from small clock differences) when the wake is well ahead.
+      ...(wakeInMs > 30_000 && { startDelay: wakeInMs }),
+    };
   }
 
   private resolveWhen(when: string | Date, timeZone: string | undefined, now: Date): Date {
@@ -238,6 +271,8 @@ export class TaskService {
     const task = await this.deps.repository.insert(row);
     try {
       await this.startWorkflow(task);
+      // A crash before this line leaves the row for the reconciler, which starts it again (safely).
+      await this.deps.repository.markWorkflowStarted(task.id);
     } catch (err) {
       this.deps.logger.error({ taskId: task.id, err }, 'workflow start failed');
       await this.deps.repository.transition(task.id, 'failed', {

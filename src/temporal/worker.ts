@@ -67,6 +67,9 @@ export async function createHeraldWorker(options: HeraldWorkerOptions): Promise<
     maxConcurrentWorkflowTaskExecutions: options.tuning.maxConcurrentWorkflowTasks,
     // On shutdown, running sends get this long to finish before they are handed back to the server.
     shutdownGraceTime: '20 seconds',
+    // A workflow task waiting for a worker that went away moves to any worker after this (default
+    // 10 s): a hold handed back at shutdown then resumes elsewhere within seconds.
+    stickyQueueScheduleToStartTimeout: '5 seconds',
   });
   return {
     worker,

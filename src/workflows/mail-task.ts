@@ -24,7 +24,11 @@ const notices = proxyActivities<MailActivities>({
   retry: { initialInterval: '2 seconds', maximumAttempts: 5 },
 });
 
-const SEND_TIMEOUT_MS = 2 * 60_000;
+/**
+ * Bounds one attempt after its hold: the SMTP exchange (nodemailer gives up after 10 s to connect
+ * and 30 s of silence) and the wait for the rest of a burst (BURST_REPORT_WAIT_MS).
+ */
+const SEND_TIMEOUT_MS = 60_000;
 
 export async function mailTaskWorkflow(input: MailTaskInput): Promise<MailTaskOutcome> {
   const { taskId, retry } = input;
