@@ -84,6 +84,8 @@ const envSchema = z.object({
   // How long before its time a reservation's workflow wakes and hands the send to a worker, which
   // holds it until the time: mails due together then leave together. 0 turns it off.
   MAIL_PREPARE_LEAD: duration.pipe(z.number().min(0).max(15 * 60_000, 'at most 15m')).default(60_000),
+  // How often to look for tasks whose workflow was never started (a crash between the two steps).
+  RECONCILE_INTERVAL: duration.pipe(z.number().min(1_000, 'at least 1s')).default(60_000),
 
   DEFAULT_TIME_ZONE: z
     .string()
@@ -139,7 +141,7 @@ export interface Config {
   worker: { maxCachedWorkflows: number; maxConcurrentActivities: number; maxConcurrentWorkflowTasks: number };
   smtp: { url?: string; from: string; poolMaxConnections: number; sinkPort: number; sinkDir: string };
   mailRetry: { maximumAttempts: number; initialIntervalMs: number; backoffCoefficient: number };
-  delivery: { prepareLeadMs: number };
+  delivery: { prepareLeadMs: number; reconcileIntervalMs: number };
   defaults: { timeZone: string; locale: 'en' | 'ko' };
   discord: {
     token?: string;
@@ -236,7 +238,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       initialIntervalMs: e.MAIL_RETRY_INITIAL_INTERVAL,
       backoffCoefficient: e.MAIL_RETRY_BACKOFF,
     },
-    delivery: { prepareLeadMs: e.MAIL_PREPARE_LEAD },
+    delivery: { prepareLeadMs: e.MAIL_PREPARE_LEAD, reconcileIntervalMs: e.RECONCILE_INTERVAL },
     defaults: { timeZone: e.DEFAULT_TIME_ZONE, locale: e.DEFAULT_LOCALE },
     discord: {
       token: e.DISCORD_TOKEN,

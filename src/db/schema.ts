@@ -29,6 +29,8 @@ export interface TasksTable {
   finished_at: Timestamp | null;
   /** The send attempt chain (workflow run and activity) that claimed the task. */
   claim_token: Generated<string | null>;
+  /** Set once the task's workflow is known to exist; null rows are the reconciler's to start. */
+  workflow_started_at: Generated<Date | null>;
 }
 
 export interface UserSettingsTable {

@@ -215,12 +215,23 @@ export class TaskRepository {
       .executeTakeFirst();
   }
 
-  /** Open tasks created before `createdBefore`, oldest first: the reconciler's candidates. */
-  async listOpenCreatedBefore(createdBefore: Date, limit: number): Promise<TaskRow[]> {
+  /** Records that the task's workflow exists. */
+  async markWorkflowStarted(id: string): Promise<void> {
+    await this.db
+      .updateTable('tasks')
+      .set({ workflow_started_at: sql`now()` })
+      .where('id', '=', id)
+      .where('workflow_started_at', 'is', null)
+      .execute();
+  }
+
+  /** Tasks whose workflow is not known to be started, created before `createdBefore`, oldest first. */
+  async listWithoutWorkflow(createdBefore: Date, limit: number): Promise<TaskRow[]> {
     return this.db
       .selectFrom('tasks')
       .selectAll()
-      .where('status', 'in', ['queued', 'reserved', 'running'])
+      .where('workflow_started_at', 'is', null)
+      .where('status', 'in', ['queued', 'reserved'])
       .where('created_at', '<', createdBefore)
       .orderBy('created_at', 'asc')
       .limit(limit)

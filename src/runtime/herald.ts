@@ -12,6 +12,7 @@ import type { Logger } from '../logger.js';
 import { createMailer, type Mailer } from '../mail/mailer.js';
 import { TemplateRegistry } from '../mail/templates.js';
 import { DiscordDmNotifier, LogNotifier, type OutcomeNotifier } from '../notify/outcome-notifier.js';
+import { Reconciler } from '../tasks/reconciler.js';
 import { TaskService } from '../tasks/task-service.js';
 import { createTemporalClient } from '../temporal/client.js';
 import { type TemporalTarget, temporalTlsFrom } from '../temporal/connection-options.js';
@@ -89,6 +90,15 @@ export async function startHerald(
       notifyOutcomes: config.discord.token !== undefined,
       clock: options.clock,
     });
+    const reconciler = new Reconciler({
+      repository: tasks,
+      service,
+      logger: logger.child({ component: 'reconciler' }),
+      intervalMs: config.delivery.reconcileIntervalMs,
+    });
+    reconciler.start();
+    cleanups.push(() => reconciler.stop());
+
     const commands = new HeraldCommands(service, logger.child({ component: 'commands' }), new UserSettingsRepository(db), config.defaults);
 
     let worker: HeraldWorker | undefined;

@@ -36,7 +36,7 @@ describe('loadConfig: defaults', () => {
       worker: { maxCachedWorkflows: 250, maxConcurrentActivities: 10000, maxConcurrentWorkflowTasks: 40 },
       smtp: { url: undefined, from: 'Herald <herald@localhost>', poolMaxConnections: 5, sinkPort: 2525, sinkDir: path.join(dataDir, 'mail') },
       mailRetry: { maximumAttempts: 3, initialIntervalMs: 5000, backoffCoefficient: 2 },
-      delivery: { prepareLeadMs: 60000 },
+      delivery: { prepareLeadMs: 60000, reconcileIntervalMs: 60000 },
       defaults: { timeZone: 'UTC', locale: 'en' },
       discord: { token: undefined, applicationId: undefined, apiUrl: 'https://discord.com/api', guildId: undefined, requiredPermission: 'ManageGuild' },
       guardRails: { allowedRecipientDomains: [], mailsPerHour: 20, maxOpenReservations: 25 },
