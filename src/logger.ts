@@ -1,13 +1,55 @@
-// Structured logs with pino. Secrets are redacted by key wherever they appear.
+// Structured logs with pino. Secrets never reach the output: fields with secret-looking names are
+// redacted, and the known secret values (the bot token, passwords in URLs, API keys) are scrubbed
+// from every line, wherever they appear (an error message quoting a URL, say).
 import pino from 'pino';
 import pretty from 'pino-pretty';
 
 export type Logger = pino.Logger;
 
 const REDACTED_KEYS = ['token', 'password', 'pass', 'apiKey', 'authorization', 'DISCORD_TOKEN', 'DATABASE_URL', 'SMTP_URL', 'TEMPORAL_API_KEY'];
+const CENSOR = '[redacted]';
 
-export function createLogger(options: { level?: string; pretty?: boolean; destination?: pino.DestinationStream } = {}): Logger {
-  const redact = { paths: [...REDACTED_KEYS, ...REDACTED_KEYS.map((k) => `*.${k}`)], censor: '[redacted]' };
+/** Secret values to scrub from log lines; more can be added once they are known. */
+export class Secrets {
+  private values: string[] = [];
+
+  add(...values: (string | undefined)[]): void {
+    for (const value of values) {
+      // Short values would scrub ordinary words; every real secret here is longer.
+      if (!value || value.length < 6) continue;
+      for (const form of new Set([value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)])) {
+        if (!this.values.includes(form)) this.values.push(form);
+      }
+    }
+    this.values.sort((a, b) => b.length - a.length);
+  }
+
+  /** The password of a URL such as postgres://user:secret@host/db. */
+  addUrlPassword(url: string | undefined): void {
+    if (!url) return;
+    try {
+      const password = new URL(url).password;
+      if (password) this.add(decodeURIComponent(password));
+    } catch {
+      // Not a URL: nothing to take from it.
+    }
+  }
+
+  scrub(line: string): string {
+    let out = line;
+    for (const value of this.values) if (out.includes(value)) out = out.split(value).join(CENSOR);
+    return out;
+  }
+}
+
+export function createLogger(
+  options: { level?: string; pretty?: boolean; destination?: pino.DestinationStream | NodeJS.WritableStream; secrets?: Secrets } = {},
+): Logger {
+  const base: pino.LoggerOptions = {
+    level: options.level ?? 'info',
+    redact: { paths: [...REDACTED_KEYS, ...REDACTED_KEYS.map((k) => `*.${k}`)], censor: CENSOR },
+    ...(options.secrets && { hooks: { streamWrite: (line: string) => options.secrets!.scrub(line) } }),
+  };
   if (options.pretty) {
     // In-process (not a transport thread), so lines reach `destination` in order with console output.
     const stream = pretty({
@@ -18,7 +60,7 @@ export function createLogger(options: { level?: string; pretty?: boolean; destin
       sync: true,
       destination: options.destination ?? process.stdout,
     });
-    return pino({ level: options.level ?? 'info', redact }, stream);
+    return pino(base, stream);
   }
-  return pino({ level: options.level ?? 'info', redact }, options.destination);
+  return pino(base, options.destination as pino.DestinationStream | undefined);
 }

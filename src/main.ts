@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { startDiscordBot } from './bot/bot.js';
 import { ConsoleFrontEnd } from './console/console.js';
 import { ConfigError, loadConfig } from './config.js';
-import { createLogger } from './logger.js';
+import { Secrets, createLogger } from './logger.js';
 import { startHerald } from './runtime/herald.js';
 import { startInfrastructure } from './runtime/infrastructure.js';
 
@@ -34,7 +34,11 @@ async function main(): Promise<void> {
   const pretty = config.env !== 'production' && process.stdout.isTTY === true;
   // At a terminal the console front end owns stdout: log lines go through it, above the prompt.
   const logOutput = new SwitchableStream(process.stdout);
-  const logger = createLogger({ level: config.logLevel, pretty, destination: logOutput });
+  const secrets = new Secrets();
+  secrets.add(config.discord.token, config.temporal.apiKey);
+  secrets.addUrlPassword(config.database.url);
+  secrets.addUrlPassword(config.smtp.url);
+  const logger = createLogger({ level: config.logLevel, pretty, destination: logOutput, secrets });
   if (mode !== 'all' && (!config.database.url || !config.temporal.address)) {
     logger.fatal(`Mode "${mode}" runs one part of Herald against shared servers: set DATABASE_URL and TEMPORAL_ADDRESS.`);
     process.exit(1);
@@ -72,6 +76,12 @@ async function main(): Promise<void> {
   try {
     const infrastructure = await startInfrastructure(config, logger);
     stops.push(() => infrastructure.stop());
+    secrets.addUrlPassword(infrastructure.databaseUrl); // embedded PostgreSQL's generated password
+    // Where Herald is connected; any password in these URLs is scrubbed from the line.
+    logger.info(
+      { database: infrastructure.databaseUrl, temporal: infrastructure.temporalAddress, smtp: infrastructure.smtpUrl, discord: discord ? config.discord.apiUrl : 'off' },
+      'using these servers',
+    );
     const herald = await startHerald(config, infrastructure, logger, { worker: mode !== 'bot' });
     stops.push(() => herald.stop());
     void herald.workerDone?.then(() => {

@@ -60,6 +60,7 @@ export function startLocalEnv(): Promise<TestWorkflowEnvironment> {
 export interface Harness {
   env: TestWorkflowEnvironment;
   db: HeraldDb;
+  databaseUrl: string;
   tasks: TaskRepository;
   sink: SmtpSink;
   service: TaskService;
@@ -119,6 +120,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
   const harness: Harness = {
     env,
     db: database.db,
+    databaseUrl: database.url,
     tasks,
     sink,
     service,
