@@ -41,6 +41,7 @@ export class SmtpSink {
   refused = 0;
   private failures: Refusal[] = [];
   private failureRate = 0;
+  private delayMs = 0;
   private rateRefusal: Refusal = { code: 451, message: '4.3.0 Temporary failure, try again later' };
   private listeners = new Set<(mail: ReceivedMail) => void>();
 
@@ -96,6 +97,14 @@ export class SmtpSink {
     this.rateRefusal = { code, message: defaultMessage(code) };
   }
 
+  /** Answer each message only after `ms` (a slow relay). */
+  setDelay(ms: number): void {
+    this.delayMs = ms;
+  }
+
+  /** Messages whose data is being received or held by setDelay. */
+  inFlight = 0;
+
   onMail(listener: (mail: ReceivedMail) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -124,6 +133,16 @@ export class SmtpSink {
   }
 
   private async receive(raw: Buffer, envelope: { mailFrom: false | { address: string }; rcptTo: { address: string }[] }) {
+    this.inFlight++;
+    try {
+      if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+      await this.accept(raw, envelope);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async accept(raw: Buffer, envelope: { mailFrom: false | { address: string }; rcptTo: { address: string }[] }) {
     const refusal = this.failures.shift() ?? (Math.random() < this.failureRate ? this.rateRefusal : undefined);
     if (refusal) {
       this.refused++;

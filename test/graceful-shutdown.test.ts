@@ -1,0 +1,94 @@
+// SIGTERM to a real worker process (src/main.ts worker): a send in flight finishes before it
+// exits, a hold is handed back at once, and nothing is left half-written.
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness, type Harness, startLocalEnv } from './support/harness.js';
+import { type HeraldProcess, startHeraldProcess } from './support/processes.js';
+
+let env: TestWorkflowEnvironment;
+let h: Harness;
+const workers: HeraldProcess[] = [];
+
+beforeAll(async () => {
+  env = await startLocalEnv();
+  // The service's clock runs 55 s behind: "in 1 minute" falls due 5 s from now, inside the 60 s lead.
+  h = await createHarness({ env, worker: false, clock: () => new Date(Date.now() - 55_000) });
+});
+afterAll(async () => {
+  for (const w of workers) w.child.kill('SIGKILL');
+  await h?.close();
+  await env?.teardown();
+});
+
+function startWorker(): HeraldProcess {
+  const worker = startHeraldProcess('worker', {
+    DATABASE_URL: h.databaseUrl,
+    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_TASK_QUEUE: h.taskQueue,
+    SMTP_URL: h.sink.url,
+    SMTP_FROM: 'Herald <herald@example.test>',
+    LOG_LEVEL: 'info',
+  });
+  workers.push(worker);
+  return worker;
+}
+
+const mailsOf = (taskId: string) => h.sink.mails.filter((m) => m.messageId === `<${taskId}@example.test>`);
+const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 30_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+describe('SIGTERM to the worker', () => {
+  it('lets a send in flight finish, records it, and exits cleanly', async () => {
+    const worker = startWorker();
+    await worker.waitForOutput(/Herald is running/);
+    h.sink.setDelay(3_000); // a slow relay: the send is still in flight when the signal comes
+    const task = await h.service.enqueueTask({ requesterId: 'term', template: 'notice', to: 'a@example.com', variables: 'title=t;body=b' });
+    await until(() => h.sink.inFlight === 1);
+    const signalled = Date.now();
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+    h.sink.setDelay(0);
+    expect(Date.now() - signalled).toBeGreaterThan(1_000); // it waited for the send
+    expect(mailsOf(task.id)).toHaveLength(1);
+    const row = (await h.tasks.findById(task.id))!;
+    expect(row).toMatchObject({ status: 'finished', attempts: 1 });
+    expect(worker.output()).toMatch(/shutting down/);
+    expect(worker.output()).not.toMatch(/"level":(50|60)/); // no error or fatal lines
+
+    // The workflow completes once a worker is back; the mail is not sent twice.
+    const next = startWorker();
+    await env.client.workflow.getHandle(task.id).result();
+    expect(mailsOf(task.id)).toHaveLength(1);
+    next.child.kill('SIGTERM');
+    expect(await next.exited).toBe(0);
+  });
+
+  it('hands a hold back at once; the next worker sends it on time, once', async () => {
+    const worker = startWorker();
+    await worker.waitForOutput(/Herald is running/);
+    const task = await h.service.reserveTask({
+      requesterId: 'term-hold',
+      template: 'notice',
+      to: 'b@example.com',
+      variables: 'title=t;body=b',
+      description: 'held at shutdown',
+      when: 'in 70 seconds', // 15 s from now in real time
+    });
+    await until(async () => ((await env.client.workflow.getHandle(task.id).describe()).raw.pendingActivities?.length ?? 0) === 1);
+    const signalled = Date.now();
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(10_000); // not held up by a hold due in 15 s
+    expect((await h.tasks.findById(task.id))!.status).toBe('reserved'); // nothing claimed, nothing half-written
+
+    startWorker();
+    await env.client.workflow.getHandle(task.id).result();
+    expect(mailsOf(task.id)).toHaveLength(1);
+    expect(mailsOf(task.id)[0]!.receivedAt.getTime()).toBeGreaterThanOrEqual(task.scheduled_at!.getTime());
+  });
+});
