@@ -1,5 +1,6 @@
 // SIGTERM to a real worker process (src/main.ts worker): a send in flight finishes before it
-// exits, a hold is handed back at once, and nothing is left half-written.
+// exits, a hold is handed back at once, and nothing is left half-written. SIGKILL: the dead
+// worker's hold goes to the next worker when its heartbeats stop, not after the whole hold.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness, startLocalEnv } from './support/harness.js';
@@ -91,4 +92,32 @@ describe('SIGTERM to the worker', () => {
     expect(mailsOf(task.id)).toHaveLength(1);
     expect(mailsOf(task.id)[0]!.receivedAt.getTime()).toBeGreaterThanOrEqual(task.scheduled_at!.getTime());
   });
+});
+
+describe('kill -9 of the worker', () => {
+  it('hands a dead worker\'s hold to the next worker once its heartbeats stop, and sends it once', async () => {
+    for (const w of workers) w.child.kill('SIGTERM'); // only the worker killed below may take the hold
+    await Promise.all(workers.map((w) => w.exited));
+    const worker = startWorker();
+    await worker.waitForOutput(/Herald is running/);
+    const task = await h.service.reserveTask({
+      requesterId: 'kill-hold',
+      template: 'notice',
+      to: 'c@example.com',
+      variables: 'title=t;body=b',
+      description: 'held at kill -9',
+      when: 'in 65 seconds', // 10 s from now in real time, held from the start
+    });
+    await until(async () => ((await env.client.workflow.getHandle(task.id).describe()).raw.pendingActivities?.length ?? 0) === 1);
+    worker.child.kill('SIGKILL');
+    await worker.exited;
+    const killed = Date.now();
+    startWorker();
+    await env.client.workflow.getHandle(task.id).result();
+    // Heartbeat timeout (30 s) plus the first retry interval (5 s); without heartbeats the dead
+    // hold would run out its 60 s lead plus the 60 s send timeout first.
+    expect(Date.now() - killed).toBeLessThan(50_000);
+    expect(mailsOf(task.id)).toHaveLength(1);
+    expect((await h.tasks.findById(task.id))!).toMatchObject({ status: 'finished', attempts: 2 });
+  }, 90_000);
 });

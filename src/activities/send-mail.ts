@@ -62,8 +62,20 @@ export function createSendMailActivity({ tasks, templates, mailer, logger, shutt
   }
 
   return async function sendTaskMail(input: SendTaskMailInput): Promise<DeliveryResult> {
+    const context = Context.current();
+    const { heartbeatTimeoutMs } = context.info;
+    // Alive-signals for Temporal: without them a dead worker's tasks wait out the whole timeout.
+    const heartbeats = heartbeatTimeoutMs ? setInterval(() => context.heartbeat(), heartbeatTimeoutMs / 2) : undefined;
+    try {
+      return await sendTaskMailAttempt(input, context);
+    } finally {
+      clearInterval(heartbeats);
+    }
+  };
+
+  async function sendTaskMailAttempt(input: SendTaskMailInput, context: Context): Promise<DeliveryResult> {
     const { taskId } = input;
-    const { attempt, activityId, workflowExecution } = Context.current().info;
+    const { attempt, activityId, workflowExecution } = context.info;
 
     // Holding: compose now, so that at the due time only the claim and the SMTP exchange remain.
     let composed: ComposedMail | undefined;
@@ -72,7 +84,8 @@ export function createSendMailActivity({ tasks, templates, mailer, logger, shutt
       if (!row) throw ApplicationFailure.nonRetryable(`Task ${taskId} has no row in the database`, 'TaskDataError');
       composed = await prepare(row, new Date(input.holdUntil));
       const claimAt = Date.parse(input.holdUntil) - CLAIM_LEAD_MS;
-      if (!(await hold(claimAt - Date.now(), shuttingDown))) return { kind: 'interrupted' };
+      // A reschedule cancels the hold (the workflow has moved on; the answer is not read).
+      if (!(await hold(claimAt - Date.now(), [shuttingDown, context.cancellationSignal]))) return { kind: 'interrupted' };
     }
 
     burst.enter();
@@ -84,7 +97,7 @@ export function createSendMailActivity({ tasks, templates, mailer, logger, shutt
       // the server and this worker, which would otherwise compete with the sends still due now.
       await burst.quiet(BURST_REPORT_WAIT_MS);
     }
-  };
+  }
 
   async function claimAndSend(
     input: SendTaskMailInput,
@@ -153,19 +166,18 @@ function delay(ms: number): Promise<void> {
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
 
-/** Waits `ms`; false if the worker started shutting down first. */
-function hold(ms: number, shuttingDown: AbortSignal): Promise<boolean> {
-  if (shuttingDown.aborted) return Promise.resolve(false);
+/** Waits `ms`; false if a stop signal fired first (the worker is shutting down, or the hold was canceled). */
+function hold(ms: number, stops: readonly AbortSignal[]): Promise<boolean> {
+  if (stops.some((s) => s.aborted)) return Promise.resolve(false);
   if (ms <= 0) return Promise.resolve(true);
   return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      shuttingDown.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
+    const finish = (held: boolean) => {
       clearTimeout(timer);
-      resolve(false);
+      for (const s of stops) s.removeEventListener('abort', onAbort);
+      resolve(held);
     };
-    shuttingDown.addEventListener('abort', onAbort, { once: true });
+    const onAbort = () => finish(false);
+    const timer = setTimeout(() => finish(true), ms);
+    for (const s of stops) s.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -30,12 +30,20 @@ const notices = proxyActivities<MailActivities>({
  */
 const SEND_TIMEOUT_MS = 60_000;
 
+/**
+ * The send step heartbeats while it holds and sends, so a worker that dies (kill -9, lost host)
+ * hands its tasks to another worker within this long, instead of after the whole hold plus
+ * SEND_TIMEOUT_MS. Not shorter: every hold heartbeats, and a burst has thousands of them.
+ */
+const SEND_HEARTBEAT_TIMEOUT_MS = 30_000;
+
 export async function mailTaskWorkflow(input: MailTaskInput): Promise<MailTaskOutcome> {
   const { taskId, retry } = input;
   const prepareLeadMs = input.prepareLeadMs ?? 0;
   const mail = proxyActivities<MailActivities>({
     // Covers the hold before the deadline as well as the send itself.
     startToCloseTimeout: prepareLeadMs + SEND_TIMEOUT_MS,
+    heartbeatTimeout: SEND_HEARTBEAT_TIMEOUT_MS,
     retry: {
       maximumAttempts: retry.maximumAttempts,
       initialInterval: retry.initialIntervalMs,
