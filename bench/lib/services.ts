@@ -16,40 +16,51 @@ export interface BenchServices {
   temporalPid: number;
   redis: { host: string; port: number; pid: number };
   versions: Record<string, string>;
+  /** Kills the Temporal dev server (SIGKILL) and starts it again on the same db file and port. */
+  restartTemporal(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startServices(logger: Logger): Promise<BenchServices> {
+export async function startServices(logger: Logger, options: { redis?: boolean } = {}): Promise<BenchServices> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-bench-'));
   fs.chmodSync(dir, 0o755);
   const binaries = await ensureTemporalBinaries();
   const postgres = await startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), port: await freePort(), database: 'herald', logger });
-  const temporal = await startTemporalDevServer({
+  const temporalOptions = {
     cliPath: binaries.cli,
     dbFile: path.join(dir, 'temporal', 'temporal.db'),
     port: await freePort(),
     uiPort: 0,
     namespace: 'default',
     logger,
-  });
-  const redisServer = ensureRedis();
-  const redisPort = await freePort();
-  const redis = spawn(redisServer, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
-  await waitForPort(redisPort);
-  const versions = {
-    temporalCli: execFileSync(binaries.cli, ['--version']).toString().trim(),
-    redis: execFileSync(redisServer, ['--version']).toString().trim().split(' ').slice(0, 3).join(' '),
   };
+  let temporal = await startTemporalDevServer(temporalOptions);
+  const versions: Record<string, string> = { temporalCli: execFileSync(binaries.cli, ['--version']).toString().trim() };
+  let redis: { process: ReturnType<typeof spawn>; port: number } | undefined;
+  if (options.redis !== false) {
+    const redisServer = ensureRedis();
+    const redisPort = await freePort();
+    redis = {
+      port: redisPort,
+      process: spawn(redisServer, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }),
+    };
+    await waitForPort(redisPort);
+    versions.redis = execFileSync(redisServer, ['--version']).toString().trim().split(' ').slice(0, 3).join(' ');
+  }
   return {
     databaseUrl: postgres.url,
     temporalAddress: temporal.address,
-    temporalPid: temporal.process.pid!,
-    redis: { host: '127.0.0.1', port: redisPort, pid: redis.pid! },
+    get temporalPid() {
+      return temporal.process.pid!;
+    },
+    redis: { host: '127.0.0.1', port: redis?.port ?? 0, pid: redis?.process.pid ?? 0 },
     versions,
+    async restartTemporal() {
+      await temporal.kill();
+      temporal = await startTemporalDevServer(temporalOptions);
+    },
     async stop() {
-      redis.kill('SIGTERM');
+      redis?.process.kill('SIGTERM');
       await temporal.stop();
       await postgres.stop();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -61,10 +72,14 @@ export async function startServices(logger: Logger): Promise<BenchServices> {
 function ensureRedis(): string {
   const found = which('redis-server');
   if (found) return found;
-  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], {
-    stdio: 'ignore',
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
+  const apt = (...args: string[]) =>
+    execFileSync('apt-get', args, { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  try {
+    apt('install', '-y', '--no-install-recommends', 'redis-server');
+  } catch {
+    apt('update'); // a fresh machine has no package lists yet
+    apt('install', '-y', '--no-install-recommends', 'redis-server');
+  }
   const installed = which('redis-server');
   if (!installed) throw new Error('redis-server is not installed and apt-get could not install it');
   return installed;
