@@ -16,7 +16,6 @@ import type { Logger } from '../logger.js';
 import { type TemplateInfo, type TemplateRegistry, parseVariables } from '../mail/templates.js';
 import { MAIL_TASK_WORKFLOW, type MailTaskInput, rescheduleSignal } from '../workflows/definitions.js';
 import type { mailTaskWorkflow } from '../workflows/mail-task.js';
-import { taskQueueFor } from '../temporal/task-queues.js';
 
 export type Task = TaskRow;
 
@@ -214,7 +213,7 @@ export class TaskService {
     const wakeInMs = scheduledAt ? scheduledAt.getTime() - prepareLeadMs - this.clock().getTime() : 0;
     return {
       workflowId: task.id,
-      taskQueue: taskQueueFor(this.deps.taskQueue, scheduledAt ? 'reserved' : 'immediate'),
+      taskQueue: this.deps.taskQueue,
       args: [input] as [MailTaskInput],
       workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
       // Only worth it (and only safe from small clock differences) when the wake is well ahead.

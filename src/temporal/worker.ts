@@ -1,5 +1,4 @@
-// Herald's Temporal worker: the mail-task workflow and its activities, on the reservations' task
-// queue and on the immediate sends' own queue (see task-queues.ts), one Worker for each.
+// Herald's Temporal worker: the mail-task workflow and its activities on one task queue.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
@@ -13,7 +12,6 @@ import { type ActivityDeps, createActivities } from '../activities/index.js';
 import type { Config } from '../config.js';
 import { PROJECT_ROOT, SOURCE_EXTENSION } from '../project-root.js';
 import type { TemporalTarget } from './connection-options.js';
-import { taskQueuesOf } from './task-queues.js';
 
 const BUNDLE_SCRIPT = fileURLToPath(new URL(`./bundle-workflows${SOURCE_EXTENSION}`, import.meta.url));
 
@@ -46,13 +44,8 @@ export interface HeraldWorkerOptions {
   deps: Omit<ActivityDeps, 'shuttingDown'>;
 }
 
-/**
- * Immediate sends arrive a few at a time; these bound the slots of their Worker, whose only job
- * is to keep them clear of the reservations' queue.
- */
-const IMMEDIATE_QUEUE_TUNING: Config['worker'] = { maxCachedWorkflows: 100, maxConcurrentActivities: 200, maxConcurrentWorkflowTasks: 10 };
-
 export interface HeraldWorker {
+  worker: Worker;
   /** Polls until shut down; rejects if the worker fails. */
   run(): Promise<void>;
   /** Ends every hold at once (their tasks go back to Temporal), then drains and stops the worker. */
@@ -63,42 +56,27 @@ export async function createHeraldWorker(options: HeraldWorkerOptions): Promise<
   const shuttingDown = new AbortController();
   // Every hold listens on this one signal; there may be thousands at once.
   setMaxListeners(0, shuttingDown.signal);
-  const activities = createActivities({ ...options.deps, shuttingDown: shuttingDown.signal });
-  const workflowCode = await workflowBundle();
-  const workers = await Promise.all(
-    taskQueuesOf(options.taskQueue).map(({ kind, name }) => {
-      const tuning = kind === 'immediate' ? IMMEDIATE_QUEUE_TUNING : options.tuning;
-      return Worker.create({
-        connection: options.connection,
-        namespace: options.namespace,
-        taskQueue: name,
-        workflowBundle: workflowCode,
-        activities,
-        maxCachedWorkflows: tuning.maxCachedWorkflows,
-        maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities,
-        maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTasks,
-        // On shutdown, running sends get this long to finish before they are handed back to the server.
-        shutdownGraceTime: '20 seconds',
-        // A workflow task waiting for a worker that went away moves to any worker after this (default
-        // 10 s): a hold handed back at shutdown then resumes elsewhere within seconds.
-        stickyQueueScheduleToStartTimeout: '5 seconds',
-      });
-    }),
-  );
-  const shutdownAll = () => {
-    for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
-  };
+  const worker = await Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities({ ...options.deps, shuttingDown: shuttingDown.signal }),
+    maxCachedWorkflows: options.tuning.maxCachedWorkflows,
+    maxConcurrentActivityTaskExecutions: options.tuning.maxConcurrentActivities,
+    maxConcurrentWorkflowTaskExecutions: options.tuning.maxConcurrentWorkflowTasks,
+    // On shutdown, running sends get this long to finish before they are handed back to the server.
+    shutdownGraceTime: '20 seconds',
+    // A workflow task waiting for a worker that went away moves to any worker after this (default
+    // 10 s): a hold handed back at shutdown then resumes elsewhere within seconds.
+    stickyQueueScheduleToStartTimeout: '5 seconds',
+  });
   return {
-    async run() {
-      // If one Worker fails, stop the other too, so the process does not limp on half-served.
-      await Promise.all(workers.map((worker) => worker.run().catch((err: unknown) => {
-        shutdownAll();
-        throw err;
-      })));
-    },
+    worker,
+    run: () => worker.run(),
     shutdown() {
       shuttingDown.abort();
-      shutdownAll();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
     },
   };
 }

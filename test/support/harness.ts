@@ -14,7 +14,7 @@ import { createMailer } from '../../src/mail/mailer.js';
 import { TemplateRegistry } from '../../src/mail/templates.js';
 import { type GuardRails, TaskService } from '../../src/tasks/task-service.js';
 import { installTemporalRuntime } from '../../src/temporal/runtime.js';
-import { createHeraldWorker, type HeraldWorker, type HeraldWorkerOptions } from '../../src/temporal/worker.js';
+import { createHeraldWorker, type HeraldWorker } from '../../src/temporal/worker.js';
 
 /** A fresh database with Herald's schema, on the run's embedded PostgreSQL. */
 export async function createTestDatabase(): Promise<{ url: string; db: HeraldDb; drop(): Promise<void> }> {
@@ -86,8 +86,6 @@ export interface HarnessOptions {
   notifier?: OutcomeNotifier;
   /** MAIL_PREPARE_LEAD; default 60 s on a real-time server, 0 on a time-skipping one. */
   prepareLeadMs?: number;
-  /** Overrides the worker's slots and cache (for the reservations' queue). */
-  workerTuning?: Partial<HeraldWorkerOptions['tuning']>;
 }
 
 export async function createHarness(options: HarnessOptions): Promise<Harness> {
@@ -138,7 +136,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
         connection: env.nativeConnection,
         namespace: env.namespace ?? 'default',
         taskQueue,
-        tuning: { maxCachedWorkflows: 100, maxConcurrentActivities: 200, maxConcurrentWorkflowTasks: 10, ...options.workerTuning },
+        tuning: { maxCachedWorkflows: 100, maxConcurrentActivities: 200, maxConcurrentWorkflowTasks: 10 },
         deps: { tasks, templates, mailer, logger, notifier: options.notifier ?? new LogNotifier(logger) },
       });
       running = worker.run();
