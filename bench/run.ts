@@ -114,19 +114,28 @@ for (const n of SIZES.lateness) {
     dueById.set(heraldMessageId(task.id), due.getTime());
   });
   log(`Herald: reserved; due in ${Math.round((due.getTime() - Date.now()) / 1000)} s`);
-  await sleep(due.getTime() - Date.now());
-  const immediate = n === Math.max(...SIZES.lateness) ? immediateSendsDuring(async (i) => {
+  const { report, immediateTimes } = await fireBurst('Herald', n, dueById, due.getTime(), async (i) => {
     const task = await service.enqueueTask({ requesterId: `now-${i}`, ...mailOfTask(i) });
     return heraldMessageId(task.id);
-  }) : Promise.resolve([]);
+  });
+  if (immediateTimes.length > 0) heraldImmediate = immediateTimes;
+  heraldLateness.set(n, report);
+  await settle(heraldSide);
+}
+
+/**
+ * Waits for the burst's due time, starts the immediate sends during the largest burst, and
+ * reports how the burst was delivered.
+ */
+async function fireBurst(system: string, n: number, dueById: ReadonlyMap<string, number>, due: number, sendNow: (i: number) => Promise<string>) {
+  await sleep(due - Date.now());
+  const immediate = n === Math.max(...SIZES.lateness) ? immediateSendsDuring(sendNow) : Promise.resolve([]);
   await sink.waitForAll([...dueById.keys()], 900_000);
   const immediateTimes = await immediate;
-  if (immediateTimes.length > 0) heraldImmediate = immediateTimes;
   const report = deliveryReport(sink, dueById);
-  heraldLateness.set(n, report);
-  latenessSeries.push({ label: `Herald, ${n}`, values: report.lateness });
-  log(`Herald ${n}: ${JSON.stringify(summarize(report.lateness))}, lost ${report.lost}, duplicates ${report.duplicates}`);
-  await settle(heraldSide);
+  latenessSeries.push({ label: `${system}, ${n}`, values: report.lateness });
+  log(`${system} ${n}: ${JSON.stringify(summarize(report.lateness))}, lost ${report.lost}, duplicates ${report.duplicates}`);
+  return { report, immediateTimes };
 }
 
 /** Starts SIZES.immediate sends, one every 100 ms, as the burst fires; returns each one's time to delivery. */
@@ -259,19 +268,13 @@ for (const n of SIZES.lateness) {
     await queue.add('mail', mailOf(i), { jobId, delay: due - Date.now() });
     dueById.set(bullMessageId(jobId), due);
   });
-  await sleep(due - Date.now());
-  const immediate = n === Math.max(...SIZES.lateness) ? immediateSendsDuring(async (i) => {
+  const { report, immediateTimes } = await fireBurst('BullMQ', n, dueById, due, async (i) => {
     const jobId = randomUUID();
     await queue.add('mail', mailOf(i), { jobId });
     return bullMessageId(jobId);
-  }) : Promise.resolve([]);
-  await sink.waitForAll([...dueById.keys()], 900_000);
-  const immediateTimes = await immediate;
+  });
   if (immediateTimes.length > 0) bullImmediate = immediateTimes;
-  const report = deliveryReport(sink, dueById);
   bullLateness.set(n, report);
-  latenessSeries.push({ label: `BullMQ, ${n}`, values: report.lateness });
-  log(`BullMQ ${n}: ${JSON.stringify(summarize(report.lateness))}, lost ${report.lost}, duplicates ${report.duplicates}`);
   await sleep(3_000);
 }
 

@@ -43,6 +43,20 @@ const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 30_000
   }
 };
 
+/** Reserves a notice due inside the prepare lead, and waits until a worker holds its send. */
+async function reserveHeld(requesterId: string, description: string, when: string) {
+  const task = await h.service.reserveTask({
+    requesterId,
+    template: 'notice',
+    to: `${requesterId}@example.com`,
+    variables: 'title=t;body=b',
+    description,
+    when,
+  });
+  await until(async () => ((await env.client.workflow.getHandle(task.id).describe()).raw.pendingActivities?.length ?? 0) === 1);
+  return task;
+}
+
 describe('SIGTERM to the worker', () => {
   it('lets a send in flight finish, records it, and exits cleanly', async () => {
     const worker = startWorker();
@@ -72,15 +86,7 @@ describe('SIGTERM to the worker', () => {
   it('hands a hold back at once; the next worker sends it on time, once', async () => {
     const worker = startWorker();
     await worker.waitForOutput(/Herald is running/);
-    const task = await h.service.reserveTask({
-      requesterId: 'term-hold',
-      template: 'notice',
-      to: 'b@example.com',
-      variables: 'title=t;body=b',
-      description: 'held at shutdown',
-      when: 'in 70 seconds', // 15 s from now in real time
-    });
-    await until(async () => ((await env.client.workflow.getHandle(task.id).describe()).raw.pendingActivities?.length ?? 0) === 1);
+    const task = await reserveHeld('term-hold', 'held at shutdown', 'in 70 seconds'); // 15 s from now in real time
     const signalled = Date.now();
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
@@ -100,15 +106,7 @@ describe('kill -9 of the worker', () => {
     await Promise.all(workers.map((w) => w.exited));
     const worker = startWorker();
     await worker.waitForOutput(/Herald is running/);
-    const task = await h.service.reserveTask({
-      requesterId: 'kill-hold',
-      template: 'notice',
-      to: 'c@example.com',
-      variables: 'title=t;body=b',
-      description: 'held at kill -9',
-      when: 'in 65 seconds', // 10 s from now in real time, held from the start
-    });
-    await until(async () => ((await env.client.workflow.getHandle(task.id).describe()).raw.pendingActivities?.length ?? 0) === 1);
+    const task = await reserveHeld('kill-hold', 'held at kill -9', 'in 65 seconds'); // 10 s from now in real time
     worker.child.kill('SIGKILL');
     await worker.exited;
     const killed = Date.now();
