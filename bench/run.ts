@@ -10,13 +10,13 @@ import { Queue } from 'bullmq';
 import { sql } from 'kysely';
 import { createLogger } from '../src/logger.js';
 import { startDiscordEmulator } from '../test/discord-emulator/emulator.js';
-import type { MailJob } from './lib/bullmq-worker.js';
-import { ROOT, startChild } from './lib/child.js';
-import { type HeraldSide, startHeraldSide } from './lib/herald.js';
-import { type Measure, writeReport } from './lib/report.js';
-import { startServices } from './lib/services.js';
-import { BenchSink, deliveryReport } from './lib/sink.js';
-import { rssMb, runConcurrently, sleep, summarize } from './lib/stats.js';
+import type { MailJob } from '../scripts/lib/bullmq-worker.js';
+import { ROOT, startChild } from '../scripts/lib/child.js';
+import { type HeraldSide, startHeraldSide } from '../scripts/lib/herald.js';
+import { type Measure, writeReport } from '../scripts/lib/report.js';
+import { startServices } from '../scripts/lib/services.js';
+import { BenchSink, deliveryReport } from '../scripts/lib/sink.js';
+import { rssMb, runConcurrently, sleep, summarize } from '../scripts/lib/stats.js';
 
 const quick = process.argv.includes('--quick');
 const SIZES = quick
@@ -238,7 +238,7 @@ await heraldSide.stop();
 log('BullMQ: starting');
 const connection = { host: services.redis.host, port: services.redis.port };
 const queue = new Queue<MailJob>('mail', { connection });
-const bullWorker = startChild(path.join(ROOT, 'bench/lib/bullmq-worker.ts'), [], {
+const bullWorker = startChild(path.join(ROOT, 'scripts/lib/bullmq-worker.ts'), [], {
   SMTP_URL: sink.url,
   REDIS_HOST: services.redis.host,
   REDIS_PORT: String(services.redis.port),

@@ -13,11 +13,11 @@ import { Client, Connection } from '@temporalio/client';
 import { createDb } from '../src/db/database.js';
 import { createLogger } from '../src/logger.js';
 import { startDiscordEmulator } from '../test/discord-emulator/emulator.js';
-import { type Child, ROOT, startChild } from '../bench/lib/child.js';
-import { HERALD_TASK_QUEUE, heraldEnv } from '../bench/lib/herald.js';
-import { startServices } from '../bench/lib/services.js';
-import { BenchSink } from '../bench/lib/sink.js';
-import { sleep } from '../bench/lib/stats.js';
+import { type Child, ROOT, startChild } from '../scripts/lib/child.js';
+import { HERALD_TASK_QUEUE, heraldEnv } from '../scripts/lib/herald.js';
+import { startServices } from '../scripts/lib/services.js';
+import { BenchSink } from '../scripts/lib/sink.js';
+import { sleep } from '../scripts/lib/stats.js';
 
 const quick = process.argv.includes('--quick');
 const N = quick ? 300 : 1_000;

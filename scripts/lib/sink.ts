@@ -27,7 +27,7 @@ export class BenchSink {
   }
 
   static async start(): Promise<BenchSink> {
-    const child = startChild(path.join(ROOT, 'bench/lib/sink-process.ts'), [], {});
+    const child = startChild(path.join(ROOT, 'scripts/lib/sink-process.ts'), [], {});
     const { port } = await child.waitFor<{ port: number }>('ready');
     return new BenchSink(child, port);
   }
