@@ -16,9 +16,10 @@ import { type GuardRails, TaskService } from '../../src/tasks/task-service.js';
 import { installTemporalRuntime } from '../../src/temporal/runtime.js';
 import { createHeraldWorker, type HeraldWorker } from '../../src/temporal/worker.js';
 
-/** A fresh database with Herald's schema, on the run's embedded PostgreSQL. */
-export async function createTestDatabase(): Promise<{ url: string; db: HeraldDb; drop(): Promise<void> }> {
-  const adminUrl = inject('postgresAdminUrl');
+/** A fresh database with Herald's schema, on the run's embedded PostgreSQL (or the server at `adminUrl`). */
+export async function createTestDatabase(
+  adminUrl: string = inject('postgresAdminUrl'),
+): Promise<{ url: string; db: HeraldDb; drop(): Promise<void> }> {
   const name = `herald_test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -45,15 +46,15 @@ const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 // Before any Temporal connection of this test process exists.
 installTemporalRuntime(logger);
 
-export function startTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+export function startTimeSkippingEnv(testServer: string = inject('temporalTestServer')): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: inject('temporalTestServer') } },
+    server: { executable: { type: 'existing-path', path: testServer } },
   });
 }
 
-export function startLocalEnv(): Promise<TestWorkflowEnvironment> {
+export function startLocalEnv(cli: string = inject('temporalCli')): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: inject('temporalCli') }, ui: false },
+    server: { executable: { type: 'existing-path', path: cli }, ui: false },
   });
 }
 
@@ -86,11 +87,13 @@ export interface HarnessOptions {
   notifier?: OutcomeNotifier;
   /** MAIL_PREPARE_LEAD; default 60 s on a real-time server, 0 on a time-skipping one. */
   prepareLeadMs?: number;
+  /** PostgreSQL to make the database on, outside a vitest run (default: the run's embedded server). */
+  postgresAdminUrl?: string;
 }
 
 export async function createHarness(options: HarnessOptions): Promise<Harness> {
   const { env } = options;
-  const database = await createTestDatabase();
+  const database = await createTestDatabase(options.postgresAdminUrl);
   const sink = await SmtpSink.start({ logger });
   const tasks = new TaskRepository(database.db);
   const templates = TemplateRegistry.load();

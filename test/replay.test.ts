@@ -1,0 +1,44 @@
+// Every saved history must replay against the current workflow code. The histories in
+// test/fixtures/histories were recorded from real runs (`npm run record-histories`) by older
+// workflow code; a change that would give a running workflow different commands fails here and
+// needs patched() (see the README).
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from '@temporalio/worker';
+import { expect, it } from 'vitest';
+import { createLogger } from '../src/logger.js';
+import { installTemporalRuntime } from '../src/temporal/runtime.js';
+import { workflowBundle } from '../src/temporal/worker.js';
+
+const DIR = fileURLToPath(new URL('./fixtures/histories/', import.meta.url));
+const RECORDED = [
+  'sent-now',
+  'reserved-and-sent',
+  'rescheduled',
+  'canceled-while-sleeping',
+  'closed-in-the-database',
+  'failed-after-3-attempts',
+  'canceled-while-holding',
+  'rescheduled-while-holding',
+  'hold-interrupted-by-shutdown',
+];
+
+installTemporalRuntime(createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+
+it('has every recorded history', () => {
+  const names = fs.readdirSync(DIR).filter((f) => f.endsWith('.json')).map((f) => path.basename(f, '.json'));
+  expect(names.sort()).toEqual([...RECORDED].sort());
+});
+
+it('replays every recorded history without a determinism error', async () => {
+  const histories = RECORDED.map((name) => ({
+    workflowId: name,
+    history: JSON.parse(fs.readFileSync(path.join(DIR, `${name}.json`), 'utf8')) as unknown,
+  }));
+  const results: { workflowId: string; error?: string }[] = [];
+  for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+    results.push({ workflowId: result.workflowId, ...(result.error && { error: `${result.error.name}: ${result.error.message}` }) });
+  }
+  expect(results).toEqual(RECORDED.map((workflowId) => ({ workflowId })));
+});
