@@ -4,6 +4,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { TaskRow } from '../db/schema.js';
 import type { TaskRepository } from '../db/task-repository.js';
 import { isHeraldError } from '../domain/errors.js';
+import { MAIL_ERROR_TYPES } from '../domain/retry-policy.js';
 import type { Logger } from '../logger.js';
 import type { ComposedMail, Mailer } from '../mail/mailer.js';
 import { classifySmtpError, describeSmtpError } from '../mail/smtp-errors.js';
@@ -57,7 +58,7 @@ export function createSendMailActivity({ tasks, templates, mailer, logger, shutt
       });
     } catch (err) {
       // The template changed since the task was accepted: no retry will fix that.
-      throw ApplicationFailure.nonRetryable(isHeraldError(err) ? err.message : String(err), 'TaskDataError');
+      throw ApplicationFailure.nonRetryable(isHeraldError(err) ? err.message : String(err), MAIL_ERROR_TYPES.taskData);
     }
   }
 
@@ -81,7 +82,7 @@ export function createSendMailActivity({ tasks, templates, mailer, logger, shutt
     let composed: ComposedMail | undefined;
     if (input.holdUntil) {
       const row = await tasks.findById(taskId);
-      if (!row) throw ApplicationFailure.nonRetryable(`Task ${taskId} has no row in the database`, 'TaskDataError');
+      if (!row) throw missingRow(taskId);
       composed = await prepare(row, new Date(input.holdUntil));
       const claimAt = Date.parse(input.holdUntil) - CLAIM_LEAD_MS;
       // A reschedule cancels the hold (the workflow has moved on; the answer is not read).
@@ -108,9 +109,7 @@ export function createSendMailActivity({ tasks, templates, mailer, logger, shutt
     const { taskId } = input;
     let composed = prepared;
     const claim = await tasks.claimForSending(taskId, new Date(input.dueBy), attempt, claimToken);
-    if (claim.kind === 'missing') {
-      throw ApplicationFailure.nonRetryable(`Task ${taskId} has no row in the database`, 'TaskDataError');
-    }
+    if (claim.kind === 'missing') throw missingRow(taskId);
     if (claim.kind === 'not-due') return { kind: 'not-due', scheduledAt: claim.scheduledAt.toISOString() };
     if (claim.kind === 'closed') return { kind: 'closed', status: claim.status };
 
@@ -124,15 +123,19 @@ export function createSendMailActivity({ tasks, templates, mailer, logger, shutt
       const message = describeSmtpError(err);
       logger.warn({ taskId, attempt, kind, err: message }, 'mail attempt failed');
       await tasks.recordAttemptError(taskId, message);
-      if (kind === 'permanent') throw ApplicationFailure.nonRetryable(message, 'SmtpPermanentError');
-      if (kind === 'configuration') throw ApplicationFailure.nonRetryable(message, 'MailConfigurationError');
-      throw ApplicationFailure.retryable(message, 'SmtpTransientError');
+      if (kind === 'permanent') throw ApplicationFailure.nonRetryable(message, MAIL_ERROR_TYPES.smtpPermanent);
+      if (kind === 'configuration') throw ApplicationFailure.nonRetryable(message, MAIL_ERROR_TYPES.configuration);
+      throw ApplicationFailure.retryable(message, MAIL_ERROR_TYPES.smtpTransient);
     }
 
     await tasks.finishSent(taskId);
     logger.info({ taskId, attempt, messageId: composed.messageId, recipients: composed.to.length }, 'mail sent');
     return { kind: 'sent', messageId: composed.messageId };
   }
+}
+
+function missingRow(taskId: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(`Task ${taskId} has no row in the database`, MAIL_ERROR_TYPES.taskData);
 }
 
 /** Counts sends in progress in this worker, so finished ones can wait for the rest. */

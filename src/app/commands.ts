@@ -2,6 +2,7 @@
 // Each returns a result to render; a user's mistake becomes a localized message, and an unexpected
 // error is logged with its context and answered with a short apology.
 import { HeraldError, isHeraldError } from '../domain/errors.js';
+import { DEFAULT_LIST_LIMIT } from '../domain/limits.js';
 import { isValidTimeZone } from '../domain/time-zone.js';
 import { type Locale, localeFromTag } from '../i18n/locale.js';
 import { apology } from '../i18n/messages.js';
@@ -82,7 +83,7 @@ export class HeraldCommands {
   reserved(ctx: CommandContext, options: { limit?: number | null } = {}): Promise<CommandResult> {
     return this.run(ctx, 'reserved', async () => ({
       kind: 'list',
-      tasks: await this.service.listReserved(ctx.userId, options.limit ?? 10),
+      tasks: await this.service.listReserved(ctx.userId, options.limit ?? DEFAULT_LIST_LIMIT),
     }));
   }
 

@@ -7,6 +7,7 @@ import type {
   SharedSlashCommand,
 } from 'discord.js';
 import type { CommandContext, CommandResult, HeraldCommands } from '../app/commands.js';
+import { DISCORD_MAX_CHOICE_LENGTH } from '../domain/limits.js';
 import type { Logger } from '../logger.js';
 
 export interface BotServices {
@@ -24,8 +25,12 @@ export interface BotCommand {
   ): Promise<ApplicationCommandOptionChoiceData<string>[]>;
 }
 
-/** Discord caps autocomplete choice names and values at 100 characters. */
+/** An autocomplete choice, clipped to what Discord accepts. */
 export function choice(name: string, value: string): ApplicationCommandOptionChoiceData<string> {
-  const clip = (s: string) => (s.length > 100 ? `${s.slice(0, 99)}…` : s);
-  return { name: clip(name), value: value.slice(0, 100) };
+  return { name: clip(name, DISCORD_MAX_CHOICE_LENGTH), value: value.slice(0, DISCORD_MAX_CHOICE_LENGTH) };
+}
+
+/** `text`, cut to `max` characters with an ellipsis when it is longer. */
+export function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

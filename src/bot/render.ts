@@ -12,7 +12,9 @@ import type { CommandContext, CommandResult } from '../app/commands.js';
 import type { Locale } from '../i18n/locale.js';
 import { statusName, ui } from '../i18n/ui.js';
 import type { Task } from '../tasks/task-service.js';
+import { DISCORD_MAX_FIELD_NAME_LENGTH, DISCORD_MAX_FIELD_VALUE_LENGTH } from '../domain/limits.js';
 import { cancelButtonId } from './cancel-button.js';
+import { clip } from './command.js';
 
 const COLORS = { ok: 0x2e7d32, info: 0x1565c0, muted: 0x757575, error: 0xc62828 };
 
@@ -44,8 +46,8 @@ export function renderForDiscord(result: CommandResult, ctx: CommandContext): Di
       if (result.tasks.length === 0) embed.setDescription(ui(locale, 'listEmpty'));
       for (const task of result.tasks) {
         embed.addFields({
-          name: clip(`${task.payload.template} → ${task.payload.recipients.join(', ')}`, 256),
-          value: clip([timestamps(task), `\`${task.id}\``, task.description].filter(Boolean).join('\n'), 1024),
+          name: clip(`${task.payload.template} → ${task.payload.recipients.join(', ')}`, DISCORD_MAX_FIELD_NAME_LENGTH),
+          value: clip([timestamps(task), `\`${task.id}\``, task.description].filter(Boolean).join('\n'), DISCORD_MAX_FIELD_VALUE_LENGTH),
         });
       }
       return { content: '', embeds: [embed], components: [] };
@@ -72,11 +74,11 @@ function taskEmbed(task: Task, locale: Locale, title: string, color: number): Em
     .addFields(
       { name: ui(locale, 'task'), value: `\`${task.id}\`` },
       { name: ui(locale, 'template'), value: task.payload.template, inline: true },
-      { name: ui(locale, 'to'), value: clip(task.payload.recipients.join(', '), 1024), inline: true },
+      { name: ui(locale, 'to'), value: clip(task.payload.recipients.join(', '), DISCORD_MAX_FIELD_VALUE_LENGTH), inline: true },
       { name: ui(locale, 'status'), value: statusName(locale, task.status), inline: true },
     );
   if (task.scheduled_at) embed.addFields({ name: ui(locale, 'when'), value: timestamps(task) });
-  if (task.description) embed.addFields({ name: ui(locale, 'description'), value: clip(task.description, 1024) });
+  if (task.description) embed.addFields({ name: ui(locale, 'description'), value: clip(task.description, DISCORD_MAX_FIELD_VALUE_LENGTH) });
   return embed;
 }
 
@@ -93,8 +95,4 @@ function cancelRow(task: Task, locale: Locale): ActionRowBuilder<MessageActionRo
       .setStyle(ButtonStyle.Danger)
       .setLabel(ui(locale, 'cancelButton')),
   );
-}
-
-function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

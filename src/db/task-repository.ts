@@ -2,7 +2,7 @@
 // domain/task-status.ts, so two racing writers can never both win an illegal change.
 import DataLoader from 'dataloader';
 import { sql } from 'kysely';
-import { type TaskStatus, sourcesOf } from '../domain/task-status.js';
+import { OPEN_STATUSES, type TaskStatus, sourcesOf } from '../domain/task-status.js';
 import type { HeraldDb } from './database.js';
 import type { NewTaskRow, TaskPayload, TaskRow } from './schema.js';
 
@@ -97,7 +97,7 @@ export class TaskRepository {
       .selectFrom('tasks')
       .select((eb) => eb.fn.countAll<number>().as('count'))
       .where('requester_id', '=', requesterId)
-      .where('status', 'in', ['queued', 'reserved'])
+      .where('status', 'in', OPEN_STATUSES)
       .executeTakeFirstOrThrow();
     return Number(row.count);
   }
@@ -231,7 +231,7 @@ export class TaskRepository {
       .selectFrom('tasks')
       .selectAll()
       .where('workflow_started_at', 'is', null)
-      .where('status', 'in', ['queued', 'reserved'])
+      .where('status', 'in', OPEN_STATUSES)
       .where('created_at', '<', createdBefore)
       .orderBy('created_at', 'asc')
       .limit(limit)

@@ -1,10 +1,6 @@
 // The one rule for when a reservation may be due. Everything that schedules calls this.
 import { HeraldError } from './errors.js';
-
-/** A reservation must be due at least this far after the moment it is made or moved. */
-export const MIN_LEAD_MS = 60_000;
-/** …and at most this many days ahead. */
-export const MAX_LEAD_DAYS = 366;
+import { MAX_LEAD_DAYS, MIN_LEAD_MS } from './limits.js';
 
 /** Throws unless `when` is at least MIN_LEAD_MS and at most MAX_LEAD_DAYS after `now`. */
 export function assertSchedulable(when: Date, now: Date): void {

@@ -3,13 +3,11 @@
 // add a header or a recipient the list does not show.
 import validator from 'validator';
 import { HeraldError } from './errors.js';
-
-export const MAX_RECIPIENTS = 10;
-const MAX_INPUT_LENGTH = 2_000;
+import { MAX_RECIPIENTS, MAX_RECIPIENTS_INPUT_LENGTH } from './limits.js';
 
 export function parseRecipients(input: string | readonly string[]): string[] {
   const parts = (typeof input === 'string' ? [input] : input).flatMap((chunk) => {
-    if (chunk.length > MAX_INPUT_LENGTH) throw new HeraldError('FIELD_TOO_LONG', { field: 'to', max: MAX_INPUT_LENGTH });
+    if (chunk.length > MAX_RECIPIENTS_INPUT_LENGTH) throw new HeraldError('FIELD_TOO_LONG', { field: 'to', max: MAX_RECIPIENTS_INPUT_LENGTH });
     return chunk.split(/[,;]/);
   });
   const addresses: string[] = [];

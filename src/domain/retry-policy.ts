@@ -9,8 +9,22 @@ export interface MailRetryPolicy {
   nonRetryableErrorTypes: string[];
 }
 
-/** ApplicationFailure types the send-mail activity raises for errors that retrying cannot fix. */
-export const PERMANENT_MAIL_ERROR_TYPES = ['SmtpPermanentError', 'MailConfigurationError', 'TaskDataError'] as const;
+/**
+ * ApplicationFailure types the send-mail activity raises. The permanent ones are errors retrying
+ * cannot fix, and the retry policy lists them as non-retryable.
+ */
+export const MAIL_ERROR_TYPES = {
+  /** An SMTP 5xx reply (other than 503). */
+  smtpPermanent: 'SmtpPermanentError',
+  /** Authentication, TLS or a malformed message: the relay or Herald is set up wrongly. */
+  configuration: 'MailConfigurationError',
+  /** The task's row is missing, or its template can no longer be rendered. */
+  taskData: 'TaskDataError',
+  /** A 4xx or 503 reply, or the relay could not be reached: worth another attempt. */
+  smtpTransient: 'SmtpTransientError',
+} as const;
+
+export const PERMANENT_MAIL_ERROR_TYPES = [MAIL_ERROR_TYPES.smtpPermanent, MAIL_ERROR_TYPES.configuration, MAIL_ERROR_TYPES.taskData] as const;
 
 export function mailRetryPolicy(config: Pick<Config, 'mailRetry'>): MailRetryPolicy {
   return {

@@ -6,9 +6,8 @@
 // target date. Durations with hours/minutes/seconds ("in 2 hours") are elapsed time, not wall time.
 import * as chrono from 'chrono-node';
 import { HeraldError } from './errors.js';
+import { MAX_WHEN_LENGTH } from './limits.js';
 import { instantOfWallClock, isValidTimeZone, wallClockAt } from './time-zone.js';
-
-export const MAX_WHEN_LENGTH = 100;
 
 export interface ParsedWhen {
   instant: Date;

@@ -1,5 +1,6 @@
 // How a nodemailer error should be treated: retried later, or given up on at once.
 // nodemailer sets `responseCode` to the SMTP reply code and `code` to its own error kind.
+import { MAX_ERROR_LENGTH } from '../domain/limits.js';
 
 export type SmtpErrorKind = 'transient' | 'permanent' | 'configuration';
 
@@ -21,7 +22,7 @@ export function classifySmtpError(err: unknown): SmtpErrorKind {
 /** One line for the task's error column and the user: the SMTP reply when there is one. */
 export function describeSmtpError(err: unknown): string {
   const e = err as { response?: unknown; code?: unknown; message?: unknown };
-  if (typeof e?.response === 'string' && e.response.length > 0) return e.response.slice(0, 500);
+  if (typeof e?.response === 'string' && e.response.length > 0) return e.response.slice(0, MAX_ERROR_LENGTH);
   const code = typeof e?.code === 'string' ? `${e.code}: ` : '';
-  return `${code}${String(e?.message ?? err)}`.slice(0, 500);
+  return `${code}${String(e?.message ?? err)}`.slice(0, MAX_ERROR_LENGTH);
 }

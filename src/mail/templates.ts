@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { HeraldError } from '../domain/errors.js';
+import { MAX_VARIABLE_LENGTH, MAX_VARIABLE_NAME_LENGTH, MAX_VARIABLES } from '../domain/limits.js';
 import { type Locale, isLocale } from '../i18n/locale.js';
 import { PROJECT_ROOT } from '../project-root.js';
 
@@ -12,10 +13,8 @@ export const DEFAULT_TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
 const PARTS = ['subject', 'text', 'html'] as const;
 type Part = (typeof PARTS)[number];
 
-export const MAX_VARIABLES = 20;
-export const MAX_VARIABLE_LENGTH = 2_000;
 // No leading "__": names like __proto__ are not plain data keys.
-const VARIABLE_NAME = /^(?!__)[A-Za-z_][A-Za-z0-9_]{0,39}$/;
+const VARIABLE_NAME = new RegExp(`^(?!__)[A-Za-z_][A-Za-z0-9_]{0,${MAX_VARIABLE_NAME_LENGTH - 1}}$`);
 
 export interface TemplateInfo {
   name: string;

@@ -4,6 +4,7 @@
 import { DiscordAPIError, REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
 import type { TaskRow } from '../db/schema.js';
+import { MAX_NOTICE_ERROR_LENGTH } from '../domain/limits.js';
 import type { Logger } from '../logger.js';
 import { ui } from '../i18n/ui.js';
 
@@ -19,7 +20,7 @@ export function noticeText(task: TaskRow, outcome: Outcome): string {
   const head = outcome === 'sent' ? `✅ ${ui(language, 'outcomeSent')}` : `⚠️ ${ui(language, 'outcomeFailed')}`;
   const lines = [head, `${ui(language, 'task')}: \`${task.id}\` · ${template} → ${recipients.join(', ')}`];
   if (task.description) lines.push(`${ui(language, 'description')}: ${task.description}`);
-  if (outcome === 'failed' && task.error) lines.push(`> ${task.error.slice(0, 300)}`);
+  if (outcome === 'failed' && task.error) lines.push(`> ${task.error.slice(0, MAX_NOTICE_ERROR_LENGTH)}`);
   return lines.join('\n');
 }
 

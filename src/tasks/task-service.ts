@@ -7,6 +7,7 @@ import type { TaskRow } from '../db/schema.js';
 import type { TaskRepository } from '../db/task-repository.js';
 import { HeraldError } from '../domain/errors.js';
 import { assertSchedulable } from '../domain/lead-time.js';
+import { DEFAULT_LIST_LIMIT, MAX_DESCRIPTION_LENGTH, MAX_ERROR_LENGTH, MAX_LIST_LIMIT } from '../domain/limits.js';
 import { assertRecipientDomainsAllowed, parseRecipients } from '../domain/recipients.js';
 import type { MailRetryPolicy } from '../domain/retry-policy.js';
 import { isOpen } from '../domain/task-status.js';
@@ -19,8 +20,6 @@ import type { mailTaskWorkflow } from '../workflows/mail-task.js';
 
 export type Task = TaskRow;
 
-export const MAX_DESCRIPTION_LENGTH = 200;
-export const MAX_LIST_LIMIT = 25;
 const TASK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TASK_ID_PREFIX = /^[0-9a-f][0-9a-f-]{5,35}$/i;
 
@@ -93,7 +92,7 @@ export class TaskService {
   }
 
   /** The caller's reserved tasks, soonest first. */
-  async listReserved(requesterId: string, limit = 10): Promise<Task[]> {
+  async listReserved(requesterId: string, limit = DEFAULT_LIST_LIMIT): Promise<Task[]> {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
       throw new HeraldError('INVALID_LIMIT', { max: MAX_LIST_LIMIT });
     }
@@ -276,7 +275,7 @@ export class TaskService {
     } catch (err) {
       this.deps.logger.error({ taskId: task.id, err }, 'workflow start failed');
       await this.deps.repository.transition(task.id, 'failed', {
-        error: `Could not start the workflow: ${(err as Error).message ?? String(err)}`.slice(0, 500),
+        error: `Could not start the workflow: ${(err as Error).message ?? String(err)}`.slice(0, MAX_ERROR_LENGTH),
         finishedAt: now,
       });
       throw new HeraldError('SCHEDULE_FAILED', {});

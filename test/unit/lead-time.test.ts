@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { MAX_LEAD_DAYS, MIN_LEAD_MS, assertSchedulable } from '../../src/domain/lead-time.js';
+import { assertSchedulable } from '../../src/domain/lead-time.js';
+import { MAX_LEAD_DAYS, MIN_LEAD_MS } from '../../src/domain/limits.js';
 import { heraldErrorOf } from './helpers.js';
 
 const NOW = new Date('2026-11-26T20:00:00Z');

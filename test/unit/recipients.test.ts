@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { MAX_RECIPIENTS, assertRecipientDomainsAllowed, parseRecipients } from '../../src/domain/recipients.js';
+import { MAX_RECIPIENTS } from '../../src/domain/limits.js';
+import { assertRecipientDomainsAllowed, parseRecipients } from '../../src/domain/recipients.js';
 import { codeOf, heraldErrorOf } from './helpers.js';
 
 describe('parseRecipients: accepted input', () => {

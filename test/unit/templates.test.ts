@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { MAX_VARIABLES, TemplateRegistry, parseVariables } from '../../src/mail/templates.js';
+import { MAX_VARIABLES } from '../../src/domain/limits.js';
+import { TemplateRegistry, parseVariables } from '../../src/mail/templates.js';
 import { codeOf, heraldErrorOf } from './helpers.js';
 
 const registry = TemplateRegistry.load();

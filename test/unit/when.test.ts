@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { MAX_WHEN_LENGTH, parseWhen } from '../../src/domain/when.js';
+import { MAX_WHEN_LENGTH } from '../../src/domain/limits.js';
+import { parseWhen } from '../../src/domain/when.js';
 import { HeraldError } from '../../src/domain/errors.js';
 import { codeOf, heraldErrorOf } from './helpers.js';
 

@@ -1,6 +1,7 @@
 // Autocomplete answers several commands share.
 import type { ApplicationCommandOptionChoiceData } from 'discord.js';
 import type { CommandContext } from '../../app/commands.js';
+import { DISCORD_MAX_CHOICES } from '../../domain/limits.js';
 import { formatInZone } from '../../domain/time-zone.js';
 import { ui } from '../../i18n/ui.js';
 import { type BotServices, choice } from '../command.js';
@@ -12,7 +13,7 @@ export async function templateChoices(typed: string, ctx: CommandContext, servic
   const needle = typed.trim().toLowerCase();
   return result.templates
     .filter((t) => t.name.includes(needle))
-    .slice(0, 25)
+    .slice(0, DISCORD_MAX_CHOICES)
     .map((t) => choice(`${t.name}: ${t.description[ctx.locale]} (${t.variables.join(', ')})`, t.name));
 }
 

@@ -1,5 +1,6 @@
 // Option definitions several commands share, with their Korean localizations.
 import type { SlashCommandStringOption } from 'discord.js';
+import { DISCORD_OPTION_MAX_LENGTH } from '../../domain/limits.js';
 
 export const templateOption = (o: SlashCommandStringOption) =>
   o
@@ -17,7 +18,7 @@ export const toOption = (o: SlashCommandStringOption) =>
     .setDescription('Recipient address, or several separated by commas')
     .setDescriptionLocalizations({ ko: '받는 사람 주소 (여러 개는 쉼표로 구분)' })
     .setRequired(true)
-    .setMaxLength(1000);
+    .setMaxLength(DISCORD_OPTION_MAX_LENGTH.to);
 
 export const varsOption = (o: SlashCommandStringOption) =>
   o
@@ -25,7 +26,7 @@ export const varsOption = (o: SlashCommandStringOption) =>
     .setNameLocalizations({ ko: '변수' })
     .setDescription('Template variables: name=Alice;team=Ops')
     .setDescriptionLocalizations({ ko: '템플릿 변수: name=Alice;team=Ops' })
-    .setMaxLength(4000);
+    .setMaxLength(DISCORD_OPTION_MAX_LENGTH.vars);
 
 export const descriptionOption = (o: SlashCommandStringOption, required: boolean) =>
   o
@@ -34,7 +35,7 @@ export const descriptionOption = (o: SlashCommandStringOption, required: boolean
     .setDescription('What this mail is for, so you can tell it apart later')
     .setDescriptionLocalizations({ ko: '나중에 알아볼 수 있도록 메일에 대한 설명' })
     .setRequired(required)
-    .setMaxLength(200);
+    .setMaxLength(DISCORD_OPTION_MAX_LENGTH.description);
 
 export const whenOption = (o: SlashCommandStringOption) =>
   o
@@ -43,7 +44,7 @@ export const whenOption = (o: SlashCommandStringOption) =>
     .setDescription('"tomorrow 9am", "in 2 hours" or "2026-12-01 09:00", in your time zone')
     .setDescriptionLocalizations({ ko: '"tomorrow 9am", "in 2 hours", "2026-12-01 09:00" (내 시간대 기준)' })
     .setRequired(true)
-    .setMaxLength(100)
+    .setMaxLength(DISCORD_OPTION_MAX_LENGTH.when)
     .setAutocomplete(true);
 
 export const taskOption = (o: SlashCommandStringOption) =>

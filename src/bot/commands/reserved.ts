@@ -1,4 +1,5 @@
 import { SlashCommandBuilder } from 'discord.js';
+import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from '../../domain/limits.js';
 import type { BotCommand } from '../command.js';
 
 export const data = new SlashCommandBuilder()
@@ -10,10 +11,10 @@ export const data = new SlashCommandBuilder()
     o
       .setName('limit')
       .setNameLocalizations({ ko: '개수' })
-      .setDescription('How many to show (1-25, default 10)')
-      .setDescriptionLocalizations({ ko: '보여 줄 개수 (1-25, 기본 10)' })
+      .setDescription(`How many to show (1-${MAX_LIST_LIMIT}, default ${DEFAULT_LIST_LIMIT})`)
+      .setDescriptionLocalizations({ ko: `보여 줄 개수 (1-${MAX_LIST_LIMIT}, 기본 ${DEFAULT_LIST_LIMIT})` })
       .setMinValue(1)
-      .setMaxValue(25),
+      .setMaxValue(MAX_LIST_LIMIT),
   );
 
 export const execute: BotCommand['execute'] = (interaction, ctx, { commands }) =>

@@ -1,4 +1,5 @@
 import { SlashCommandBuilder } from 'discord.js';
+import { DISCORD_MAX_CHOICES, DISCORD_OPTION_MAX_LENGTH } from '../../domain/limits.js';
 import { listTimeZones } from '../../domain/time-zone.js';
 import { type BotCommand, choice } from '../command.js';
 
@@ -20,7 +21,7 @@ export const data = new SlashCommandBuilder()
           .setDescription('An IANA time zone such as Asia/Seoul or Europe/Berlin')
           .setDescriptionLocalizations({ ko: 'Asia/Seoul, Europe/Berlin 같은 IANA 시간대' })
           .setRequired(true)
-          .setMaxLength(64)
+          .setMaxLength(DISCORD_OPTION_MAX_LENGTH.zone)
           .setAutocomplete(true),
       ),
   )
@@ -41,6 +42,6 @@ export const autocomplete: BotCommand['autocomplete'] = async (interaction) => {
   const needle = interaction.options.getFocused().trim().toLowerCase().replace(/\s+/g, '_');
   return listTimeZones()
     .filter((zone) => zone.toLowerCase().includes(needle))
-    .slice(0, 25)
+    .slice(0, DISCORD_MAX_CHOICES)
     .map((zone) => choice(zone, zone));
 };

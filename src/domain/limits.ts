@@ -1,0 +1,55 @@
+// Every length, list size and cap Herald enforces, in one place. The service checks them, the
+// Discord option builders declare them to Discord, and the help texts quote them from here.
+
+/** A task's description (required for reservations). */
+export const MAX_DESCRIPTION_LENGTH = 200;
+
+/** A "when" as typed: "tomorrow 9am", "in 2 hours", "2026-12-01 09:00". */
+export const MAX_WHEN_LENGTH = 100;
+
+/** A reservation must be due at least this far after the moment it is made or moved… */
+export const MIN_LEAD_MS = 60_000;
+/** …and at most this many days ahead. */
+export const MAX_LEAD_DAYS = 366;
+
+/** Reservations one listing shows at most, and by default. */
+export const MAX_LIST_LIMIT = 25;
+export const DEFAULT_LIST_LIMIT = 10;
+
+/** Recipients of one mail, after removing repeats. */
+export const MAX_RECIPIENTS = 10;
+/** The recipient list as typed, before it is split. */
+export const MAX_RECIPIENTS_INPUT_LENGTH = 2_000;
+
+/** Template variables in one request. */
+export const MAX_VARIABLES = 20;
+/** A variable's name. */
+export const MAX_VARIABLE_NAME_LENGTH = 40;
+/** A variable's value. */
+export const MAX_VARIABLE_LENGTH = 2_000;
+
+/** A task's error as stored (the SMTP reply, or why the workflow could not start)… */
+export const MAX_ERROR_LENGTH = 500;
+/** …and as quoted in the notice to the requester. */
+export const MAX_NOTICE_ERROR_LENGTH = 300;
+
+/** An IANA time-zone name as typed (the longest real one has 32 characters). */
+export const MAX_TIME_ZONE_LENGTH = 64;
+
+/**
+ * What the Discord options accept. Discord enforces these in its client before anything reaches
+ * Herald, so they are a little tighter than the service's own checks above.
+ */
+export const DISCORD_OPTION_MAX_LENGTH = {
+  to: 1_000,
+  vars: 4_000,
+  description: MAX_DESCRIPTION_LENGTH,
+  when: MAX_WHEN_LENGTH,
+  zone: MAX_TIME_ZONE_LENGTH,
+} as const;
+
+/** Discord's own caps on what a bot sends back. */
+export const DISCORD_MAX_CHOICES = 25;
+export const DISCORD_MAX_CHOICE_LENGTH = 100;
+export const DISCORD_MAX_FIELD_NAME_LENGTH = 256;
+export const DISCORD_MAX_FIELD_VALUE_LENGTH = 1_024;
