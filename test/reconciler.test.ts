@@ -16,7 +16,7 @@ let reconciler: Reconciler;
 beforeAll(async () => {
   env = await startLocalEnv();
   h = await createHarness({ env });
-  reconciler = new Reconciler({ repository: h.tasks, service: h.service, logger: h.logger, graceMs: 30_000 });
+  reconciler = new Reconciler({ repository: h.tasks, scheduler: h.scheduler, logger: h.logger, graceMs: 30_000 });
 });
 afterAll(async () => {
   await h?.close();
@@ -61,7 +61,7 @@ describe('the reconciler', () => {
 
     // Idempotent: nothing left to do, and running it again starts nothing twice.
     expect(await reconciler.runOnce()).toBe(0);
-    await h.service.startWorkflow({ id: send, scheduled_at: null });
+    await h.scheduler.start({ id: send, scheduledAt: null });
     const { count } = await env.client.workflow.count(`WorkflowId = "${send}"`);
     expect(count).toBe(1);
     expect(h.sink.mails.filter((m) => m.messageId === `<${send}@example.test>`)).toHaveLength(1);

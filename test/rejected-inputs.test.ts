@@ -1,8 +1,11 @@
 // Bad requests are refused with a clear message before anything is stored or started.
 // Runs on the Temporal dev server, whose visibility store can list workflows.
+import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeraldError } from '../src/domain/errors.js';
+import { TaskService } from '../src/tasks/task-service.js';
+import { TemporalTaskScheduler } from '../src/temporal/mail-task-scheduler.js';
 import { createHarness, type Harness, minutesFrom, startLocalEnv } from './support/harness.js';
 
 let env: TestWorkflowEnvironment;
@@ -66,9 +69,9 @@ describe('reserveTask refuses', () => {
 describe('starting a task twice', () => {
   it('gives one workflow and one mail', async () => {
     const task = await h.service.enqueueTask({ ...valid(), requesterId: 'twice' });
-    await h.service.startWorkflow(task);
+    await h.scheduler.start({ id: task.id, scheduledAt: null });
     await env.client.workflow.getHandle(task.id).result();
-    await h.service.startWorkflow(task); // after it closed, too
+    await h.scheduler.start({ id: task.id, scheduledAt: null }); // after it closed, too
     await h.sink.waitFor((m) => m.messageId === `<${task.id}@example.test>`);
     await new Promise((r) => setTimeout(r, 500));
     expect(h.sink.mails.filter((m) => m.messageId === `<${task.id}@example.test>`)).toHaveLength(1);
@@ -80,14 +83,14 @@ describe('starting a task twice', () => {
 describe('when the workflow cannot be started', () => {
   it('the task becomes failed and the caller gets a clear error', async () => {
     // A real start failure: the namespace does not exist on this server.
-    const { TaskService } = await import('../src/tasks/task-service.js');
-    const { Client } = await import('@temporalio/client');
     const service = new TaskService({
       repository: h.tasks,
-      temporal: new Client({ connection: env.connection, namespace: 'no-such-namespace' }),
+      scheduler: new TemporalTaskScheduler({
+        client: new Client({ connection: env.connection, namespace: 'no-such-namespace' }),
+        taskQueue: h.taskQueue,
+        retryPolicy: { maximumAttempts: 3, initialIntervalMs: 5000, backoffCoefficient: 2, nonRetryableErrorTypes: [] },
+      }),
       templates: h.templates,
-      taskQueue: h.taskQueue,
-      retryPolicy: { maximumAttempts: 3, initialIntervalMs: 5000, backoffCoefficient: 2, nonRetryableErrorTypes: [] },
       logger: h.logger,
     });
     const error = await service.reserveTask({ ...valid(), requesterId: 'start-fails' }).catch((err: unknown) => err);

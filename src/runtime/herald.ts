@@ -15,6 +15,7 @@ import { DiscordDmNotifier, LogNotifier, type OutcomeNotifier } from '../notify/
 import { Reconciler } from '../tasks/reconciler.js';
 import { TaskService } from '../tasks/task-service.js';
 import { createTemporalClient } from '../temporal/client.js';
+import { TemporalTaskScheduler } from '../temporal/mail-task-scheduler.js';
 import { type TemporalTarget, temporalTlsFrom } from '../temporal/connection-options.js';
 import { installTemporalRuntime } from '../temporal/runtime.js';
 import { connectWorker, createHeraldWorker, type HeraldWorker } from '../temporal/worker.js';
@@ -77,22 +78,26 @@ export async function startHerald(
 
     const tasks = new TaskRepository(db);
     const templates = TemplateRegistry.load();
-    const service = new TaskService({
-      repository: tasks,
-      temporal,
-      templates,
+    const scheduler = new TemporalTaskScheduler({
+      client: temporal,
       taskQueue: config.temporal.taskQueue,
       retryPolicy: mailRetryPolicy(config),
-      logger: logger.child({ component: 'tasks' }),
-      defaultTimeZone: config.defaults.timeZone,
-      guardRails: config.guardRails,
       prepareLeadMs: config.delivery.prepareLeadMs,
       notifyOutcomes: config.discord.token !== undefined,
       clock: options.clock,
     });
+    const service = new TaskService({
+      repository: tasks,
+      scheduler,
+      templates,
+      logger: logger.child({ component: 'tasks' }),
+      defaultTimeZone: config.defaults.timeZone,
+      guardRails: config.guardRails,
+      clock: options.clock,
+    });
     const reconciler = new Reconciler({
       repository: tasks,
-      service,
+      scheduler,
       logger: logger.child({ component: 'reconciler' }),
       intervalMs: config.delivery.reconcileIntervalMs,
     });

@@ -4,11 +4,11 @@
 // several reconcilers, or one racing a slow normal start, never make a second workflow.
 import type { TaskRepository } from '../db/task-repository.js';
 import type { Logger } from '../logger.js';
-import type { TaskService } from './task-service.js';
+import type { TaskScheduler } from '../temporal/mail-task-scheduler.js';
 
 export interface ReconcilerOptions {
   repository: TaskRepository;
-  service: Pick<TaskService, 'startWorkflow'>;
+  scheduler: Pick<TaskScheduler, 'start'>;
   logger: Logger;
   /** Rows younger than this are left to the request that is inserting them. */
   graceMs?: number;
@@ -25,7 +25,7 @@ export class Reconciler {
 
   /** Starts the workflow of every stranded open task; returns how many it started. */
   async runOnce(): Promise<number> {
-    const { repository, service, logger } = this.options;
+    const { repository, scheduler, logger } = this.options;
     const now = (this.options.clock ?? (() => new Date()))();
     const cutoff = new Date(now.getTime() - (this.options.graceMs ?? 30_000));
     let started = 0;
@@ -33,7 +33,7 @@ export class Reconciler {
       const stranded = await repository.listWithoutWorkflow(cutoff, 200);
       if (stranded.length === 0) break;
       for (const task of stranded) {
-        await service.startWorkflow(task);
+        await scheduler.start({ id: task.id, scheduledAt: task.scheduled_at });
         await repository.markWorkflowStarted(task.id);
         started++;
         logger.warn({ taskId: task.id, status: task.status, createdAt: task.created_at }, 'reconciler started a stranded task');

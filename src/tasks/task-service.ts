@@ -1,22 +1,19 @@
 // TaskService: what a user can do with mail tasks, whatever the front end (Discord, console, tests).
 // Everything a request needs is checked before anything is stored. The task row is the guard for
-// every change (conditional UPDATEs); Temporal is told afterwards, by start, signal or cancel.
+// every change (conditional UPDATEs); the scheduler is told afterwards, to start, move or cancel.
 import { randomUUID } from 'node:crypto';
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { TaskRow } from '../db/schema.js';
 import type { TaskRepository } from '../db/task-repository.js';
 import { HeraldError } from '../domain/errors.js';
 import { assertSchedulable } from '../domain/lead-time.js';
 import { DEFAULT_LIST_LIMIT, MAX_DESCRIPTION_LENGTH, MAX_ERROR_LENGTH, MAX_LIST_LIMIT } from '../domain/limits.js';
 import { assertRecipientDomainsAllowed, parseRecipients } from '../domain/recipients.js';
-import type { MailRetryPolicy } from '../domain/retry-policy.js';
 import { isOpen } from '../domain/task-status.js';
 import { parseWhen } from '../domain/when.js';
 import type { Locale } from '../i18n/locale.js';
 import type { Logger } from '../logger.js';
 import { type TemplateInfo, type TemplateRegistry, parseVariables } from '../mail/templates.js';
-import { MAIL_TASK_WORKFLOW, type MailTaskInput, rescheduleSignal } from '../workflows/definitions.js';
-import type { mailTaskWorkflow } from '../workflows/mail-task.js';
+import type { TaskScheduler } from '../temporal/mail-task-scheduler.js';
 
 export type Task = TaskRow;
 
@@ -34,18 +31,12 @@ export interface GuardRails {
 
 export interface TaskServiceDeps {
   repository: TaskRepository;
-  temporal: Client;
+  scheduler: TaskScheduler;
   templates: TemplateRegistry;
-  taskQueue: string;
-  retryPolicy: MailRetryPolicy;
   logger: Logger;
   guardRails?: GuardRails;
   defaultTimeZone?: string;
   clock?: () => Date;
-  /** How long before its time a reservation's workflow wakes to prepare the send (0: at its time). */
-  prepareLeadMs?: number;
-  /** Whether requesters are told how their reservations ended. */
-  notifyOutcomes?: boolean;
 }
 
 export interface MailRequest {
@@ -118,15 +109,10 @@ export class TaskService {
     const canceled = await this.deps.repository.transition(task.id, 'canceled', { finishedAt: this.clock() });
     if (!canceled) return this.failClosed(task.id);
     try {
-      // A reservation's workflow may still be in its start delay, which a cancellation does not
-      // end: a signal-with-start does, so the run closes as canceled now rather than at its time.
-      if (task.status === 'reserved') await this.signalWorkflow(task, task.scheduled_at!);
-      await this.deps.temporal.workflow.getHandle(task.id).cancel();
+      await this.deps.scheduler.cancel({ id: task.id, scheduledAt: task.scheduled_at });
     } catch (err) {
-      // The row already says canceled, so the send step will not claim it; the reconciler closes the run.
-      if (!(err instanceof WorkflowNotFoundError)) {
-        this.deps.logger.warn({ taskId: task.id, err }, 'workflow cancellation request failed');
-      }
+      // The row already says canceled, so the send step will not claim it and the run ends skipped.
+      this.deps.logger.warn({ taskId: task.id, err }, 'workflow cancellation request failed');
     }
     this.deps.logger.info({ taskId: task.id, requesterId }, 'reservation canceled');
     return canceled;
@@ -144,7 +130,7 @@ export class TaskService {
     const moved = await this.deps.repository.reschedule(task.id, requesterId, scheduledAt);
     if (!moved) return this.failClosed(task.id);
     try {
-      await this.signalWorkflow(moved, scheduledAt);
+      await this.deps.scheduler.move({ id: task.id, scheduledAt });
     } catch (err) {
       // Put the old time back so the row and the sleeping workflow keep agreeing.
       await this.deps.repository.reschedule(task.id, requesterId, task.scheduled_at!);
@@ -162,62 +148,6 @@ export class TaskService {
   /** What `when` means for this user right now, for previews. Throws the same errors as reserveTask. */
   previewWhen(when: string, timeZone?: string): Date {
     return this.resolveWhen(when, timeZone, this.clock());
-  }
-
-  /**
-   * Starts the task's workflow; safe to call any number of times for the same task.
-   * A running workflow is reused, and a closed one is never started again.
-   * A reservation's workflow starts with a delay that ends when it should wake: until then it
-   * costs Temporal a stored record and the worker nothing (no workflow task, nothing cached).
-   */
-  async startWorkflow(task: Pick<Task, 'id' | 'scheduled_at'>): Promise<void> {
-    try {
-      await this.deps.temporal.workflow.start<typeof mailTaskWorkflow>(MAIL_TASK_WORKFLOW, {
-        ...this.workflowOptions(task),
-        workflowIdConflictPolicy: 'USE_EXISTING',
-      });
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return;
-      throw err;
-    }
-  }
-
-  /**
-   * Tells the task's workflow its (new) time. A signal-with-start: a workflow still in its start
-   * delay wakes for it (a plain signal would wait for the delay), and one that is missing is started.
-   */
-  private async signalWorkflow(task: Pick<Task, 'id' | 'scheduled_at'>, scheduledAt: Date): Promise<void> {
-    try {
-      await this.deps.temporal.workflow.signalWithStart<typeof mailTaskWorkflow, [string]>(MAIL_TASK_WORKFLOW, {
-        ...this.workflowOptions({ ...task, scheduled_at: scheduledAt }),
-        signal: rescheduleSignal,
-        signalArgs: [scheduledAt.toISOString()],
-      });
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return; // closed: nothing to tell
-      throw err;
-    }
-  }
-
-  private workflowOptions(task: Pick<Task, 'id' | 'scheduled_at'>) {
-    const scheduledAt = task.scheduled_at ? new Date(task.scheduled_at) : null;
-    const prepareLeadMs = this.deps.prepareLeadMs ?? 0;
-    const input: MailTaskInput = {
-      taskId: task.id,
-      scheduledAt: scheduledAt?.toISOString() ?? null,
-      retry: this.deps.retryPolicy,
-      prepareLeadMs,
-      notify: this.deps.notifyOutcomes ?? false,
-    };
-    const wakeInMs = scheduledAt ? scheduledAt.getTime() - prepareLeadMs - this.clock().getTime() : 0;
-    return {
-      workflowId: task.id,
-      taskQueue: this.deps.taskQueue,
-      args: [input] as [MailTaskInput],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
-      // Only worth it (and only safe from small clock differences) when the wake is well ahead.
-      ...(wakeInMs > 30_000 && { startDelay: wakeInMs }),
-    };
   }
 
   private resolveWhen(when: string | Date, timeZone: string | undefined, now: Date): Date {
@@ -269,7 +199,7 @@ export class TaskService {
   private async createAndStart(row: Parameters<TaskRepository['insert']>[0], now: Date): Promise<Task> {
     const task = await this.deps.repository.insert(row);
     try {
-      await this.startWorkflow(task);
+      await this.deps.scheduler.start({ id: task.id, scheduledAt: task.scheduled_at });
       // A crash before this line leaves the row for the reconciler, which starts it again (safely).
       await this.deps.repository.markWorkflowStarted(task.id);
     } catch (err) {

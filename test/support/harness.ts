@@ -13,6 +13,7 @@ import { createLogger, type Logger } from '../../src/logger.js';
 import { createMailer } from '../../src/mail/mailer.js';
 import { TemplateRegistry } from '../../src/mail/templates.js';
 import { type GuardRails, TaskService } from '../../src/tasks/task-service.js';
+import { TemporalTaskScheduler } from '../../src/temporal/mail-task-scheduler.js';
 import { installTemporalRuntime } from '../../src/temporal/runtime.js';
 import { createHeraldWorker, type HeraldWorker } from '../../src/temporal/worker.js';
 
@@ -64,6 +65,7 @@ export interface Harness {
   databaseUrl: string;
   tasks: TaskRepository;
   sink: SmtpSink;
+  scheduler: TemporalTaskScheduler;
   service: TaskService;
   templates: TemplateRegistry;
   taskQueue: string;
@@ -104,17 +106,21 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
   const config = { mailRetry: { maximumAttempts: 3, initialIntervalMs: 5_000, backoffCoefficient: 2 } };
   // Time-skipping servers jump their clock, which a hold in the worker (real time) cannot follow.
   const prepareLeadMs = options.prepareLeadMs ?? (env.supportsTimeSkipping ? 0 : 60_000);
-  const service = new TaskService({
-    repository: tasks,
-    temporal: env.client,
-    templates,
+  const scheduler = new TemporalTaskScheduler({
+    client: env.client,
     taskQueue,
     retryPolicy: mailRetryPolicy(config),
+    prepareLeadMs,
+    notifyOutcomes: true,
+    clock: options.clock ?? now,
+  });
+  const service = new TaskService({
+    repository: tasks,
+    scheduler,
+    templates,
     logger,
     guardRails: options.guardRails,
     clock: options.clock ?? now,
-    prepareLeadMs,
-    notifyOutcomes: true,
   });
   const mailer = createMailer({ url: sink.url, from: 'Herald <herald@example.test>', poolMaxConnections: 2 });
 
@@ -126,6 +132,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
     databaseUrl: database.url,
     tasks,
     sink,
+    scheduler,
     service,
     templates,
     taskQueue,

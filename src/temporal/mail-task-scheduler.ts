@@ -1,0 +1,113 @@
+// Temporal behind one small interface. TaskService and the reconciler only know TaskScheduler:
+// start a task's workflow, move it, cancel it. How that is done (workflow ids, start delays, the
+// reschedule signal, cancellation) is this file's business alone.
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import type { MailRetryPolicy } from '../domain/retry-policy.js';
+import { MAIL_TASK_WORKFLOW, type MailTaskInput, rescheduleSignal } from '../workflows/definitions.js';
+import type { mailTaskWorkflow } from '../workflows/mail-task.js';
+
+/** What the scheduler needs to know of a task: its id, and when it is due (null: at once). */
+export interface ScheduledTask {
+  id: string;
+  scheduledAt: Date | null;
+}
+
+export interface TaskScheduler {
+  /** Starts the task's workflow. Safe to repeat: a running workflow is kept, a closed one is never started again. */
+  start(task: ScheduledTask): Promise<void>;
+  /** Moves a reservation's workflow to the task's (new) time. Throws when the scheduler cannot be told. */
+  move(task: ScheduledTask & { scheduledAt: Date }): Promise<void>;
+  /** Cancels the task's workflow; one that no longer exists is not an error. */
+  cancel(task: ScheduledTask): Promise<void>;
+}
+
+export interface TemporalTaskSchedulerOptions {
+  client: Client;
+  taskQueue: string;
+  /** Frozen into each workflow's input, so a running reservation keeps the policy it started with. */
+  retryPolicy: MailRetryPolicy;
+  /** How long before its time a reservation's workflow wakes to prepare the send (0: at its time). */
+  prepareLeadMs?: number;
+  /** Whether requesters are told how their reservations ended. */
+  notifyOutcomes?: boolean;
+  clock?: () => Date;
+}
+
+/** One mailTaskWorkflow per task, with the task id as its workflow id. */
+export class TemporalTaskScheduler implements TaskScheduler {
+  private readonly clock: () => Date;
+
+  constructor(private readonly options: TemporalTaskSchedulerOptions) {
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  /**
+   * A reservation's workflow starts with a delay that ends when it should wake: until then it
+   * costs Temporal a stored record and the worker nothing (no workflow task, nothing cached).
+   */
+  async start(task: ScheduledTask): Promise<void> {
+    try {
+      await this.options.client.workflow.start<typeof mailTaskWorkflow>(MAIL_TASK_WORKFLOW, {
+        ...this.workflowOptions(task),
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return;
+      throw err;
+    }
+  }
+
+  async move(task: ScheduledTask & { scheduledAt: Date }): Promise<void> {
+    await this.signalTime(task);
+  }
+
+  async cancel(task: ScheduledTask): Promise<void> {
+    try {
+      // A reservation's workflow may still be in its start delay, which a cancellation does not
+      // end: a signal-with-start does, so the run closes as canceled now rather than at its time.
+      if (task.scheduledAt !== null) await this.signalTime({ ...task, scheduledAt: task.scheduledAt });
+      await this.options.client.workflow.getHandle(task.id).cancel();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return;
+      throw err;
+    }
+  }
+
+  /**
+   * Tells the task's workflow its time. A signal-with-start: a workflow still in its start delay
+   * wakes for it (a plain signal would wait for the delay), and one that is missing is started.
+   */
+  private async signalTime(task: ScheduledTask & { scheduledAt: Date }): Promise<void> {
+    try {
+      await this.options.client.workflow.signalWithStart<typeof mailTaskWorkflow, [string]>(MAIL_TASK_WORKFLOW, {
+        ...this.workflowOptions(task),
+        signal: rescheduleSignal,
+        signalArgs: [task.scheduledAt.toISOString()],
+      });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return; // closed: nothing to tell
+      throw err;
+    }
+  }
+
+  private workflowOptions(task: ScheduledTask) {
+    const { scheduledAt } = task;
+    const prepareLeadMs = this.options.prepareLeadMs ?? 0;
+    const input: MailTaskInput = {
+      taskId: task.id,
+      scheduledAt: scheduledAt?.toISOString() ?? null,
+      retry: this.options.retryPolicy,
+      prepareLeadMs,
+      notify: this.options.notifyOutcomes ?? false,
+    };
+    const wakeInMs = scheduledAt ? scheduledAt.getTime() - prepareLeadMs - this.clock().getTime() : 0;
+    return {
+      workflowId: task.id,
+      taskQueue: this.options.taskQueue,
+      args: [input] as [MailTaskInput],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+      // Only worth it (and only safe from small clock differences) when the wake is well ahead.
+      ...(wakeInMs > 30_000 && { startDelay: wakeInMs }),
+    };
+  }
+}
