@@ -96,7 +96,7 @@ describe('SIGTERM to the worker', () => {
     startWorker();
     await env.client.workflow.getHandle(task.id).result();
     expect(mailsOf(task.id)).toHaveLength(1);
-    expect(mailsOf(task.id)[0]!.receivedAt.getTime()).toBeGreaterThanOrEqual(task.scheduled_at!.getTime());
+    expect(mailsOf(task.id)[0]!.receivedAt.getTime()).toBeGreaterThanOrEqual(task.scheduledAt!.getTime());
   });
 });
 

@@ -43,7 +43,7 @@ describe('a reservation inside the prepare lead', () => {
 
     await env.client.workflow.getHandle(task.id).result();
     const [mail] = mailsOf(task.id);
-    const lateness = mail!.receivedAt.getTime() - task.scheduled_at!.getTime();
+    const lateness = mail!.receivedAt.getTime() - task.scheduledAt!.getTime();
     expect(lateness).toBeGreaterThanOrEqual(0);
     // Loose on purpose (how late is the benchmark's business): a lost hold would wait minutes.
     expect(lateness).toBeLessThan(5_000);
@@ -57,7 +57,7 @@ describe('a reservation inside the prepare lead', () => {
     expect(mailsOf(task.id)).toHaveLength(0);
     await env.client.workflow.getHandle(task.id).result();
     expect(mailsOf(task.id)).toHaveLength(1);
-    expect(mailsOf(task.id)[0]!.receivedAt.getTime()).toBeGreaterThanOrEqual(moved.scheduled_at!.getTime());
+    expect(mailsOf(task.id)[0]!.receivedAt.getTime()).toBeGreaterThanOrEqual(moved.scheduledAt!.getTime());
   });
 
   it('moved earlier during the hold, is sent once at the new time, and the stale hold sends nothing', async () => {
@@ -66,8 +66,8 @@ describe('a reservation inside the prepare lead', () => {
     const moved = await h.service.rescheduleTask('hold-earlier', task.id, new Date(Date.now() + 3_000));
     await env.client.workflow.getHandle(task.id).result();
     const [mail] = mailsOf(task.id);
-    expect(mail!.receivedAt.getTime()).toBeLessThan(task.scheduled_at!.getTime()); // before the old time
-    await pause(task.scheduled_at!.getTime() - Date.now() + 1_500); // the stale hold wakes at the old time
+    expect(mail!.receivedAt.getTime()).toBeLessThan(task.scheduledAt!.getTime()); // before the old time
+    await pause(task.scheduledAt!.getTime() - Date.now() + 1_500); // the stale hold wakes at the old time
     expect(mailsOf(task.id)).toHaveLength(1);
     expect((await h.tasks.findById(task.id))!.status).toBe('finished');
   });
@@ -93,7 +93,7 @@ describe('a reservation inside the prepare lead', () => {
     await h.startWorker();
     await env.client.workflow.getHandle(task.id).result();
     expect(mailsOf(task.id)).toHaveLength(1);
-    const lateness = mailsOf(task.id)[0]!.receivedAt.getTime() - task.scheduled_at!.getTime();
+    const lateness = mailsOf(task.id)[0]!.receivedAt.getTime() - task.scheduledAt!.getTime();
     expect(lateness).toBeGreaterThanOrEqual(0);
     expect(lateness).toBeLessThan(15_000); // not after the activity timeout (lead + 60 s) of a lost hold
     expect((await h.tasks.findById(task.id))!.attempts).toBe(1);
@@ -126,8 +126,8 @@ describe('a reservation further out than the prepare lead', () => {
     const moved = await h.service.rescheduleTask('delay-earlier', task.id, 'in 70 seconds'); // 12 s from now
     await env.client.workflow.getHandle(task.id).result();
     const [mail] = mailsOf(task.id);
-    expect(mail!.receivedAt.getTime()).toBeGreaterThanOrEqual(moved.scheduled_at!.getTime());
-    expect(mail!.receivedAt.getTime()).toBeLessThan(task.scheduled_at!.getTime() - 30_000);
+    expect(mail!.receivedAt.getTime()).toBeGreaterThanOrEqual(moved.scheduledAt!.getTime());
+    expect(mail!.receivedAt.getTime()).toBeLessThan(task.scheduledAt!.getTime() - 30_000);
   });
 
   it('canceled, closes as canceled now, not when its delay would have ended', async () => {

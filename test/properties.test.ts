@@ -191,7 +191,7 @@ describe('through the TaskService, on real PostgreSQL and Temporal', () => {
     );
     const after = (await h.tasks.findById(owned.id))!;
     expect(after.status).toBe('reserved');
-    expect(after.scheduled_at).toEqual(owned.scheduled_at);
+    expect(after.scheduled_at).toEqual(owned.scheduledAt);
     await h.service.cancelTask('owner', owned.id);
   });
 });

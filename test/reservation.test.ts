@@ -109,7 +109,7 @@ describe('reschedule', () => {
     const start = h.now();
     const task = await h.service.reserveTask({ ...reminder('user-move'), when: minutesFrom(start, 2) });
     const moved = await h.service.rescheduleTask('user-move', task.id, minutesFrom(start, 20));
-    expect(moved.scheduled_at).toEqual(minutesFrom(start, 20));
+    expect(moved.scheduledAt).toEqual(minutesFrom(start, 20));
 
     await env.sleep('10 minutes');
     await new Promise((r) => setTimeout(r, 1_000)); // let a (wrong) early send reach the sink
@@ -126,7 +126,7 @@ describe('reschedule', () => {
     await expect(h.service.rescheduleTask('user-move-soon', task.id, 'in 30 seconds')).rejects.toMatchObject({
       code: 'TIME_TOO_SOON',
     });
-    expect((await h.tasks.findById(task.id))!.scheduled_at).toEqual(task.scheduled_at);
+    expect((await h.tasks.findById(task.id))!.scheduled_at).toEqual(task.scheduledAt);
     await h.service.cancelTask('user-move-soon', task.id);
   });
 });

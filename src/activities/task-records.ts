@@ -2,6 +2,7 @@
 import type { TaskRepository } from '../db/task-repository.js';
 import type { Logger } from '../logger.js';
 import type { Outcome, OutcomeNotifier } from '../notify/outcome-notifier.js';
+import { toTaskView } from '../tasks/task-view.js';
 
 export function createTaskRecordActivities({
   tasks,
@@ -17,7 +18,7 @@ export function createTaskRecordActivities({
     async notifyRequester(input: { taskId: string; outcome: Outcome }): Promise<'delivered' | 'undeliverable' | 'no-task'> {
       const task = await tasks.findById(input.taskId);
       if (!task) return 'no-task';
-      return notifier.notify(task, input.outcome);
+      return notifier.notify(toTaskView(task), input.outcome);
     },
     /** The workflow was canceled: record it, unless the row already closed another way. */
     async recordCanceled(taskId: string): Promise<void> {

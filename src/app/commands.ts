@@ -8,7 +8,8 @@ import { type Locale, localeFromTag } from '../i18n/locale.js';
 import { apology } from '../i18n/messages.js';
 import type { Logger } from '../logger.js';
 import type { TemplateInfo } from '../mail/templates.js';
-import type { Task, TaskService } from '../tasks/task-service.js';
+import type { TaskService } from '../tasks/task-service.js';
+import type { Task } from '../tasks/task-view.js';
 
 /** Who is asking, and how to talk to them. */
 export interface CommandContext {
@@ -20,7 +21,8 @@ export interface CommandContext {
 }
 
 export type CommandResult =
-  | { kind: 'sent'; task: Task }
+  /** Accepted for sending now; the mail goes out as soon as a worker takes it. */
+  | { kind: 'queued'; task: Task }
   | { kind: 'reserved'; task: Task }
   | { kind: 'list'; tasks: Task[] }
   | { kind: 'canceled'; task: Task }
@@ -28,6 +30,8 @@ export type CommandResult =
   | { kind: 'templates'; templates: TemplateInfo[] }
   | { kind: 'timezone'; zone: string; changed: boolean }
   | { kind: 'error'; message: string; unexpected: boolean };
+
+export type WhenPreview = { kind: 'preview'; instant: Date } | { kind: 'error'; message: string };
 
 export interface MailOptions {
   template: string;
@@ -68,7 +72,7 @@ export class HeraldCommands {
 
   sendmail(ctx: CommandContext, options: MailOptions): Promise<CommandResult> {
     return this.run(ctx, 'sendmail', async () => ({
-      kind: 'sent',
+      kind: 'queued',
       task: await this.service.enqueueTask({ ...this.mailRequest(ctx, options) }),
     }));
   }
@@ -116,13 +120,13 @@ export class HeraldCommands {
   }
 
   /** For autocomplete: what `when` means, or why it cannot be read. Never throws. */
-  previewWhen(ctx: CommandContext, when: string): { ok: true; instant: Date } | { ok: false; message: string } {
+  previewWhen(ctx: CommandContext, when: string): WhenPreview {
     try {
-      return { ok: true, instant: this.service.previewWhen(when, ctx.timeZone) };
+      return { kind: 'preview', instant: this.service.previewWhen(when, ctx.timeZone) };
     } catch (err) {
-      if (isHeraldError(err)) return { ok: false, message: err.messageFor(ctx.locale) };
+      if (isHeraldError(err)) return { kind: 'error', message: err.messageFor(ctx.locale) };
       this.logger.error({ err, userId: ctx.userId, when }, 'when preview failed');
-      return { ok: false, message: apology[ctx.locale] };
+      return { kind: 'error', message: apology[ctx.locale] };
     }
   }
 

@@ -11,7 +11,7 @@ import {
 import type { CommandContext, CommandResult } from '../app/commands.js';
 import type { Locale } from '../i18n/locale.js';
 import { statusName, ui } from '../i18n/ui.js';
-import type { Task } from '../tasks/task-service.js';
+import type { Task } from '../tasks/task-view.js';
 import { DISCORD_MAX_FIELD_NAME_LENGTH, DISCORD_MAX_FIELD_VALUE_LENGTH } from '../domain/limits.js';
 import { cancelButtonId } from './cancel-button.js';
 import { clip } from './command.js';
@@ -25,8 +25,8 @@ export function renderForDiscord(result: CommandResult, ctx: CommandContext): Di
   switch (result.kind) {
     case 'error':
       return { content: `❌ ${result.message}`, embeds: [], components: [] };
-    case 'sent':
-      return { content: '', embeds: [taskEmbed(result.task, locale, ui(locale, 'sentTitle'), COLORS.ok)], components: [] };
+    case 'queued':
+      return { content: '', embeds: [taskEmbed(result.task, locale, ui(locale, 'queuedTitle'), COLORS.ok)], components: [] };
     case 'reserved':
       return {
         content: '',
@@ -46,7 +46,7 @@ export function renderForDiscord(result: CommandResult, ctx: CommandContext): Di
       if (result.tasks.length === 0) embed.setDescription(ui(locale, 'listEmpty'));
       for (const task of result.tasks) {
         embed.addFields({
-          name: clip(`${task.payload.template} → ${task.payload.recipients.join(', ')}`, DISCORD_MAX_FIELD_NAME_LENGTH),
+          name: clip(task.name, DISCORD_MAX_FIELD_NAME_LENGTH),
           value: clip([timestamps(task), `\`${task.id}\``, task.description].filter(Boolean).join('\n'), DISCORD_MAX_FIELD_VALUE_LENGTH),
         });
       }
@@ -73,25 +73,25 @@ function taskEmbed(task: Task, locale: Locale, title: string, color: number): Em
     .setTitle(title)
     .addFields(
       { name: ui(locale, 'task'), value: `\`${task.id}\`` },
-      { name: ui(locale, 'template'), value: task.payload.template, inline: true },
-      { name: ui(locale, 'to'), value: clip(task.payload.recipients.join(', '), DISCORD_MAX_FIELD_VALUE_LENGTH), inline: true },
+      { name: ui(locale, 'template'), value: task.template, inline: true },
+      { name: ui(locale, 'to'), value: clip(task.recipients.join(', '), DISCORD_MAX_FIELD_VALUE_LENGTH), inline: true },
       { name: ui(locale, 'status'), value: statusName(locale, task.status), inline: true },
     );
-  if (task.scheduled_at) embed.addFields({ name: ui(locale, 'when'), value: timestamps(task) });
+  if (task.scheduledAt) embed.addFields({ name: ui(locale, 'when'), value: timestamps(task) });
   if (task.description) embed.addFields({ name: ui(locale, 'description'), value: clip(task.description, DISCORD_MAX_FIELD_VALUE_LENGTH) });
   return embed;
 }
 
 function timestamps(task: Task): string {
-  if (!task.scheduled_at) return '';
-  const unix = Math.floor(new Date(task.scheduled_at).getTime() / 1000);
+  if (!task.scheduledAt) return '';
+  const unix = Math.floor(task.scheduledAt.getTime() / 1000);
   return `<t:${unix}:F> (<t:${unix}:R>)`;
 }
 
 function cancelRow(task: Task, locale: Locale): ActionRowBuilder<MessageActionRowComponentBuilder> {
   return new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(
     new ButtonBuilder()
-      .setCustomId(cancelButtonId(task.id, task.requester_id))
+      .setCustomId(cancelButtonId(task.id, task.requesterId))
       .setStyle(ButtonStyle.Danger)
       .setLabel(ui(locale, 'cancelButton')),
   );

@@ -1,16 +1,16 @@
 // Plain-text rendering of command results, for the console front end.
 import type { CommandContext, CommandResult } from '../app/commands.js';
-import type { Task } from '../tasks/task-service.js';
 import { formatInZone } from '../domain/time-zone.js';
 import { statusName, ui } from '../i18n/ui.js';
+import type { Task } from '../tasks/task-view.js';
 
 export function renderPlain(result: CommandResult, ctx: CommandContext, now: Date = new Date()): string {
   const { locale } = ctx;
   switch (result.kind) {
     case 'error':
       return `✖ ${result.message}`;
-    case 'sent':
-      return `✔ ${ui(locale, 'sentTitle')}\n${taskLines(result.task, ctx, now)}`;
+    case 'queued':
+      return `✔ ${ui(locale, 'queuedTitle')}\n${taskLines(result.task, ctx, now)}`;
     case 'reserved':
       return `✔ ${ui(locale, 'reservedTitle')}\n${taskLines(result.task, ctx, now)}`;
     case 'canceled':
@@ -19,7 +19,7 @@ export function renderPlain(result: CommandResult, ctx: CommandContext, now: Dat
       return `✔ ${ui(locale, 'rescheduledTitle')}\n${taskLines(result.task, ctx, now)}`;
     case 'list':
       if (result.tasks.length === 0) return ui(locale, 'listEmpty');
-      return `${ui(locale, 'listTitle')} (${result.tasks.length})\n${result.tasks.map((t) => taskLines(t, ctx, now)).join('\n\n')}`;
+      return `${ui(locale, 'listTitle')} (${result.tasks.length})\n${result.tasks.map((t) => `• ${t.name}\n${taskLines(t, ctx, now)}`).join('\n\n')}`;
     case 'templates':
       return result.templates
         .map((t) => `• ${t.name}: ${t.description[locale]}\n  ${ui(locale, 'variables')}: ${t.variables.join(', ')}  ${ui(locale, 'languages')}: ${t.languages.join(', ')}`)
@@ -32,11 +32,11 @@ export function renderPlain(result: CommandResult, ctx: CommandContext, now: Dat
 function taskLines(task: Task, ctx: CommandContext, now: Date): string {
   const lines = [
     `  ${ui(ctx.locale, 'task')}: ${task.id}`,
-    `  ${ui(ctx.locale, 'template')}: ${task.payload.template}  ${ui(ctx.locale, 'to')}: ${task.payload.recipients.join(', ')}`,
+    `  ${ui(ctx.locale, 'template')}: ${task.template}  ${ui(ctx.locale, 'to')}: ${task.recipients.join(', ')}`,
     `  ${ui(ctx.locale, 'status')}: ${statusName(ctx.locale, task.status)}`,
   ];
-  if (task.scheduled_at) {
-    const when = new Date(task.scheduled_at);
+  if (task.scheduledAt) {
+    const when = task.scheduledAt;
     lines.push(`  ${ui(ctx.locale, 'when')}: ${formatInZone(when, ctx.timeZone, ctx.locale)} (${relative(when, now, ctx.locale)})`);
   }
   if (task.description) lines.push(`  ${ui(ctx.locale, 'description')}: ${task.description}`);

@@ -2,7 +2,7 @@
 import type { Locale } from './locale.js';
 
 const text = {
-  sentTitle: { en: 'Mail queued for sending', ko: '메일 발송을 시작했습니다' },
+  queuedTitle: { en: 'Mail queued for sending', ko: '메일 발송을 시작했습니다' },
   reservedTitle: { en: 'Mail reserved', ko: '메일을 예약했습니다' },
   canceledTitle: { en: 'Reservation canceled', ko: '예약을 취소했습니다' },
   rescheduledTitle: { en: 'Reservation moved', ko: '예약 시각을 바꿨습니다' },

@@ -3,20 +3,20 @@
 // without Discord, the notice is logged.
 import { DiscordAPIError, REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
-import type { TaskRow } from '../db/schema.js';
 import { MAX_NOTICE_ERROR_LENGTH } from '../domain/limits.js';
-import type { Logger } from '../logger.js';
 import { ui } from '../i18n/ui.js';
+import type { Logger } from '../logger.js';
+import type { Task } from '../tasks/task-view.js';
 
 export type Outcome = 'sent' | 'failed';
 
 export interface OutcomeNotifier {
   /** 'undeliverable' when the user cannot be reached (DMs closed); throws on errors worth retrying. */
-  notify(task: TaskRow, outcome: Outcome): Promise<'delivered' | 'undeliverable'>;
+  notify(task: Task, outcome: Outcome): Promise<'delivered' | 'undeliverable'>;
 }
 
-export function noticeText(task: TaskRow, outcome: Outcome): string {
-  const { language, template, recipients } = task.payload;
+export function noticeText(task: Task, outcome: Outcome): string {
+  const { language, template, recipients } = task;
   const head = outcome === 'sent' ? `✅ ${ui(language, 'outcomeSent')}` : `⚠️ ${ui(language, 'outcomeFailed')}`;
   const lines = [head, `${ui(language, 'task')}: \`${task.id}\` · ${template} → ${recipients.join(', ')}`];
   if (task.description) lines.push(`${ui(language, 'description')}: ${task.description}`);
@@ -37,16 +37,16 @@ export class DiscordDmNotifier implements OutcomeNotifier {
     this.rest = new REST({ api: options.apiUrl }).setToken(options.token);
   }
 
-  async notify(task: TaskRow, outcome: Outcome): Promise<'delivered' | 'undeliverable'> {
+  async notify(task: Task, outcome: Outcome): Promise<'delivered' | 'undeliverable'> {
     try {
-      const channel = (await this.rest.post(Routes.userChannels(), { body: { recipient_id: task.requester_id } })) as { id: string };
+      const channel = (await this.rest.post(Routes.userChannels(), { body: { recipient_id: task.requesterId } })) as { id: string };
       await this.rest.post(Routes.channelMessages(channel.id), {
         body: { content: noticeText(task, outcome), allowed_mentions: { parse: [] } },
       });
       return 'delivered';
     } catch (err) {
       if (err instanceof DiscordAPIError && (err.code === CANNOT_MESSAGE_USER || err.status === 403 || err.status === 404)) {
-        this.logger.warn({ taskId: task.id, requesterId: task.requester_id, code: err.code }, 'outcome DM not delivered: the user cannot be messaged');
+        this.logger.warn({ taskId: task.id, requesterId: task.requesterId, code: err.code }, 'outcome DM not delivered: the user cannot be messaged');
         return 'undeliverable';
       }
       throw err;
@@ -57,8 +57,8 @@ export class DiscordDmNotifier implements OutcomeNotifier {
 export class LogNotifier implements OutcomeNotifier {
   constructor(private readonly logger: Logger) {}
 
-  async notify(task: TaskRow, outcome: Outcome): Promise<'delivered'> {
-    this.logger.info({ taskId: task.id, requesterId: task.requester_id, outcome }, `notice: ${noticeText(task, outcome).split('\n')[0]}`);
+  async notify(task: Task, outcome: Outcome): Promise<'delivered'> {
+    this.logger.info({ taskId: task.id, requesterId: task.requesterId, outcome }, `notice: ${noticeText(task, outcome).split('\n')[0]}`);
     return 'delivered';
   }
 }

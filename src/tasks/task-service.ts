@@ -14,8 +14,7 @@ import type { Locale } from '../i18n/locale.js';
 import type { Logger } from '../logger.js';
 import { type TemplateInfo, type TemplateRegistry, parseVariables } from '../mail/templates.js';
 import type { TaskScheduler } from '../temporal/mail-task-scheduler.js';
-
-export type Task = TaskRow;
+import { type Task, toTaskView } from './task-view.js';
 
 const TASK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TASK_ID_PREFIX = /^[0-9a-f][0-9a-f-]{5,35}$/i;
@@ -87,19 +86,19 @@ export class TaskService {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
       throw new HeraldError('INVALID_LIMIT', { max: MAX_LIST_LIMIT });
     }
-    return this.deps.repository.listReserved(requesterId, limit);
+    return (await this.deps.repository.listReserved(requesterId, limit)).map(toTaskView);
   }
 
   /** The caller's reserved tasks whose id starts with `prefix` (autocomplete). */
   async searchReserved(requesterId: string, prefix: string, limit = MAX_LIST_LIMIT): Promise<Task[]> {
     const clean = prefix.trim().toLowerCase();
     if (clean !== '' && !/^[0-9a-f-]{1,36}$/.test(clean)) return [];
-    return this.deps.repository.findOwnedByPrefix(requesterId, clean, limit, ['reserved']);
+    return (await this.deps.repository.findOwnedByPrefix(requesterId, clean, limit, ['reserved'])).map(toTaskView);
   }
 
   /** One of the caller's tasks, by id or unambiguous id prefix. */
   async getTask(requesterId: string, taskId: string): Promise<Task> {
-    return this.requireOwned(requesterId, taskId);
+    return toTaskView(await this.requireOwned(requesterId, taskId));
   }
 
   /** Cancels the caller's task while it is still queued or reserved. */
@@ -115,7 +114,7 @@ export class TaskService {
       this.deps.logger.warn({ taskId: task.id, err }, 'workflow cancellation request failed');
     }
     this.deps.logger.info({ taskId: task.id, requesterId }, 'reservation canceled');
-    return canceled;
+    return toTaskView(canceled);
   }
 
   /** Moves the caller's reservation to a new time, under the same lead rule as reserving. */
@@ -138,7 +137,7 @@ export class TaskService {
       throw new HeraldError('SCHEDULER_UNAVAILABLE', {});
     }
     this.deps.logger.info({ taskId: task.id, requesterId, scheduledAt }, 'reservation moved');
-    return moved;
+    return toTaskView(moved);
   }
 
   listTemplates(): TemplateInfo[] {
@@ -214,12 +213,12 @@ export class TaskService {
       { taskId: task.id, requesterId: task.requester_id, status: task.status, scheduledAt: task.scheduled_at },
       task.status === 'reserved' ? 'mail reserved' : 'mail queued',
     );
-    return task;
+    return toTaskView(task);
   }
 
-  private async requireOwned(requesterId: string, taskIdInput: string): Promise<Task> {
+  private async requireOwned(requesterId: string, taskIdInput: string): Promise<TaskRow> {
     const input = taskIdInput.trim();
-    let task: Task | undefined;
+    let task: TaskRow | undefined;
     if (TASK_ID.test(input)) {
       task = await this.deps.repository.findOwned(input.toLowerCase(), requesterId);
     } else if (TASK_ID_PREFIX.test(input)) {
@@ -230,7 +229,7 @@ export class TaskService {
     return task;
   }
 
-  private assertOpen(task: Task): void {
+  private assertOpen(task: Pick<TaskRow, 'id' | 'status'>): void {
     if (task.status === 'running') throw new HeraldError('TASK_ALREADY_SENDING', { taskId: task.id });
     if (!isOpen(task.status)) throw new HeraldError('TASK_NOT_OPEN', { taskId: task.id, status: task.status });
   }

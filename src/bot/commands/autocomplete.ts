@@ -21,9 +21,10 @@ export async function templateChoices(typed: string, ctx: CommandContext, servic
 export function whenChoices(typed: string, ctx: CommandContext, services: BotServices): ApplicationCommandOptionChoiceData<string>[] {
   if (typed.trim() === '') return [];
   const preview = services.commands.previewWhen(ctx, typed);
-  const label = preview.ok
-    ? `${ui(ctx.locale, 'previewPrefix')}: ${formatInZone(preview.instant, ctx.timeZone, ctx.locale)}`
-    : `⚠ ${preview.message}`;
+  const label =
+    preview.kind === 'preview'
+      ? `${ui(ctx.locale, 'previewPrefix')}: ${formatInZone(preview.instant, ctx.timeZone, ctx.locale)}`
+      : `⚠ ${preview.message}`;
   return [choice(label, typed)];
 }
 
@@ -31,9 +32,6 @@ export function whenChoices(typed: string, ctx: CommandContext, services: BotSer
 export async function reservationChoices(typed: string, ctx: CommandContext, services: BotServices) {
   const tasks = await services.commands.suggestReservations(ctx, typed);
   return tasks.map((t) =>
-    choice(
-      `${t.scheduled_at ? formatInZone(new Date(t.scheduled_at), ctx.timeZone, ctx.locale) : ''} · ${t.payload.template} → ${t.payload.recipients[0]} · ${t.description}`,
-      t.id,
-    ),
+    choice(`${t.scheduledAt ? formatInZone(t.scheduledAt, ctx.timeZone, ctx.locale) : ''} · ${t.name} · ${t.description}`, t.id),
   );
 }

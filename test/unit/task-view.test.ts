@@ -1,0 +1,121 @@
+// The task view (the one mapping from the row) and what the front ends and notices make of it.
+import { describe, expect, it } from 'vitest';
+import type { CommandContext } from '../../src/app/commands.js';
+import { renderForDiscord } from '../../src/bot/render.js';
+import { renderPlain } from '../../src/console/render.js';
+import type { TaskRow } from '../../src/db/schema.js';
+import { noticeText } from '../../src/notify/outcome-notifier.js';
+import { type Task, toTaskView } from '../../src/tasks/task-view.js';
+
+const row: TaskRow = {
+  id: '6f465a92-33de-4300-b51c-0699c7329e13',
+  name: 'reminder → ada@example.com (+1)',
+  description: 'standup',
+  requester_id: 'user-1',
+  guild_id: 'guild-1',
+  status: 'reserved',
+  scheduled_at: new Date('2026-12-01T09:00:00Z'),
+  payload: {
+    recipients: ['ada@example.com', 'grace@example.com'],
+    template: 'reminder',
+    variables: { name: 'Ada', event: 'Standup', when: '9:30' },
+    language: 'en',
+  },
+  attempts: 0,
+  error: null,
+  created_at: new Date('2026-11-30T08:00:00Z'),
+  updated_at: new Date('2026-11-30T08:00:00Z'),
+  started_at: null,
+  finished_at: null,
+  claim_token: 'run/1',
+  workflow_started_at: new Date('2026-11-30T08:00:01Z'),
+};
+
+const ctx: CommandContext = { userId: 'user-1', guildId: 'guild-1', locale: 'en', timeZone: 'UTC' };
+
+describe('toTaskView', () => {
+  it('maps every column a front end needs to camelCase, and leaves the bookkeeping out', () => {
+    expect(toTaskView(row)).toEqual({
+      id: '6f465a92-33de-4300-b51c-0699c7329e13',
+      name: 'reminder → ada@example.com (+1)',
+      description: 'standup',
+      requesterId: 'user-1',
+      guildId: 'guild-1',
+      status: 'reserved',
+      scheduledAt: new Date('2026-12-01T09:00:00Z'),
+      template: 'reminder',
+      recipients: ['ada@example.com', 'grace@example.com'],
+      variables: { name: 'Ada', event: 'Standup', when: '9:30' },
+      language: 'en',
+      attempts: 0,
+      error: null,
+      createdAt: new Date('2026-11-30T08:00:00Z'),
+      startedAt: null,
+      finishedAt: null,
+    });
+  });
+
+  it('copies the payload, so a change to the view never reaches the row', () => {
+    const view = toTaskView(row);
+    view.recipients.push('mallory@example.com');
+    view.variables.name = 'Mallory';
+    expect(row.payload.recipients).toEqual(['ada@example.com', 'grace@example.com']);
+    expect(row.payload.variables.name).toBe('Ada');
+  });
+});
+
+describe('front ends render the view', () => {
+  const task: Task = toTaskView(row);
+
+  it('the console list shows each task under its name', () => {
+    const text = renderPlain({ kind: 'list', tasks: [task] }, ctx, new Date('2026-11-30T09:00:00Z'));
+    // ICU puts a narrow no-break space before AM/PM in some versions.
+    expect(text.replace(/\u202f/g, ' ')).toBe(
+      [
+        'Your reservations (1)',
+        '• reminder → ada@example.com (+1)',
+        '  Task: 6f465a92-33de-4300-b51c-0699c7329e13',
+        '  Template: reminder  To: ada@example.com, grace@example.com',
+        '  Status: reserved',
+        '  When: Tue, Dec 1, 2026, 9:00 AM UTC (in 24 hours)',
+        '  Description: standup',
+      ].join('\n'),
+    );
+  });
+
+  it('a send now is "queued for sending", not sent', () => {
+    const text = renderPlain({ kind: 'queued', task: { ...task, status: 'queued', scheduledAt: null } }, ctx);
+    expect(text.split('\n')[0]).toBe('✔ Mail queued for sending');
+    expect(renderForDiscord({ kind: 'queued', task }, ctx).embeds![0]).toMatchObject({ data: { title: 'Mail queued for sending' } });
+  });
+
+  it('the Discord list names each field after the task, with its time, id and description', () => {
+    const reply = renderForDiscord({ kind: 'list', tasks: [task] }, ctx);
+    const embed = JSON.parse(JSON.stringify(reply.embeds![0])) as { title: string; fields: { name: string; value: string }[] };
+    expect(embed.title).toBe('Your reservations (1)');
+    expect(embed.fields).toEqual([
+      {
+        name: 'reminder → ada@example.com (+1)',
+        value: '<t:1796115600:F> (<t:1796115600:R>)\n`6f465a92-33de-4300-b51c-0699c7329e13`\nstandup',
+      },
+    ]);
+  });
+
+  it('a fresh reservation carries a Cancel button for its requester', () => {
+    const reply = renderForDiscord({ kind: 'reserved', task }, ctx);
+    const [row] = JSON.parse(JSON.stringify(reply.components)) as { components: { custom_id: string; label: string }[] }[];
+    expect(row!.components[0]).toMatchObject({ custom_id: 'herald:cancel:6f465a92-33de-4300-b51c-0699c7329e13:user-1', label: 'Cancel reservation' });
+  });
+
+  it('the outcome notice quotes the task in its own language', () => {
+    expect(noticeText({ ...task, status: 'failed', error: '550 mailbox unavailable' }, 'failed')).toBe(
+      [
+        '⚠️ Your reserved mail could not be sent',
+        'Task: `6f465a92-33de-4300-b51c-0699c7329e13` · reminder → ada@example.com, grace@example.com',
+        'Description: standup',
+        '> 550 mailbox unavailable',
+      ].join('\n'),
+    );
+    expect(noticeText({ ...task, language: 'ko' }, 'sent').split('\n')[0]).toBe('✅ 예약한 메일을 보냈습니다');
+  });
+});
