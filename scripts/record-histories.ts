@@ -31,7 +31,7 @@ const notice = (requesterId: string, when: Date) => ({ ...mail(requesterId), whe
 
 /** Waits for the run to close (however it closes) and saves its history as `<name>.json`. */
 async function save(h: Harness, name: string, taskId: string): Promise<void> {
-  const handle = h.env.client.workflow.getHandle(taskId);
+  const handle = h.workflow(taskId);
   await handle.result().catch(() => undefined);
   const history = await handle.fetchHistory();
   const json = JSON.stringify(JSON.parse(historyToJSON(history)), null, 2);

@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { Secrets, createLogger } from './logger.js';
 import { startHerald } from './runtime/herald.js';
 import { startInfrastructure } from './runtime/infrastructure.js';
+import { CleanupStack } from './util/cleanup-stack.js';
 
 const MODES = ['all', 'worker', 'bot'] as const;
 type Mode = (typeof MODES)[number];
@@ -48,14 +49,12 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const stops: (() => Promise<void>)[] = [];
+  const stops = new CleanupStack();
   let stopping: Promise<void> | undefined;
   const shutdown = (reason: string) => {
     stopping ??= (async () => {
       logger.info({ reason }, 'shutting down');
-      for (const stop of stops.reverse()) {
-        await stop().catch((err) => logger.error({ err }, 'error during shutdown'));
-      }
+      await stops.run((err) => logger.error({ err }, 'error during shutdown'));
       logger.info('stopped');
     })();
     return stopping;

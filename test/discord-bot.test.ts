@@ -1,19 +1,16 @@
 // The Discord front end end to end: a real discord.js client logged into the local Discord API
 // emulator, through HeraldCommands, TaskService, PostgreSQL, the Temporal dev server and the sink.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { sql } from 'kysely';
 import type { APIMessage } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HeraldCommands } from '../src/app/commands.js';
 import { type DiscordBot, startDiscordBot } from '../src/bot/bot.js';
 import { deployCommands } from '../src/bot/deploy-commands.js';
 import { loadConfig } from '../src/config.js';
-import { UserSettingsRepository } from '../src/db/user-settings-repository.js';
 import { instantOfWallClock, wallClockAt } from '../src/domain/time-zone.js';
 import { createLogger } from '../src/logger.js';
 import { DiscordDmNotifier } from '../src/notify/outcome-notifier.js';
 import { type DiscordEmulator, startDiscordEmulator } from './discord-emulator/emulator.js';
-import { createHarness, type Harness, startLocalEnv } from './support/harness.js';
+import { useHarness } from './support/use-harness.js';
 
 const APP_ID = '900000000000000001';
 const BOT_ID = '900000000000000002';
@@ -23,14 +20,8 @@ const EPHEMERAL = 64;
 const alice = { id: '100000000000000001', username: 'alice' };
 const bob = { id: '100000000000000002', username: 'bob' };
 
-let env: TestWorkflowEnvironment;
-let h: Harness;
 let discord: DiscordEmulator;
 let bot: DiscordBot;
-let commands: HeraldCommands;
-
-const startBot = () =>
-  startDiscordBot({ token: TOKEN, apiUrl: discord.apiUrl, requiredPermission: 'ManageGuild', commands, logger: h.logger });
 
 beforeAll(async () => {
   discord = await startDiscordEmulator({
@@ -39,24 +30,24 @@ beforeAll(async () => {
     guilds: [{ id: GUILD_ID, name: 'Herald test server' }],
     token: TOKEN,
   });
-  env = await startLocalEnv();
-  h = await createHarness({
-    env,
-    // The service's clock runs 55 s behind, so "in 1 minute" falls due 5 s from now (outcome DMs).
-    clock: () => new Date(Date.now() - 55_000),
-    guardRails: { mailsPerHour: 4, maxOpenReservations: 25, allowedRecipientDomains: [] },
-    notifier: new DiscordDmNotifier({ token: TOKEN, apiUrl: discord.apiUrl }, createLogger({ level: 'silent' })),
-  });
-  commands = new HeraldCommands(h.service, h.logger, new UserSettingsRepository(h.db), { timeZone: 'UTC', locale: 'en' });
+});
+afterAll(() => discord?.close());
+
+const h = useHarness(() => ({
+  server: 'dev',
+  // The service's clock runs 55 s behind, so "in 1 minute" falls due 5 s from now (outcome DMs).
+  clock: () => new Date(Date.now() - 55_000),
+  guardRails: { mailsPerHour: 4, maxOpenReservations: 25, allowedRecipientDomains: [] },
+  notifier: new DiscordDmNotifier({ token: TOKEN, apiUrl: discord.apiUrl }, createLogger({ level: 'silent' })),
+}));
+
+const startBot = () =>
+  startDiscordBot({ token: TOKEN, apiUrl: discord.apiUrl, requiredPermission: 'ManageGuild', commands: h.commands, logger: h.logger });
+
+beforeAll(async () => {
   bot = await startBot();
 });
-
-afterAll(async () => {
-  await bot?.stop();
-  await discord?.close();
-  await h?.close();
-  await env?.teardown();
-});
+afterAll(() => bot?.stop());
 
 /** Runs a slash command and returns the acknowledgement and the final (edited) message. */
 async function run(name: string, options: Record<string, unknown>, extra: Record<string, unknown> = {}) {
@@ -324,7 +315,7 @@ describe('/sendmail and outcome notices', () => {
     const { message: reserved } = await run('reserve', reminderOptions('in 1 minute', 'soon one'), { user: kim });
     const id = /`([0-9a-f-]{36})`/.exec(JSON.stringify(reserved.embeds))![1]!;
     const dmArrives = discord.nextDirectMessage(kim.id, { timeoutMs: 30_000 });
-    await env.client.workflow.getHandle(id).result();
+    await h.workflow(id).result();
     const dm = await dmArrives;
     expect(dm.content).toContain('Your reserved mail was sent');
     expect(dm.content).toContain(id);
@@ -337,7 +328,7 @@ describe('/sendmail and outcome notices', () => {
     const { message } = await run('reserve', reminderOptions('in 1 minute', 'will bounce'), { user: max });
     const id = /`([0-9a-f-]{36})`/.exec(JSON.stringify(message.embeds))![1]!;
     const dmArrives = discord.nextDirectMessage(max.id, { timeoutMs: 30_000 });
-    await env.client.workflow.getHandle(id).result().catch(() => undefined);
+    await h.workflow(id).result().catch(() => undefined);
     const dm = await dmArrives;
     expect(dm.content).toContain('Your reserved mail could not be sent');
     expect(dm.content).toContain('550');
@@ -349,7 +340,7 @@ describe('/sendmail and outcome notices', () => {
     discord.closeDms(lee.id);
     const { message } = await run('reserve', reminderOptions('in 1 minute', 'dms closed'), { user: lee });
     const id = /`([0-9a-f-]{36})`/.exec(JSON.stringify(message.embeds))![1]!;
-    expect(await env.client.workflow.getHandle(id).result()).toMatchObject({ outcome: 'sent' });
+    expect(await h.workflow(id).result()).toMatchObject({ outcome: 'sent' });
     expect((await h.tasks.findById(id))!.status).toBe('finished');
     expect(discord.directMessages(lee.id)).toHaveLength(0);
   });

@@ -1,30 +1,21 @@
 // SIGTERM to a real worker process (src/main.ts worker): a send in flight finishes before it
 // exits, a hold is handed back at once, and nothing is left half-written. SIGKILL: the dead
 // worker's hold goes to the next worker when its heartbeats stop, not after the whole hold.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness, startLocalEnv } from './support/harness.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { type HeraldProcess, startHeraldProcess } from './support/processes.js';
+import { useHarness } from './support/use-harness.js';
 
-let env: TestWorkflowEnvironment;
-let h: Harness;
+// The service's clock runs 55 s behind: "in 1 minute" falls due 5 s from now, inside the 60 s lead.
+const h = useHarness({ server: 'dev', worker: false, clock: () => new Date(Date.now() - 55_000) });
 const workers: HeraldProcess[] = [];
-
-beforeAll(async () => {
-  env = await startLocalEnv();
-  // The service's clock runs 55 s behind: "in 1 minute" falls due 5 s from now, inside the 60 s lead.
-  h = await createHarness({ env, worker: false, clock: () => new Date(Date.now() - 55_000) });
-});
-afterAll(async () => {
+afterAll(() => {
   for (const w of workers) w.child.kill('SIGKILL');
-  await h?.close();
-  await env?.teardown();
 });
 
 function startWorker(): HeraldProcess {
   const worker = startHeraldProcess('worker', {
     DATABASE_URL: h.databaseUrl,
-    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_ADDRESS: h.env.address,
     TEMPORAL_TASK_QUEUE: h.taskQueue,
     SMTP_URL: h.sink.url,
     SMTP_FROM: 'Herald <herald@example.test>',
@@ -34,7 +25,7 @@ function startWorker(): HeraldProcess {
   return worker;
 }
 
-const mailsOf = (taskId: string) => h.sink.mails.filter((m) => m.messageId === `<${taskId}@example.test>`);
+const mailsOf = (taskId: string) => h.mailsOf(taskId);
 const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 30_000) => {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -53,7 +44,7 @@ async function reserveHeld(requesterId: string, description: string, when: strin
     description,
     when,
   });
-  await until(async () => ((await env.client.workflow.getHandle(task.id).describe()).raw.pendingActivities?.length ?? 0) === 1);
+  await until(async () => ((await h.workflow(task.id).describe()).raw.pendingActivities?.length ?? 0) === 1);
   return task;
 }
 
@@ -77,7 +68,7 @@ describe('SIGTERM to the worker', () => {
 
     // The workflow completes once a worker is back; the mail is not sent twice.
     const next = startWorker();
-    await env.client.workflow.getHandle(task.id).result();
+    await h.workflow(task.id).result();
     expect(mailsOf(task.id)).toHaveLength(1);
     next.child.kill('SIGTERM');
     expect(await next.exited).toBe(0);
@@ -94,7 +85,7 @@ describe('SIGTERM to the worker', () => {
     expect((await h.tasks.findById(task.id))!.status).toBe('reserved'); // nothing claimed, nothing half-written
 
     startWorker();
-    await env.client.workflow.getHandle(task.id).result();
+    await h.workflow(task.id).result();
     expect(mailsOf(task.id)).toHaveLength(1);
     expect(mailsOf(task.id)[0]!.receivedAt.getTime()).toBeGreaterThanOrEqual(task.scheduledAt!.getTime());
   });
@@ -111,7 +102,7 @@ describe('kill -9 of the worker', () => {
     await worker.exited;
     const killed = Date.now();
     startWorker();
-    await env.client.workflow.getHandle(task.id).result();
+    await h.workflow(task.id).result();
     // Heartbeat timeout (30 s) plus the first retry interval (5 s); without heartbeats the dead
     // hold would run out its 60 s lead plus the 60 s send timeout first.
     expect(Date.now() - killed).toBeLessThan(50_000);

@@ -1,22 +1,11 @@
 // Waking early (MAIL_PREPARE_LEAD): the worker holds the send until the due time. Runs in real time
 // on the Temporal dev server; the service's clock runs 58 s behind, so "in 1 minute" by the
 // one-minute rule falls due 2 s from now, well inside the 60 s lead.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness, startLocalEnv } from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './support/use-harness.js';
 
 const SKEW_MS = 58_000;
-let env: TestWorkflowEnvironment;
-let h: Harness;
-
-beforeAll(async () => {
-  env = await startLocalEnv();
-  h = await createHarness({ env, clock: () => new Date(Date.now() - SKEW_MS), prepareLeadMs: 60_000 });
-});
-afterAll(async () => {
-  await h?.close();
-  await env?.teardown();
-});
+const h = useHarness({ server: 'dev', clock: () => new Date(Date.now() - SKEW_MS), prepareLeadMs: 60_000 });
 
 /** A reservation due `realSeconds` from now in real time. */
 function reserve(requesterId: string, realSeconds: number) {
@@ -30,19 +19,18 @@ function reserve(requesterId: string, realSeconds: number) {
   });
 }
 
-const mailsOf = (taskId: string) => h.sink.mails.filter((m) => m.messageId === `<${taskId}@example.test>`);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('a reservation inside the prepare lead', () => {
   it('is held in the worker and sent at its time, not before', async () => {
     const task = await reserve('hold-on-time', 4);
     await pause(1_500);
-    const description = await env.client.workflow.getHandle(task.id).describe();
+    const description = await h.workflow(task.id).describe();
     expect(description.raw.pendingActivities?.length).toBe(1); // the hold is already in the worker
-    expect(mailsOf(task.id)).toHaveLength(0);
+    expect(h.mailsOf(task.id)).toHaveLength(0);
 
-    await env.client.workflow.getHandle(task.id).result();
-    const [mail] = mailsOf(task.id);
+    await h.workflow(task.id).result();
+    const [mail] = h.mailsOf(task.id);
     const lateness = mail!.receivedAt.getTime() - task.scheduledAt!.getTime();
     expect(lateness).toBeGreaterThanOrEqual(0);
     // Loose on purpose (how late is the benchmark's business): a lost hold would wait minutes.
@@ -54,21 +42,21 @@ describe('a reservation inside the prepare lead', () => {
     await pause(1_000);
     const moved = await h.service.rescheduleTask('hold-later', task.id, new Date(Date.now() + 6_000));
     await pause(3_000); // past the old time
-    expect(mailsOf(task.id)).toHaveLength(0);
-    await env.client.workflow.getHandle(task.id).result();
-    expect(mailsOf(task.id)).toHaveLength(1);
-    expect(mailsOf(task.id)[0]!.receivedAt.getTime()).toBeGreaterThanOrEqual(moved.scheduledAt!.getTime());
+    expect(h.mailsOf(task.id)).toHaveLength(0);
+    await h.workflow(task.id).result();
+    expect(h.mailsOf(task.id)).toHaveLength(1);
+    expect(h.mailsOf(task.id)[0]!.receivedAt.getTime()).toBeGreaterThanOrEqual(moved.scheduledAt!.getTime());
   });
 
   it('moved earlier during the hold, is sent once at the new time, and the stale hold sends nothing', async () => {
     const task = await reserve('hold-earlier', 9);
     await pause(1_000);
     const moved = await h.service.rescheduleTask('hold-earlier', task.id, new Date(Date.now() + 3_000));
-    await env.client.workflow.getHandle(task.id).result();
-    const [mail] = mailsOf(task.id);
+    await h.workflow(task.id).result();
+    const [mail] = h.mailsOf(task.id);
     expect(mail!.receivedAt.getTime()).toBeLessThan(task.scheduledAt!.getTime()); // before the old time
     await pause(task.scheduledAt!.getTime() - Date.now() + 1_500); // the stale hold wakes at the old time
-    expect(mailsOf(task.id)).toHaveLength(1);
+    expect(h.mailsOf(task.id)).toHaveLength(1);
     expect((await h.tasks.findById(task.id))!.status).toBe('finished');
   });
 
@@ -76,11 +64,11 @@ describe('a reservation inside the prepare lead', () => {
     const task = await reserve('hold-cancel', 3);
     await pause(1_000);
     await h.service.cancelTask('hold-cancel', task.id);
-    await expect(env.client.workflow.getHandle(task.id).result()).rejects.toThrow();
+    await expect(h.workflow(task.id).result()).rejects.toThrow();
     await pause(3_000);
-    expect(mailsOf(task.id)).toHaveLength(0);
+    expect(h.mailsOf(task.id)).toHaveLength(0);
     expect((await h.tasks.findById(task.id))!.status).toBe('canceled');
-    expect((await env.client.workflow.getHandle(task.id).describe()).status.name).toBe('CANCELLED');
+    expect((await h.workflow(task.id).describe()).status.name).toBe('CANCELLED');
   });
 
   it('hands the hold back when the worker shuts down, and the next worker sends it on time, once', async () => {
@@ -89,11 +77,11 @@ describe('a reservation inside the prepare lead', () => {
     const stopping = Date.now();
     await h.stopWorker();
     expect(Date.now() - stopping).toBeLessThan(15_000); // the hold did not wait out the 20 s grace time
-    expect(mailsOf(task.id)).toHaveLength(0);
+    expect(h.mailsOf(task.id)).toHaveLength(0);
     await h.startWorker();
-    await env.client.workflow.getHandle(task.id).result();
-    expect(mailsOf(task.id)).toHaveLength(1);
-    const lateness = mailsOf(task.id)[0]!.receivedAt.getTime() - task.scheduledAt!.getTime();
+    await h.workflow(task.id).result();
+    expect(h.mailsOf(task.id)).toHaveLength(1);
+    const lateness = h.mailsOf(task.id)[0]!.receivedAt.getTime() - task.scheduledAt!.getTime();
     expect(lateness).toBeGreaterThanOrEqual(0);
     expect(lateness).toBeLessThan(15_000); // not after the activity timeout (lead + 60 s) of a lost hold
     expect((await h.tasks.findById(task.id))!.attempts).toBe(1);
@@ -114,9 +102,9 @@ describe('a reservation further out than the prepare lead', () => {
 
   it('waits in its start delay: no workflow task, nothing for the worker to hold or cache', async () => {
     const task = await farReservation('delay-idle');
-    const description = await env.client.workflow.getHandle(task.id).describe();
+    const description = await h.workflow(task.id).describe();
     expect(description.executionTime!.getTime() - Date.now()).toBeGreaterThan(45_000);
-    const history = await env.client.workflow.getHandle(task.id).fetchHistory();
+    const history = await h.workflow(task.id).fetchHistory();
     expect(history.events!.map((e) => e.eventType)).toEqual([1]); // WorkflowExecutionStarted only
     await h.service.cancelTask('delay-idle', task.id);
   });
@@ -124,8 +112,8 @@ describe('a reservation further out than the prepare lead', () => {
   it('moved earlier, wakes at once and is sent at the new time', async () => {
     const task = await farReservation('delay-earlier');
     const moved = await h.service.rescheduleTask('delay-earlier', task.id, 'in 70 seconds'); // 12 s from now
-    await env.client.workflow.getHandle(task.id).result();
-    const [mail] = mailsOf(task.id);
+    await h.workflow(task.id).result();
+    const [mail] = h.mailsOf(task.id);
     expect(mail!.receivedAt.getTime()).toBeGreaterThanOrEqual(moved.scheduledAt!.getTime());
     expect(mail!.receivedAt.getTime()).toBeLessThan(task.scheduledAt!.getTime() - 30_000);
   });
@@ -134,9 +122,9 @@ describe('a reservation further out than the prepare lead', () => {
     const task = await farReservation('delay-cancel');
     const canceledAt = Date.now();
     await h.service.cancelTask('delay-cancel', task.id);
-    await expect(env.client.workflow.getHandle(task.id).result()).rejects.toThrow();
+    await expect(h.workflow(task.id).result()).rejects.toThrow();
     expect(Date.now() - canceledAt).toBeLessThan(30_000);
-    expect((await env.client.workflow.getHandle(task.id).describe()).status.name).toBe('CANCELLED');
+    expect((await h.workflow(task.id).describe()).status.name).toBe('CANCELLED');
     expect((await h.tasks.findById(task.id))!.status).toBe('canceled');
   });
 });

@@ -1,17 +1,16 @@
 // Bad input, generated (fast-check): every input ends in a valid result or a precise HeraldError,
 // nothing is stored on rejection, and nothing crashes. Over 10,000 generated cases in all.
 import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import fc from 'fast-check';
 import { simpleParser } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HeraldError } from '../src/domain/errors.js';
 import { MAX_RECIPIENTS } from '../src/domain/limits.js';
 import { parseRecipients } from '../src/domain/recipients.js';
 import { parseWhen } from '../src/domain/when.js';
 import { createMailer } from '../src/mail/mailer.js';
 import { parseVariables, TemplateRegistry } from '../src/mail/templates.js';
-import { createHarness, type Harness, startLocalEnv } from './support/harness.js';
+import { useHarness } from './support/use-harness.js';
 
 const templates = TemplateRegistry.load();
 const ZONES = ['UTC', 'Asia/Seoul', 'America/New_York', 'Europe/Berlin', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham'];
@@ -122,16 +121,7 @@ describe('template variables', () => {
 });
 
 describe('through the TaskService, on real PostgreSQL and Temporal', () => {
-  let env: TestWorkflowEnvironment;
-  let h: Harness;
-  beforeAll(async () => {
-    env = await startLocalEnv();
-    h = await createHarness({ env, guardRails: { allowedRecipientDomains: [], mailsPerHour: 100_000, maxOpenReservations: 100_000 } });
-  });
-  afterAll(async () => {
-    await h?.close();
-    await env?.teardown();
-  });
+  const h = useHarness({ server: 'dev' });
 
   const rowCount = async () =>
     Number((await h.db.selectFrom('tasks').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
@@ -152,7 +142,7 @@ describe('through the TaskService, on real PostgreSQL and Temporal', () => {
         try {
           const task = await h.service.reserveTask({ requesterId, ...r });
           expect(await rowCount()).toBe(before + 1);
-          expect((await env.client.workflow.getHandle(task.id).describe()).status.name).toBe('RUNNING');
+          expect((await h.workflow(task.id).describe()).status.name).toBe('RUNNING');
           await h.service.cancelTask(requesterId, task.id);
         } catch (err) {
           if (!(err instanceof HeraldError)) throw err;

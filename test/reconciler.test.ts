@@ -1,27 +1,14 @@
 // The gap between inserting a task and starting its workflow: a crash there must not strand the task.
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mailRetryPolicy } from '../src/domain/retry-policy.js';
-import { Reconciler } from '../src/tasks/reconciler.js';
 import { MAIL_TASK_WORKFLOW, type MailTaskInput } from '../src/workflows/definitions.js';
-import { createHarness, type Harness, startLocalEnv } from './support/harness.js';
+import { useHarness } from './support/use-harness.js';
 
-let env: TestWorkflowEnvironment;
-let h: Harness;
-let reconciler: Reconciler;
-
-beforeAll(async () => {
-  env = await startLocalEnv();
-  h = await createHarness({ env });
-  reconciler = new Reconciler({ repository: h.tasks, scheduler: h.scheduler, logger: h.logger, graceMs: 30_000 });
-});
-afterAll(async () => {
-  await h?.close();
-  await env?.teardown();
-});
+// The core's reconciler, not started: these tests run it when they choose (default grace: 30 s).
+const h = useHarness({ server: 'dev' });
 
 /** A row as a crashed request leaves it: inserted, its workflow never started. */
 async function strandedRow(status: 'queued' | 'reserved', scheduledAt: Date | null, ageSeconds: number) {
@@ -41,8 +28,7 @@ async function strandedRow(status: 'queued' | 'reserved', scheduledAt: Date | nu
 }
 
 const describeStatus = (id: string) =>
-  env.client.workflow
-    .getHandle(id)
+  h.workflow(id)
     .describe()
     .then((d) => d.status.name, () => 'NOT_FOUND');
 
@@ -53,18 +39,18 @@ describe('the reconciler', () => {
     const young = await strandedRow('queued', null, 1);
     expect(await describeStatus(send)).toBe('NOT_FOUND');
 
-    expect(await reconciler.runOnce()).toBe(2);
+    expect(await h.reconciler.runOnce()).toBe(2);
     await h.sink.waitFor((m) => m.messageId === `<${send}@example.test>`);
-    expect(await env.client.workflow.getHandle(send).result()).toMatchObject({ outcome: 'sent' });
+    expect(await h.workflow(send).result()).toMatchObject({ outcome: 'sent' });
     expect(await describeStatus(reservation)).toBe('RUNNING');
     expect(await describeStatus(young)).toBe('NOT_FOUND'); // its own request may still be starting it
 
     // Idempotent: nothing left to do, and running it again starts nothing twice.
-    expect(await reconciler.runOnce()).toBe(0);
+    expect(await h.reconciler.runOnce()).toBe(0);
     await h.scheduler.start({ id: send, scheduledAt: null });
-    const { count } = await env.client.workflow.count(`WorkflowId = "${send}"`);
+    const { count } = await h.env.client.workflow.count(`WorkflowId = "${send}"`);
     expect(count).toBe(1);
-    expect(h.sink.mails.filter((m) => m.messageId === `<${send}@example.test>`)).toHaveLength(1);
+    expect(h.mailsOf(send)).toHaveLength(1);
     await h.service.cancelTask('crash-user', reservation);
   });
 
@@ -79,7 +65,7 @@ describe('the reconciler', () => {
     });
     expect((await h.tasks.findById(task.id))!.workflow_started_at).toBeInstanceOf(Date);
     await sql`UPDATE tasks SET created_at = now() - interval '1 hour' WHERE id = ${task.id}`.execute(h.db);
-    expect(await reconciler.runOnce()).toBe(0);
+    expect(await h.reconciler.runOnce()).toBe(0);
     await h.service.cancelTask('normal-user', task.id);
   });
 });
@@ -90,12 +76,12 @@ describe('a workflow whose row is missing', () => {
     const input: MailTaskInput = {
       taskId: id,
       scheduledAt: null,
-      retry: mailRetryPolicy({ mailRetry: { maximumAttempts: 3, initialIntervalMs: 5_000, backoffCoefficient: 2 } }),
+      retry: mailRetryPolicy(h.config),
     };
-    const handle = await env.client.workflow.start(MAIL_TASK_WORKFLOW, { workflowId: id, taskQueue: h.taskQueue, args: [input] });
+    const handle = await h.env.client.workflow.start(MAIL_TASK_WORKFLOW, { workflowId: id, taskQueue: h.taskQueue, args: [input] });
     const failure = await handle.result().catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(WorkflowFailedError);
     expect(String((failure as WorkflowFailedError).cause?.message)).toMatch(/no row in the database/);
-    expect(h.sink.mails.filter((m) => m.messageId === `<${id}@example.test>`)).toHaveLength(0);
+    expect(h.mailsOf(id)).toHaveLength(0);
   });
 });

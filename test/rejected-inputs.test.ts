@@ -1,24 +1,14 @@
 // Bad requests are refused with a clear message before anything is stored or started.
 // Runs on the Temporal dev server, whose visibility store can list workflows.
 import { Client } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HeraldError } from '../src/domain/errors.js';
 import { TaskService } from '../src/tasks/task-service.js';
 import { TemporalTaskScheduler } from '../src/temporal/mail-task-scheduler.js';
-import { createHarness, type Harness, minutesFrom, startLocalEnv } from './support/harness.js';
+import { minutesFrom } from './support/harness.js';
+import { useHarness } from './support/use-harness.js';
 
-let env: TestWorkflowEnvironment;
-let h: Harness;
-
-beforeAll(async () => {
-  env = await startLocalEnv();
-  h = await createHarness({ env });
-});
-afterAll(async () => {
-  await h?.close();
-  await env?.teardown();
-});
+const h = useHarness({ server: 'dev' });
 
 const valid = () => ({
   requesterId: 'rejected-user',
@@ -53,13 +43,13 @@ describe('reserveTask refuses', () => {
     for (const [, change] of cases) await h.service.reserveTask({ ...valid(), ...change }).catch(() => undefined);
     const rows = await h.db.selectFrom('tasks').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
     expect(Number(rows.n)).toBe(0);
-    const { count } = await env.client.workflow.count(`TaskQueue = "${h.taskQueue}"`);
+    const { count } = await h.env.client.workflow.count(`TaskQueue = "${h.taskQueue}"`);
     expect(count).toBe(0);
   });
 
   it('while the same request with valid input is stored and started', async () => {
     const task = await h.service.reserveTask(valid());
-    const description = await env.client.workflow.getHandle(task.id).describe();
+    const description = await h.workflow(task.id).describe();
     expect(description.status.name).toBe('RUNNING');
     expect(description.taskQueue).toBe(h.taskQueue);
     await h.service.cancelTask('rejected-user', task.id);
@@ -70,12 +60,12 @@ describe('starting a task twice', () => {
   it('gives one workflow and one mail', async () => {
     const task = await h.service.enqueueTask({ ...valid(), requesterId: 'twice' });
     await h.scheduler.start({ id: task.id, scheduledAt: null });
-    await env.client.workflow.getHandle(task.id).result();
+    await h.workflow(task.id).result();
     await h.scheduler.start({ id: task.id, scheduledAt: null }); // after it closed, too
     await h.sink.waitFor((m) => m.messageId === `<${task.id}@example.test>`);
     await new Promise((r) => setTimeout(r, 500));
-    expect(h.sink.mails.filter((m) => m.messageId === `<${task.id}@example.test>`)).toHaveLength(1);
-    const { count } = await env.client.workflow.count(`WorkflowId = "${task.id}"`);
+    expect(h.mailsOf(task.id)).toHaveLength(1);
+    const { count } = await h.env.client.workflow.count(`WorkflowId = "${task.id}"`);
     expect(count).toBe(1);
   });
 });
@@ -86,7 +76,7 @@ describe('when the workflow cannot be started', () => {
     const service = new TaskService({
       repository: h.tasks,
       scheduler: new TemporalTaskScheduler({
-        client: new Client({ connection: env.connection, namespace: 'no-such-namespace' }),
+        client: new Client({ connection: h.env.connection, namespace: 'no-such-namespace' }),
         taskQueue: h.taskQueue,
         retryPolicy: { maximumAttempts: 3, initialIntervalMs: 5000, backoffCoefficient: 2, nonRetryableErrorTypes: [] },
       }),

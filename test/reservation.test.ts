@@ -1,22 +1,11 @@
 // Reservations end to end on the time-skipping Temporal server, real PostgreSQL and the SMTP sink.
 import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createHarness, type Harness, minutesFrom, startTimeSkippingEnv } from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { minutesFrom } from './support/harness.js';
+import { useHarness } from './support/use-harness.js';
 
-let env: TestWorkflowEnvironment;
-let h: Harness;
-
-beforeAll(async () => {
-  env = await startTimeSkippingEnv();
-  h = await createHarness({ env });
-});
-beforeEach(() => h.syncClock());
-afterAll(async () => {
-  await h?.close();
-  await env?.teardown();
-});
+const h = useHarness({ server: 'time-skipping' });
 
 const reminder = (requesterId: string, overrides: Record<string, unknown> = {}) => ({
   requesterId,
@@ -33,7 +22,7 @@ describe('a reservation two minutes ahead', () => {
     const task = await h.service.reserveTask({ ...reminder('user-reserve'), when: minutesFrom(h.now(), 2) });
     expect(task.status).toBe('reserved');
 
-    const result = await env.client.workflow.getHandle(task.id).result();
+    const result = await h.workflow(task.id).result();
     expect(result).toEqual({ outcome: 'sent', messageId: `<${task.id}@example.test>` });
 
     const mail = await h.sink.waitFor((m) => m.messageId === `<${task.id}@example.test>`);
@@ -54,7 +43,7 @@ describe('a reservation two minutes ahead', () => {
       ...reminder('user-ko', { language: 'ko', variables: 'name=지민;event=회의;when=금요일 10시' }),
       when: minutesFrom(h.now(), 3),
     });
-    await env.client.workflow.getHandle(task.id).result();
+    await h.workflow(task.id).result();
     const mail = await h.sink.waitFor((m) => m.messageId === `<${task.id}@example.test>`);
     expect(mail.subject).toBe('알림: 회의 — 금요일 10시');
     expect(mail.text).toContain('지민님, 안녕하세요.');
@@ -64,7 +53,7 @@ describe('a reservation two minutes ahead', () => {
     const task = await h.service.enqueueTask(
       reminder('user-html', { variables: 'name=<script>alert(1)</script>;event=A & B;when=now' }),
     );
-    await env.client.workflow.getHandle(task.id).result();
+    await h.workflow(task.id).result();
     const mail = await h.sink.waitFor((m) => m.messageId === `<${task.id}@example.test>`);
     expect(mail.html).not.toContain('<script>');
     expect(mail.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
@@ -78,20 +67,20 @@ describe('cancel', () => {
     const canceled = await h.service.cancelTask('user-cancel', task.id);
     expect(canceled.status).toBe('canceled');
 
-    const failure = await env.client.workflow.getHandle(task.id).result().catch((err: unknown) => err);
+    const failure = await h.workflow(task.id).result().catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(WorkflowFailedError);
     expect((failure as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
-    const description = await env.client.workflow.getHandle(task.id).describe();
+    const description = await h.workflow(task.id).describe();
     expect(description.status.name).toBe('CANCELLED');
 
-    await env.sleep('10 minutes');
-    expect(h.sink.mails.filter((m) => m.messageId === `<${task.id}@example.test>`)).toHaveLength(0);
+    await h.env.sleep('10 minutes');
+    expect(h.mailsOf(task.id)).toHaveLength(0);
     expect((await h.tasks.findById(task.id))!.status).toBe('canceled');
   });
 
   it('after the mail was sent is refused, and changes nothing', async () => {
     const task = await h.service.reserveTask({ ...reminder('user-late-cancel'), when: minutesFrom(h.now(), 2) });
-    await env.client.workflow.getHandle(task.id).result();
+    await h.workflow(task.id).result();
     await expect(h.service.cancelTask('user-late-cancel', task.id)).rejects.toMatchObject({ code: 'TASK_NOT_OPEN' });
     expect((await h.tasks.findById(task.id))!.status).toBe('finished');
   });
@@ -111,13 +100,13 @@ describe('reschedule', () => {
     const moved = await h.service.rescheduleTask('user-move', task.id, minutesFrom(start, 20));
     expect(moved.scheduledAt).toEqual(minutesFrom(start, 20));
 
-    await env.sleep('10 minutes');
+    await h.env.sleep('10 minutes');
     await new Promise((r) => setTimeout(r, 1_000)); // let a (wrong) early send reach the sink
-    expect(h.sink.mails.filter((m) => m.messageId === `<${task.id}@example.test>`)).toHaveLength(0);
+    expect(h.mailsOf(task.id)).toHaveLength(0);
     expect((await h.tasks.findById(task.id))!.status).toBe('reserved');
 
-    await env.client.workflow.getHandle(task.id).result();
-    expect(h.sink.mails.filter((m) => m.messageId === `<${task.id}@example.test>`)).toHaveLength(1);
+    await h.workflow(task.id).result();
+    expect(h.mailsOf(task.id)).toHaveLength(1);
     expect((await h.tasks.findById(task.id))!.status).toBe('finished');
   });
 

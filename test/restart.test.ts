@@ -61,10 +61,10 @@ it('sends a reservation exactly once after the worker stops and the server resta
     expect((await h.tasks.findById(task.id))!.status).toBe('reserved');
 
     await h.startWorker();
-    const result = await env.client.workflow.getHandle(task.id).result();
+    const result = await h.workflow(task.id).result();
     expect(result).toEqual({ outcome: 'sent', messageId: `<${task.id}@example.test>` });
     await new Promise((r) => setTimeout(r, 2_000)); // room for a duplicate to show up
-    expect(h.sink.mails.filter((m) => m.messageId === `<${task.id}@example.test>`)).toHaveLength(1);
+    expect(h.mailsOf(task.id)).toHaveLength(1);
     expect((await h.tasks.findById(task.id))!).toMatchObject({ status: 'finished', attempts: 1 });
   } finally {
     await h.close();

@@ -1,23 +1,19 @@
 // Secrets never appear in logs or replies: a full run of src/main.ts (the Discord bot against the
 // emulator, the worker, real PostgreSQL, Temporal and SMTP with a password), its whole output grepped.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Secrets } from '../src/logger.js';
 import { type DiscordEmulator, startDiscordEmulator } from './discord-emulator/emulator.js';
-import { createHarness, type Harness, startLocalEnv } from './support/harness.js';
 import { type HeraldProcess, startHeraldProcess } from './support/processes.js';
+import { useHarness } from './support/use-harness.js';
 
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.secret-bot-token.abcdefghijklmnop';
 const SMTP_PASSWORD = 'smtp-p@ss/w0rd!';
-let env: TestWorkflowEnvironment;
-let h: Harness;
+const h = useHarness({ server: 'dev', worker: false });
 let discord: DiscordEmulator;
 let herald: HeraldProcess | undefined;
 
 beforeAll(async () => {
-  env = await startLocalEnv();
-  h = await createHarness({ env, worker: false });
   discord = await startDiscordEmulator({
     applicationId: '930000000000000001',
     botUser: { id: '930000000000000002', username: 'herald' },
@@ -28,8 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   herald?.child.kill('SIGKILL');
   await discord?.close();
-  await h?.close();
-  await env?.teardown();
 });
 
 it('the Secrets scrubber removes every form of a secret from a line', () => {
@@ -50,7 +44,7 @@ it('a full run logs neither the bot token, the SMTP password nor the database pa
   const smtpUrl = `smtp://herald:${encodeURIComponent(SMTP_PASSWORD)}@127.0.0.1:${h.sink.port}`;
   herald = startHeraldProcess('all', {
     DATABASE_URL: h.databaseUrl,
-    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_ADDRESS: h.env.address,
     TEMPORAL_TASK_QUEUE: h.taskQueue,
     SMTP_URL: smtpUrl,
     SMTP_FROM: 'Herald <herald@example.test>',

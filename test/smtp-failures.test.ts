@@ -1,21 +1,10 @@
 // The send-mail activity's retry policy against real SMTP refusals from the sink.
 import { WorkflowFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createHarness, type Harness, minutesFrom, startTimeSkippingEnv } from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { minutesFrom } from './support/harness.js';
+import { useHarness } from './support/use-harness.js';
 
-let env: TestWorkflowEnvironment;
-let h: Harness;
-
-beforeAll(async () => {
-  env = await startTimeSkippingEnv();
-  h = await createHarness({ env });
-});
-beforeEach(() => h.syncClock());
-afterAll(async () => {
-  await h?.close();
-  await env?.teardown();
-});
+const h = useHarness({ server: 'time-skipping' });
 
 async function reserveAndAwait(requesterId: string) {
   const task = await h.service.reserveTask({
@@ -26,14 +15,14 @@ async function reserveAndAwait(requesterId: string) {
     description: 'maintenance notice',
     when: minutesFrom(h.now(), 2),
   });
-  const outcome = await env.client.workflow
-    .getHandle(task.id)
+  const outcome = await h
+    .workflow(task.id)
     .result()
     .then(
       (value) => ({ value }),
       (error: unknown) => ({ error }),
     );
-  const delivered = h.sink.mails.filter((m) => m.messageId === `<${task.id}@example.test>`);
+  const delivered = h.mailsOf(task.id);
   return { task, outcome, delivered, row: (await h.tasks.findById(task.id))! };
 }
 

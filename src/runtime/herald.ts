@@ -1,31 +1,16 @@
-// Herald's composition root: database, Temporal client and worker, mailer and TaskService,
-// wired from config and the infrastructure's addresses. Front ends get `commands`.
+// Herald in one process: the database (migrated), the Temporal client, the core (createCore), the
+// reconciler running, and, unless this process only takes commands, a worker that sends.
+// Front ends get `commands`.
 import type { Client } from '@temporalio/client';
-import type { NativeConnection } from '@temporalio/worker';
-import { HeraldCommands } from '../app/commands.js';
 import type { Config } from '../config.js';
+import { type Core, createCore } from '../core.js';
 import { createDb, type HeraldDb, migrateToLatest } from '../db/database.js';
-import { TaskRepository } from '../db/task-repository.js';
-import { UserSettingsRepository } from '../db/user-settings-repository.js';
-import { mailRetryPolicy } from '../domain/retry-policy.js';
 import type { Logger } from '../logger.js';
-import { createMailer, type Mailer } from '../mail/mailer.js';
-import { TemplateRegistry } from '../mail/templates.js';
-import { DiscordDmNotifier, LogNotifier, type OutcomeNotifier } from '../notify/outcome-notifier.js';
-import { Reconciler } from '../tasks/reconciler.js';
-import { TaskService } from '../tasks/task-service.js';
 import { createTemporalClient } from '../temporal/client.js';
-import { TemporalTaskScheduler } from '../temporal/mail-task-scheduler.js';
 import { type TemporalTarget, temporalTlsFrom } from '../temporal/connection-options.js';
 import { installTemporalRuntime } from '../temporal/runtime.js';
-import { connectWorker, createHeraldWorker, type HeraldWorker } from '../temporal/worker.js';
-
-/** DMs through Discord when the bot has a token; otherwise notices go to the log (console use). */
-function outcomeNotifier(config: Config, logger: Logger): OutcomeNotifier {
-  const log = logger.child({ component: 'notices' });
-  const { token, apiUrl } = config.discord;
-  return token ? new DiscordDmNotifier({ token, apiUrl }, log) : new LogNotifier(log);
-}
+import { connectWorker, type HeraldWorker } from '../temporal/worker.js';
+import { CleanupStack } from '../util/cleanup-stack.js';
 
 export interface HeraldAddresses {
   databaseUrl: string;
@@ -33,13 +18,9 @@ export interface HeraldAddresses {
   smtpUrl: string;
 }
 
-export interface Herald {
+export interface Herald extends Omit<Core, 'close' | 'createWorker'> {
   db: HeraldDb;
-  tasks: TaskRepository;
-  templates: TemplateRegistry;
   temporal: Client;
-  service: TaskService;
-  commands: HeraldCommands;
   worker?: HeraldWorker;
   /** Resolves when the worker stops (after shutdown, or if it fails). */
   workerDone?: Promise<void>;
@@ -58,12 +39,10 @@ export async function startHerald(
   logger: Logger,
   options: StartHeraldOptions = {},
 ): Promise<Herald> {
-  const db = createDb(addresses.databaseUrl, { poolMax: config.database.poolMax });
-  const cleanups: (() => Promise<void> | void)[] = [() => db.destroy()];
-  const cleanUp = async () => {
-    for (const c of cleanups.reverse()) await c();
-  };
+  const cleanup = new CleanupStack();
   try {
+    const db = createDb(addresses.databaseUrl, { poolMax: config.database.poolMax });
+    cleanup.push(() => db.destroy());
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
 
@@ -74,69 +53,38 @@ export async function startHerald(
       apiKey: config.temporal.apiKey,
     };
     const temporal = await createTemporalClient(target);
-    cleanups.push(() => temporal.connection.close());
+    cleanup.push(() => temporal.connection.close());
 
-    const tasks = new TaskRepository(db);
-    const templates = TemplateRegistry.load();
-    const scheduler = new TemporalTaskScheduler({
-      client: temporal,
-      taskQueue: config.temporal.taskQueue,
-      retryPolicy: mailRetryPolicy(config),
-      prepareLeadMs: config.delivery.prepareLeadMs,
-      notifyOutcomes: config.discord.token !== undefined,
+    const sends = options.worker !== false;
+    const { createWorker, close, ...core } = createCore(config, {
+      db,
+      temporal,
+      logger,
+      smtpUrl: sends ? addresses.smtpUrl : undefined,
       clock: options.clock,
     });
-    const service = new TaskService({
-      repository: tasks,
-      scheduler,
-      templates,
-      logger: logger.child({ component: 'tasks' }),
-      defaultTimeZone: config.defaults.timeZone,
-      guardRails: config.guardRails,
-      clock: options.clock,
-    });
-    const reconciler = new Reconciler({
-      repository: tasks,
-      scheduler,
-      logger: logger.child({ component: 'reconciler' }),
-      intervalMs: config.delivery.reconcileIntervalMs,
-    });
-    reconciler.start();
-    cleanups.push(() => reconciler.stop());
-
-    const commands = new HeraldCommands(service, logger.child({ component: 'commands' }), new UserSettingsRepository(db), config.defaults);
+    cleanup.push(close);
+    core.reconciler.start();
 
     let worker: HeraldWorker | undefined;
     let workerDone: Promise<void> | undefined;
-    if (options.worker !== false) {
-      const mailer: Mailer = createMailer({
-        url: addresses.smtpUrl,
-        from: config.smtp.from,
-        poolMaxConnections: config.smtp.poolMaxConnections,
-      });
-      cleanups.push(() => mailer.close());
+    if (sends) {
       installTemporalRuntime(logger);
-      const connection: NativeConnection = await connectWorker(target);
-      cleanups.push(() => connection.close());
-      worker = await createHeraldWorker({
-        connection,
-        namespace: config.temporal.namespace,
-        taskQueue: config.temporal.taskQueue,
-        tuning: config.worker,
-        deps: { tasks, templates, mailer, logger: logger.child({ component: 'worker' }), notifier: outcomeNotifier(config, logger) },
+      const connection = await connectWorker(target);
+      cleanup.push(() => connection.close());
+      const started = await createWorker(connection);
+      workerDone = started.run().catch((err) => logger.error({ err }, 'worker stopped with an error'));
+      const done = workerDone;
+      cleanup.push(async () => {
+        started.shutdown();
+        await done;
       });
-      const running = worker.run();
-      workerDone = running.catch((err) => logger.error({ err }, 'worker stopped with an error'));
-      const w = worker;
-      cleanups.push(async () => {
-        w.shutdown();
-        await workerDone;
-      });
+      worker = started;
     }
 
-    return { db, tasks, templates, temporal, service, commands, worker, workerDone, stop: cleanUp };
+    return { ...core, db, temporal, worker, workerDone, stop: () => cleanup.run() };
   } catch (err) {
-    await cleanUp();
+    await cleanup.run((cleanupErr) => logger.error({ err: cleanupErr }, 'cleaning up after a failed start failed'));
     throw err;
   }
 }

@@ -8,6 +8,7 @@ import { SmtpSink } from '../infra/smtp-sink.js';
 import { startTemporalDevServer } from '../infra/temporal-dev-server.js';
 import { ensureTemporalBinaries } from '../infra/tools.js';
 import type { Logger } from '../logger.js';
+import { CleanupStack } from '../util/cleanup-stack.js';
 
 export interface Infrastructure {
   databaseUrl: string;
@@ -20,10 +21,8 @@ export interface Infrastructure {
 }
 
 export async function startInfrastructure(config: Config, logger: Logger): Promise<Infrastructure> {
-  const stops: (() => Promise<void>)[] = [];
-  const stop = async () => {
-    for (const s of stops.reverse()) await s();
-  };
+  const stops = new CleanupStack();
+  const stop = () => stops.run();
   try {
     let databaseUrl = config.database.url;
     if (!databaseUrl) {
@@ -66,7 +65,7 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
     }
     return { databaseUrl, temporalAddress, smtpUrl, smtpSink, stop };
   } catch (err) {
-    await stop();
+    await stops.run((stopErr) => logger.error({ err: stopErr }, 'stopping after a failed start failed'));
     throw err;
   }
 }

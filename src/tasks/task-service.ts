@@ -36,6 +36,8 @@ export interface TaskServiceDeps {
   guardRails?: GuardRails;
   defaultTimeZone?: string;
   clock?: () => Date;
+  /** Where new task ids come from (default: random UUIDs). */
+  newTaskId?: () => string;
 }
 
 export interface MailRequest {
@@ -58,9 +60,11 @@ export interface ReserveRequest extends MailRequest {
 
 export class TaskService {
   private readonly clock: () => Date;
+  private readonly newTaskId: () => string;
 
   constructor(private readonly deps: TaskServiceDeps) {
     this.clock = deps.clock ?? (() => new Date());
+    this.newTaskId = deps.newTaskId ?? randomUUID;
   }
 
   /** Sends now: a queued task whose workflow starts at once. */
@@ -174,7 +178,7 @@ export class TaskService {
     await this.assertWithinRateLimit(request.requesterId);
     const extra = recipients.length > 1 ? ` (+${recipients.length - 1})` : '';
     return {
-      id: randomUUID(),
+      id: this.newTaskId(),
       name: `${request.template} → ${recipients[0]}${extra}`,
       description,
       requester_id: request.requesterId,

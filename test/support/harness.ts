@@ -1,21 +1,20 @@
-// A whole Herald for one test file: its own database on the shared embedded PostgreSQL, its own
-// Temporal server (time-skipping or dev), its own SMTP sink, and a real worker. No mocks.
+// A whole Herald for one test file, built by createCore like the product: its own database on the
+// shared embedded PostgreSQL, its own Temporal server (time-skipping or dev), its own SMTP sink,
+// and a real worker. No mocks. Test files usually get one through useHarness().
 import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { type Config, loadConfig } from '../../src/config.js';
+import { type Core, createCore } from '../../src/core.js';
 import { createDb, type HeraldDb, migrateToLatest } from '../../src/db/database.js';
-import { TaskRepository } from '../../src/db/task-repository.js';
-import { mailRetryPolicy } from '../../src/domain/retry-policy.js';
-import { SmtpSink } from '../../src/infra/smtp-sink.js';
-import { LogNotifier, type OutcomeNotifier } from '../../src/notify/outcome-notifier.js';
+import { type ReceivedMail, SmtpSink } from '../../src/infra/smtp-sink.js';
 import { createLogger, type Logger } from '../../src/logger.js';
-import { createMailer } from '../../src/mail/mailer.js';
-import { TemplateRegistry } from '../../src/mail/templates.js';
-import { type GuardRails, TaskService } from '../../src/tasks/task-service.js';
-import { TemporalTaskScheduler } from '../../src/temporal/mail-task-scheduler.js';
+import { LogNotifier, type OutcomeNotifier } from '../../src/notify/outcome-notifier.js';
 import { installTemporalRuntime } from '../../src/temporal/runtime.js';
-import { createHeraldWorker, type HeraldWorker } from '../../src/temporal/worker.js';
+import type { HeraldWorker } from '../../src/temporal/worker.js';
+import { CleanupStack } from '../../src/util/cleanup-stack.js';
 
 /** A fresh database with Herald's schema, on the run's embedded PostgreSQL (or the server at `adminUrl`). */
 export async function createTestDatabase(
@@ -59,114 +58,124 @@ export function startLocalEnv(cli: string = inject('temporalCli')): Promise<Test
   });
 }
 
-export interface Harness {
+/** The Herald parts (createCore) plus what a test needs around them. */
+export interface Harness extends Omit<Core, 'close' | 'createWorker'> {
   env: TestWorkflowEnvironment;
+  config: Config;
   db: HeraldDb;
   databaseUrl: string;
-  tasks: TaskRepository;
   sink: SmtpSink;
-  scheduler: TemporalTaskScheduler;
-  service: TaskService;
-  templates: TemplateRegistry;
   taskQueue: string;
   logger: Logger;
   /** Now, on the Temporal server's clock (which time skipping moves ahead of the wall clock). */
   now(): Date;
-  /** Re-reads the Temporal server's clock; call before each test on a time-skipping server. */
+  /** Re-reads the Temporal server's clock; useHarness() does it before each test on a time-skipping server. */
   syncClock(): Promise<void>;
+  /** The workflow of a task (workflowId = task id). */
+  workflow(taskId: string): WorkflowHandle;
+  /** The mails the sink received for a task, by its Message-ID. */
+  mailsOf(taskId: string): ReceivedMail[];
   startWorker(): Promise<HeraldWorker>;
   stopWorker(): Promise<void>;
+  /** Stops the worker and removes everything the harness made (not `env`, which is the caller's). */
   close(): Promise<void>;
 }
 
 export interface HarnessOptions {
   env: TestWorkflowEnvironment;
   clock?: () => Date;
-  guardRails?: GuardRails;
+  /** Default: limits too high to matter. */
+  guardRails?: Config['guardRails'];
   /** Start a worker right away (default true). */
   worker?: boolean;
   /** How outcome notices reach requesters (default: logged). */
   notifier?: OutcomeNotifier;
   /** MAIL_PREPARE_LEAD; default 60 s on a real-time server, 0 on a time-skipping one. */
   prepareLeadMs?: number;
+  newTaskId?: () => string;
   /** PostgreSQL to make the database on, outside a vitest run (default: the run's embedded server). */
   postgresAdminUrl?: string;
 }
 
+/** The sender the harness's mails carry: Message-IDs end in @example.test. */
+const SMTP_FROM = 'Herald <herald@example.test>';
+
 export async function createHarness(options: HarnessOptions): Promise<Harness> {
   const { env } = options;
-  const database = await createTestDatabase(options.postgresAdminUrl);
-  const sink = await SmtpSink.start({ logger });
-  const tasks = new TaskRepository(database.db);
-  const templates = TemplateRegistry.load();
-  const taskQueue = `herald-test-${randomUUID().slice(0, 8)}`;
-  // The service reads "now" from the Temporal server's clock, as the workflows do.
-  let offsetMs = 0;
-  const now = () => new Date(Date.now() + offsetMs);
-  const config = { mailRetry: { maximumAttempts: 3, initialIntervalMs: 5_000, backoffCoefficient: 2 } };
-  // Time-skipping servers jump their clock, which a hold in the worker (real time) cannot follow.
-  const prepareLeadMs = options.prepareLeadMs ?? (env.supportsTimeSkipping ? 0 : 60_000);
-  const scheduler = new TemporalTaskScheduler({
-    client: env.client,
-    taskQueue,
-    retryPolicy: mailRetryPolicy(config),
-    prepareLeadMs,
-    notifyOutcomes: true,
-    clock: options.clock ?? now,
-  });
-  const service = new TaskService({
-    repository: tasks,
-    scheduler,
-    templates,
-    logger,
-    guardRails: options.guardRails,
-    clock: options.clock ?? now,
-  });
-  const mailer = createMailer({ url: sink.url, from: 'Herald <herald@example.test>', poolMaxConnections: 2 });
+  const cleanup = new CleanupStack();
+  try {
+    const database = await createTestDatabase(options.postgresAdminUrl);
+    cleanup.push(() => database.drop());
+    const sink = await SmtpSink.start({ logger });
+    cleanup.push(() => sink.close());
+    const taskQueue = `herald-test-${randomUUID().slice(0, 8)}`;
+    // Time-skipping servers jump their clock, which a hold in the worker (real time) cannot follow.
+    const prepareLeadMs = options.prepareLeadMs ?? (env.supportsTimeSkipping ? 0 : 60_000);
+    const loaded = loadConfig({
+      TEMPORAL_NAMESPACE: env.namespace ?? 'default',
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      SMTP_FROM,
+      SMTP_POOL_MAX_CONNECTIONS: '2',
+      MAIL_PREPARE_LEAD: `${prepareLeadMs}ms`,
+      WORKER_MAX_CACHED_WORKFLOWS: '100',
+      WORKER_MAX_CONCURRENT_ACTIVITIES: '200',
+      WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '10',
+      MAILS_PER_HOUR: '100000',
+      MAX_OPEN_RESERVATIONS: '100000',
+    });
+    const config: Config = { ...loaded, guardRails: options.guardRails ?? loaded.guardRails };
+    // The service reads "now" from the Temporal server's clock, as the workflows do.
+    let offsetMs = 0;
+    const now = () => new Date(Date.now() + offsetMs);
+    const { createWorker, close, ...core } = createCore(config, {
+      db: database.db,
+      temporal: env.client,
+      logger,
+      smtpUrl: sink.url,
+      notifier: options.notifier ?? new LogNotifier(logger),
+      clock: options.clock ?? now,
+      newTaskId: options.newTaskId,
+    });
+    cleanup.push(close);
 
-  let worker: HeraldWorker | undefined;
-  let running: Promise<void> | undefined;
-  const harness: Harness = {
-    env,
-    db: database.db,
-    databaseUrl: database.url,
-    tasks,
-    sink,
-    scheduler,
-    service,
-    templates,
-    taskQueue,
-    logger,
-    now,
-    async syncClock() {
-      offsetMs = (await env.currentTimeMs()) - Date.now();
-    },
-    async startWorker() {
-      worker = await createHeraldWorker({
-        connection: env.nativeConnection,
-        namespace: env.namespace ?? 'default',
-        taskQueue,
-        tuning: { maxCachedWorkflows: 100, maxConcurrentActivities: 200, maxConcurrentWorkflowTasks: 10 },
-        deps: { tasks, templates, mailer, logger, notifier: options.notifier ?? new LogNotifier(logger) },
-      });
-      running = worker.run();
-      return worker;
-    },
-    async stopWorker() {
-      worker?.shutdown();
-      await running;
-      worker = undefined;
-    },
-    async close() {
-      await harness.stopWorker();
-      mailer.close();
-      await sink.close();
-      await database.drop();
-    },
-  };
-  await harness.syncClock();
-  if (options.worker !== false) await harness.startWorker();
-  return harness;
+    let worker: { worker: HeraldWorker; running: Promise<void> } | undefined;
+    const harness: Harness = {
+      ...core,
+      env,
+      config,
+      db: database.db,
+      databaseUrl: database.url,
+      sink,
+      taskQueue,
+      logger,
+      now,
+      async syncClock() {
+        offsetMs = (await env.currentTimeMs()) - Date.now();
+      },
+      workflow: (taskId) => env.client.workflow.getHandle(taskId),
+      mailsOf: (taskId) => sink.mails.filter((m) => m.messageId === `<${taskId}@example.test>`),
+      async startWorker() {
+        const started = await createWorker(env.nativeConnection);
+        worker = { worker: started, running: started.run() };
+        return started;
+      },
+      async stopWorker() {
+        if (!worker) return;
+        const { worker: stopping, running } = worker;
+        worker = undefined;
+        stopping.shutdown();
+        await running;
+      },
+      close: () => cleanup.run(),
+    };
+    cleanup.push(() => harness.stopWorker());
+    await harness.syncClock();
+    if (options.worker !== false) await harness.startWorker();
+    return harness;
+  } catch (err) {
+    await cleanup.run().catch(() => undefined); // the start-up error is the one worth seeing
+    throw err;
+  }
 }
 
 /** The instant `minutes` after `from`. */

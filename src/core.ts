@@ -1,0 +1,122 @@
+// Herald's parts, wired once: repositories, templates, the mailer (when this process sends), the
+// scheduler, TaskService, the reconciler and the commands front ends call. The runtime, the test
+// harness, the bench and the chaos run all build Herald here; only what they pass in differs.
+import type { Client } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
+import type { ActivityDeps } from './activities/index.js';
+import { HeraldCommands } from './app/commands.js';
+import type { Config } from './config.js';
+import type { HeraldDb } from './db/database.js';
+import { TaskRepository } from './db/task-repository.js';
+import { UserSettingsRepository } from './db/user-settings-repository.js';
+import { mailRetryPolicy } from './domain/retry-policy.js';
+import type { Logger } from './logger.js';
+import { createMailer, type Mailer } from './mail/mailer.js';
+import { TemplateRegistry } from './mail/templates.js';
+import { DiscordDmNotifier, LogNotifier, type OutcomeNotifier } from './notify/outcome-notifier.js';
+import { Reconciler } from './tasks/reconciler.js';
+import { TaskService } from './tasks/task-service.js';
+import { type TaskScheduler, TemporalTaskScheduler } from './temporal/mail-task-scheduler.js';
+import { createHeraldWorker, type HeraldWorker } from './temporal/worker.js';
+
+export interface CoreDeps {
+  db: HeraldDb;
+  temporal: Client;
+  logger: Logger;
+  /** The SMTP server this process sends through; without one it does not send (no mailer, no worker). */
+  smtpUrl?: string;
+  /**
+   * How requesters hear how their reservations ended. Giving one turns the notices on; by default
+   * they go out as Discord DMs when the bot has a token, and are off otherwise.
+   */
+  notifier?: OutcomeNotifier;
+  clock?: () => Date;
+  /** Where new task ids come from (default: random UUIDs). */
+  newTaskId?: () => string;
+}
+
+export interface Core {
+  tasks: TaskRepository;
+  userSettings: UserSettingsRepository;
+  templates: TemplateRegistry;
+  scheduler: TaskScheduler;
+  service: TaskService;
+  /** Built, not started: the runtime starts it, tests run it when they choose. */
+  reconciler: Reconciler;
+  commands: HeraldCommands;
+  /** Only when this process sends. */
+  mailer?: Mailer;
+  /** A worker for the mail-task workflow and its activities on `connection`; needs `smtpUrl`. */
+  createWorker(connection: NativeConnection): Promise<HeraldWorker>;
+  /** Stops the reconciler and closes the mailer. The database and the Temporal client are the caller's. */
+  close(): Promise<void>;
+}
+
+export function createCore(config: Config, deps: CoreDeps): Core {
+  const { db, temporal, logger, clock } = deps;
+  const tasks = new TaskRepository(db);
+  const userSettings = new UserSettingsRepository(db);
+  const templates = TemplateRegistry.load();
+  const scheduler = new TemporalTaskScheduler({
+    client: temporal,
+    taskQueue: config.temporal.taskQueue,
+    retryPolicy: mailRetryPolicy(config),
+    prepareLeadMs: config.delivery.prepareLeadMs,
+    notifyOutcomes: deps.notifier !== undefined || config.discord.token !== undefined,
+    clock,
+  });
+  const service = new TaskService({
+    repository: tasks,
+    scheduler,
+    templates,
+    logger: logger.child({ component: 'tasks' }),
+    defaultTimeZone: config.defaults.timeZone,
+    guardRails: config.guardRails,
+    clock,
+    newTaskId: deps.newTaskId,
+  });
+  const reconciler = new Reconciler({
+    repository: tasks,
+    scheduler,
+    logger: logger.child({ component: 'reconciler' }),
+    intervalMs: config.delivery.reconcileIntervalMs,
+  });
+  const commands = new HeraldCommands(service, logger.child({ component: 'commands' }), userSettings, config.defaults);
+  const mailer = deps.smtpUrl
+    ? createMailer({ url: deps.smtpUrl, from: config.smtp.from, poolMaxConnections: config.smtp.poolMaxConnections })
+    : undefined;
+  const activityDeps = (): Omit<ActivityDeps, 'shuttingDown'> => {
+    if (!mailer) throw new Error('This Herald does not send: createCore was given no smtpUrl');
+    return { tasks, templates, mailer, logger: logger.child({ component: 'worker' }), notifier: deps.notifier ?? defaultNotifier(config, logger) };
+  };
+
+  return {
+    tasks,
+    userSettings,
+    templates,
+    scheduler,
+    service,
+    reconciler,
+    commands,
+    mailer,
+    createWorker: (connection) =>
+      createHeraldWorker({
+        connection,
+        namespace: config.temporal.namespace,
+        taskQueue: config.temporal.taskQueue,
+        tuning: config.worker,
+        deps: activityDeps(),
+      }),
+    async close() {
+      await reconciler.stop();
+      mailer?.close();
+    },
+  };
+}
+
+/** DMs through Discord when the bot has a token; otherwise notices go to the log (console use). */
+function defaultNotifier(config: Config, logger: Logger): OutcomeNotifier {
+  const log = logger.child({ component: 'notices' });
+  const { token, apiUrl } = config.discord;
+  return token ? new DiscordDmNotifier({ token, apiUrl }, log) : new LogNotifier(log);
+}

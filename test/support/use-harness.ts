@@ -1,0 +1,39 @@
+// The vitest hooks every Herald test file needs, registered once: start a Temporal server and a
+// harness before the file's tests, keep the harness clock in step with a time-skipping server
+// before each test, and tear both down after.
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { createHarness, type Harness, type HarnessOptions, startLocalEnv, startTimeSkippingEnv } from './harness.js';
+
+export interface UseHarnessOptions extends Omit<HarnessOptions, 'env'> {
+  /** The time-skipping test server (long waits), or the CLI dev server (real time, restarts, listing). */
+  server: 'time-skipping' | 'dev';
+}
+
+/**
+ * Registers the hooks in the calling file (or describe block) and returns the harness. It is
+ * there inside tests and inside hooks registered after this call; options may be a function
+ * when they depend on something an earlier beforeAll starts.
+ */
+export function useHarness(options: UseHarnessOptions | (() => UseHarnessOptions)): Harness {
+  let env: TestWorkflowEnvironment | undefined;
+  let harness: Harness | undefined;
+  beforeAll(async () => {
+    const { server, ...rest } = typeof options === 'function' ? options() : options;
+    env = server === 'time-skipping' ? await startTimeSkippingEnv() : await startLocalEnv();
+    harness = await createHarness({ env, ...rest });
+  });
+  beforeEach(async () => {
+    if (env?.supportsTimeSkipping) await harness?.syncClock();
+  });
+  afterAll(async () => {
+    await harness?.close();
+    await env?.teardown();
+  });
+  return new Proxy({} as Harness, {
+    get(_target, key) {
+      if (!harness) throw new Error('The harness starts in beforeAll: use it inside tests or later hooks');
+      return Reflect.get(harness, key);
+    },
+  });
+}
