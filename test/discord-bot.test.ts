@@ -340,7 +340,7 @@ describe('/sendmail and outcome notices', () => {
     discord.closeDms(lee.id);
     const { message } = await run('reserve', reminderOptions('in 1 minute', 'dms closed'), { user: lee });
     const id = /`([0-9a-f-]{36})`/.exec(JSON.stringify(message.embeds))![1]!;
-    expect(await h.workflow(id).result()).toMatchObject({ outcome: 'sent' });
+    expect(await h.workflow(id).result()).toMatchObject({ kind: 'sent' });
     expect((await h.tasks.findById(id))!.status).toBe('finished');
     expect(discord.directMessages(lee.id)).toHaveLength(0);
   });

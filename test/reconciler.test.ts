@@ -41,7 +41,7 @@ describe('the reconciler', () => {
 
     expect(await h.reconciler.runOnce()).toBe(2);
     await h.sink.waitFor((m) => m.messageId === `<${send}@example.test>`);
-    expect(await h.workflow(send).result()).toMatchObject({ outcome: 'sent' });
+    expect(await h.workflow(send).result()).toMatchObject({ kind: 'sent' });
     expect(await describeStatus(reservation)).toBe('RUNNING');
     expect(await describeStatus(young)).toBe('NOT_FOUND'); // its own request may still be starting it
 

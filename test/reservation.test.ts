@@ -23,7 +23,7 @@ describe('a reservation two minutes ahead', () => {
     expect(task.status).toBe('reserved');
 
     const result = await h.workflow(task.id).result();
-    expect(result).toEqual({ outcome: 'sent', messageId: `<${task.id}@example.test>` });
+    expect(result).toEqual({ kind: 'sent', messageId: `<${task.id}@example.test>` });
 
     const mail = await h.sink.waitFor((m) => m.messageId === `<${task.id}@example.test>`);
     expect(mail.subject).toBe('Reminder: Design review — Friday 10:00');

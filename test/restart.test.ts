@@ -62,7 +62,7 @@ it('sends a reservation exactly once after the worker stops and the server resta
 
     await h.startWorker();
     const result = await h.workflow(task.id).result();
-    expect(result).toEqual({ outcome: 'sent', messageId: `<${task.id}@example.test>` });
+    expect(result).toEqual({ kind: 'sent', messageId: `<${task.id}@example.test>` });
     await new Promise((r) => setTimeout(r, 2_000)); // room for a duplicate to show up
     expect(h.mailsOf(task.id)).toHaveLength(1);
     expect((await h.tasks.findById(task.id))!).toMatchObject({ status: 'finished', attempts: 1 });

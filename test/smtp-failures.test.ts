@@ -31,7 +31,7 @@ describe('SMTP failures', () => {
     h.sink.failNext(2, 451);
     const refusedBefore = h.sink.refused;
     const { outcome, delivered, row } = await reserveAndAwait('smtp-4xx-twice');
-    expect(outcome).toMatchObject({ value: { outcome: 'sent' } });
+    expect(outcome).toMatchObject({ value: { kind: 'sent' } });
     expect(h.sink.refused - refusedBefore).toBe(2);
     expect(delivered).toHaveLength(1);
     expect(row).toMatchObject({ status: 'finished', attempts: 3, error: null });
@@ -62,7 +62,7 @@ describe('SMTP failures', () => {
   it('503 is retried like a 4xx', async () => {
     h.sink.failNext(1, 503);
     const { outcome, row } = await reserveAndAwait('smtp-503');
-    expect(outcome).toMatchObject({ value: { outcome: 'sent' } });
+    expect(outcome).toMatchObject({ value: { kind: 'sent' } });
     expect(row).toMatchObject({ status: 'finished', attempts: 2 });
   });
 });

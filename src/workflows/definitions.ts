@@ -21,9 +21,9 @@ export interface MailTaskInput {
 }
 
 export type MailTaskOutcome =
-  | { outcome: 'sent'; messageId: string }
+  | { kind: 'sent'; messageId: string }
   /** The row was closed by someone else (e.g. canceled in the database) before it could be sent. */
-  | { outcome: 'skipped'; status: TaskStatus };
+  | { kind: 'skipped'; status: TaskStatus };
 
 /** Moves a sleeping reservation. The new time is already stored on the task row. */
 export const rescheduleSignal = defineSignal<[scheduledAt: string]>('reschedule');
