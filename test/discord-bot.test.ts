@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DiscordBot, startDiscordBot } from '../src/bot/bot.js';
 import { deployCommands } from '../src/bot/deploy-commands.js';
 import { loadConfig } from '../src/config.js';
-import { instantOfWallClock, wallClockAt } from '../src/domain/time-zone.js';
 import { createLogger } from '../src/logger.js';
 import { DiscordDmNotifier } from '../src/notify/outcome-notifier.js';
 import { type DiscordEmulator, startDiscordEmulator } from './discord-emulator/emulator.js';
@@ -33,10 +32,12 @@ beforeAll(async () => {
 });
 afterAll(() => discord?.close());
 
+/** When set, the service's "now"; a test that needs a known date pins it. */
+let pinnedNow: Date | undefined;
 const h = useHarness(() => ({
   server: 'dev',
   // The service's clock runs 55 s behind, so "in 1 minute" falls due 5 s from now (outcome DMs).
-  clock: () => new Date(Date.now() - 55_000),
+  clock: () => pinnedNow ?? new Date(Date.now() - 55_000),
   guardRails: { mailsPerHour: 4, maxOpenReservations: 25, allowedRecipientDomains: [] },
   notifier: new DiscordDmNotifier({ token: TOKEN, apiUrl: discord.apiUrl }, createLogger({ level: 'silent' })),
 }));
@@ -236,25 +237,22 @@ describe('language, time zone and guard rails', () => {
     const shown = await run('timezone', {}, { user: hana, subcommand: 'show' });
     expect(shown.message.content).toBe('🕘 Your time zone is **Asia/Seoul**');
 
-    // A date three weeks ahead, written as "YYYY-MM-DD 09:00".
-    const day = new Date(h.now().getTime() + 21 * 86_400_000).toISOString().slice(0, 10);
-    const { message } = await run('reserve', reminderOptions(`${day} 09:00`), { user: hana });
-    const id = /`([0-9a-f-]{36})`/.exec(JSON.stringify(message.embeds))![1]!;
-    const seoulNine = instantOfWallClock({ ...wallClockAt(new Date(`${day}T12:00:00Z`), 'UTC'), hour: 9, minute: 0, second: 0, millisecond: 0 }, 'Asia/Seoul');
-    expect((await h.tasks.findById(id))!.scheduled_at!.toISOString()).toBe(seoulNine.toISOString());
-    expect(seoulNine.toISOString()).toBe(`${day}T00:00:00.000Z`);
-
     const mona = { id: '500000000000000003', username: 'mona' }; // no zone set: the default, UTC
-    const { message: utcMessage } = await run('reserve', reminderOptions(`${day} 09:00`), { user: mona });
-    const utcId = /`([0-9a-f-]{36})`/.exec(JSON.stringify(utcMessage.embeds))![1]!;
-    expect((await h.tasks.findById(utcId))!.scheduled_at!.toISOString()).toBe(`${day}T09:00:00.000Z`);
-
-    // "tomorrow 9am" is 09:00 on Seoul's clock, whatever the server's TZ is.
-    const { message: tomorrow } = await run('reserve', reminderOptions('tomorrow 9am'), { user: hana });
-    const tomorrowId = /`([0-9a-f-]{36})`/.exec(JSON.stringify(tomorrow.embeds))![1]!;
-    const wall = wallClockAt(h.now(), 'Asia/Seoul');
-    const expected = instantOfWallClock({ ...wall, day: wall.day + 1, hour: 9, minute: 0, second: 0, millisecond: 0 }, 'Asia/Seoul');
-    expect((await h.tasks.findById(tomorrowId))!.scheduled_at!.toISOString()).toBe(expected.toISOString());
+    const scheduledAt = async (user: { id: string; username: string }, when: string) => {
+      const { message } = await run('reserve', reminderOptions(when), { user });
+      const id = /`([0-9a-f-]{36})`/.exec(JSON.stringify(message.embeds))![1]!;
+      return (await h.tasks.findById(id))!.scheduled_at!.toISOString();
+    };
+    // Now is Thursday 2030-03-07 03:00 UTC: noon in Seoul, whatever the server's TZ is.
+    pinnedNow = new Date('2030-03-07T03:00:00Z');
+    try {
+      expect(await scheduledAt(hana, '2030-03-28 09:00')).toBe('2030-03-28T00:00:00.000Z');
+      expect(await scheduledAt(mona, '2030-03-28 09:00')).toBe('2030-03-28T09:00:00.000Z');
+      expect(await scheduledAt(hana, 'tomorrow 9am')).toBe('2030-03-08T00:00:00.000Z');
+      expect(await scheduledAt(mona, 'tomorrow 9am')).toBe('2030-03-08T09:00:00.000Z');
+    } finally {
+      pinnedNow = undefined;
+    }
 
     const bad = await run('timezone', { zone: 'Mars/Olympus' }, { user: hana, subcommand: 'set' });
     expect(bad.message.content).toMatch(/^❌ "Mars\/Olympus" is not a time zone I know/);

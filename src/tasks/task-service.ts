@@ -5,11 +5,10 @@ import { randomUUID } from 'node:crypto';
 import type { TaskRow } from '../db/schema.js';
 import type { TaskRepository } from '../db/task-repository.js';
 import { HeraldError } from '../domain/errors.js';
-import { assertSchedulable } from '../domain/lead-time.js';
+import { reservationTime } from '../domain/lead-time.js';
 import { DEFAULT_LIST_LIMIT, MAX_DESCRIPTION_LENGTH, MAX_ERROR_LENGTH, MAX_LIST_LIMIT } from '../domain/limits.js';
 import { assertRecipientDomainsAllowed, parseRecipients } from '../domain/recipients.js';
 import { isOpen } from '../domain/task-status.js';
-import { parseWhen } from '../domain/when.js';
 import type { Locale } from '../i18n/locale.js';
 import type { Logger } from '../logger.js';
 import { type TemplateInfo, type TemplateRegistry, parseVariables } from '../mail/templates.js';
@@ -69,16 +68,18 @@ export class TaskService {
 
   /** Sends now: a queued task whose workflow starts at once. */
   async enqueueTask(request: MailRequest): Promise<Task> {
+    const id = this.newTaskId();
     const now = this.clock();
-    const prepared = await this.prepare(request, { descriptionRequired: false });
+    const prepared = await this.prepare(id, request, { descriptionRequired: false });
     return this.createAndStart({ ...prepared, status: 'queued', scheduled_at: null }, now);
   }
 
   /** Reserves a mail for later: at least the minimum lead ahead, checked before anything is stored. */
   async reserveTask(request: ReserveRequest): Promise<Task> {
+    const id = this.newTaskId();
     const now = this.clock();
     const scheduledAt = this.resolveWhen(request.when, request.timeZone, now);
-    const prepared = await this.prepare(request, { descriptionRequired: true });
+    const prepared = await this.prepare(id, request, { descriptionRequired: true });
     const open = await this.deps.repository.countOpen(request.requesterId);
     const maxOpen = this.deps.guardRails?.maxOpenReservations;
     if (maxOpen !== undefined && open >= maxOpen) throw new HeraldError('TOO_MANY_OPEN_RESERVATIONS', { max: maxOpen });
@@ -154,14 +155,14 @@ export class TaskService {
   }
 
   private resolveWhen(when: string | Date, timeZone: string | undefined, now: Date): Date {
-    const instant =
-      when instanceof Date ? when : parseWhen(when, { now, zone: timeZone ?? this.deps.defaultTimeZone ?? 'UTC' }).instant;
-    assertSchedulable(instant, now);
-    return instant;
+    return reservationTime(when, { now, zone: timeZone ?? this.deps.defaultTimeZone ?? 'UTC' });
   }
 
-  /** Validates and normalizes everything a mail request carries. Stores nothing. */
-  private async prepare(request: MailRequest, options: { descriptionRequired: boolean }) {
+  /**
+   * Validates and normalizes everything a mail request carries. Stores nothing. The request has
+   * its task id from the start, so a refused one can be traced by the id it would have had.
+   */
+  private async prepare(id: string, request: MailRequest, options: { descriptionRequired: boolean }) {
     const description = (request.description ?? '').trim();
     if (options.descriptionRequired && description === '') throw new HeraldError('DESCRIPTION_REQUIRED', {});
     if (description.length > MAX_DESCRIPTION_LENGTH) {
@@ -178,7 +179,7 @@ export class TaskService {
     await this.assertWithinRateLimit(request.requesterId);
     const extra = recipients.length > 1 ? ` (+${recipients.length - 1})` : '';
     return {
-      id: this.newTaskId(),
+      id,
       name: `${request.template} → ${recipients[0]}${extra}`,
       description,
       requester_id: request.requesterId,

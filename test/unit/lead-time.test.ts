@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { assertSchedulable } from '../../src/domain/lead-time.js';
+import { assertSchedulable, reservationTime } from '../../src/domain/lead-time.js';
 import { MAX_LEAD_DAYS, MIN_LEAD_MS } from '../../src/domain/limits.js';
 import { heraldErrorOf } from './helpers.js';
 
@@ -47,5 +47,25 @@ describe('assertSchedulable', () => {
   // An Invalid Date makes every comparison false; it must not slip through.
   it('refuses an Invalid Date', () => {
     expect(() => assertSchedulable(new Date(Number.NaN), NOW)).toThrow();
+  });
+});
+
+describe('reservationTime', () => {
+  // Thursday 2030-03-07 03:00 UTC is noon in Seoul.
+  const now = new Date('2030-03-07T03:00:00Z');
+
+  it("reads the user's words in their zone", () => {
+    expect(reservationTime('tomorrow 9am', { now, zone: 'Asia/Seoul' }).toISOString()).toBe('2030-03-08T00:00:00.000Z');
+    expect(reservationTime('tomorrow 9am', { now, zone: 'UTC' }).toISOString()).toBe('2030-03-08T09:00:00.000Z');
+  });
+
+  it('takes an instant as it is', () => {
+    expect(reservationTime(new Date('2030-03-07T04:00:00Z'), { now, zone: 'Asia/Seoul' }).toISOString()).toBe('2030-03-07T04:00:00.000Z');
+  });
+
+  it('applies the lead rule to both', () => {
+    expect(heraldErrorOf(() => reservationTime('in 30 seconds', { now, zone: 'UTC' })).code).toBe('TIME_TOO_SOON');
+    expect(heraldErrorOf(() => reservationTime(new Date('2030-03-07T02:00:00Z'), { now, zone: 'UTC' })).code).toBe('TIME_IN_PAST');
+    expect(heraldErrorOf(() => reservationTime('2032-01-01 09:00', { now, zone: 'UTC' })).code).toBe('TIME_TOO_FAR');
   });
 });
