@@ -21,7 +21,7 @@ const worker = new Worker<MailJob>(
   'mail',
   async (job) => {
     const rendered = templates.render(job.data.template, job.data.language, job.data.variables);
-    await mailer.send({ ...rendered, to: job.data.to, messageId: mailer.messageIdFor(job.id!) });
+    await mailer.sendComposed(await mailer.compose({ ...rendered, to: job.data.to, messageId: mailer.messageIdFor(job.id!) }));
   },
   {
     connection: { host: process.env.REDIS_HOST, port: Number(process.env.REDIS_PORT) },

@@ -1,5 +1,5 @@
 // Table types for kysely, kept beside the db module as kysely recommends.
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { TaskStatus } from '../domain/task-status.js';
 import type { Locale } from '../i18n/locale.js';
 
@@ -47,4 +47,3 @@ export interface Database {
 
 export type TaskRow = Selectable<TasksTable>;
 export type NewTaskRow = Insertable<TasksTable>;
-export type TaskRowUpdate = Updateable<TasksTable>;

@@ -20,9 +20,7 @@ const text = {
   cancelButton: { en: 'Cancel reservation', ko: '예약 취소' },
   timeZoneSet: { en: 'Your time zone is now', ko: '시간대를 다음으로 설정했습니다:' },
   timeZoneShow: { en: 'Your time zone is', ko: '현재 시간대:' },
-  timeZoneDefault: { en: '(the default)', ko: '(기본값)' },
   previewPrefix: { en: 'Sends', ko: '발송 시각' },
-  noMatchingTasks: { en: 'No open reservations match', ko: '일치하는 예약이 없습니다' },
   outcomeSent: { en: 'Your reserved mail was sent', ko: '예약한 메일을 보냈습니다' },
   outcomeFailed: { en: 'Your reserved mail could not be sent', ko: '예약한 메일을 보내지 못했습니다' },
 } as const;

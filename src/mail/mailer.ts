@@ -24,7 +24,6 @@ export interface ComposedMail {
 export interface Mailer {
   compose(mail: OutgoingMail): Promise<ComposedMail>;
   sendComposed(mail: ComposedMail): Promise<{ messageId: string; response: string }>;
-  send(mail: OutgoingMail): Promise<{ messageId: string; response: string }>;
   /** The Message-ID a task's mail carries: the same on every attempt, so receivers can drop repeats. */
   messageIdFor(taskId: string): string;
   close(): void;
@@ -76,9 +75,6 @@ export function createMailer(options: MailerOptions): Mailer {
     async sendComposed(mail) {
       const info = await transport.sendMail({ envelope: { from: envelopeFrom, to: mail.to }, raw: mail.raw });
       return { messageId: mail.messageId, response: info.response };
-    },
-    async send(mail) {
-      return mailer.sendComposed(await mailer.compose(mail));
     },
     messageIdFor(taskId) {
       return `<${taskId}@${fromDomain}>`;
