@@ -15,11 +15,12 @@ import { createMailer, type Mailer } from './mail/mailer.js';
 import { TemplateRegistry } from './mail/templates.js';
 import { DiscordDmNotifier, LogNotifier, type OutcomeNotifier } from './notify/outcome-notifier.js';
 import { Reconciler } from './tasks/reconciler.js';
-import { TaskService } from './tasks/task-service.js';
+import { TaskService, type TaskServiceDeps } from './tasks/task-service.js';
 import { type TaskScheduler, TemporalTaskScheduler } from './temporal/mail-task-scheduler.js';
 import { createHeraldWorker, type HeraldWorker } from './temporal/worker.js';
 
-export interface CoreDeps {
+/** What the process provides; `clock` and `newTaskId` (for tests) go to TaskService and the scheduler. */
+export interface CoreDeps extends Pick<TaskServiceDeps, 'clock' | 'newTaskId'> {
   db: HeraldDb;
   temporal: Client;
   logger: Logger;
@@ -30,9 +31,6 @@ export interface CoreDeps {
    * they go out as Discord DMs when the bot has a token, and are off otherwise.
    */
   notifier?: OutcomeNotifier;
-  clock?: () => Date;
-  /** Where new task ids come from (default: random UUIDs). */
-  newTaskId?: () => string;
 }
 
 export interface Core {

@@ -9,14 +9,22 @@ import {
   type MessageActionRowComponentBuilder,
 } from 'discord.js';
 import type { CommandContext, CommandResult } from '../app/commands.js';
-import type { Locale } from '../i18n/locale.js';
-import { statusName, ui } from '../i18n/ui.js';
-import type { Task } from '../tasks/task-view.js';
 import { DISCORD_MAX_FIELD_NAME_LENGTH, DISCORD_MAX_FIELD_VALUE_LENGTH } from '../domain/limits.js';
+import type { Locale } from '../i18n/locale.js';
+import { statusName, TASK_RESULT_TITLES, ui } from '../i18n/ui.js';
+import type { Task } from '../tasks/task-view.js';
 import { cancelButtonId } from './cancel-button.js';
 import { clip } from './command.js';
 
 const COLORS = { ok: 0x2e7d32, info: 0x1565c0, muted: 0x757575, error: 0xc62828 };
+
+/** How each result about one task looks, and whether its reply still offers the Cancel button. */
+const TASK_RESULTS = {
+  queued: { color: COLORS.ok, cancelButton: false },
+  reserved: { color: COLORS.ok, cancelButton: true },
+  canceled: { color: COLORS.muted, cancelButton: false },
+  rescheduled: { color: COLORS.info, cancelButton: true },
+} as const;
 
 export type DiscordReply = Pick<InteractionEditReplyOptions, 'content' | 'embeds' | 'components'>;
 
@@ -26,21 +34,16 @@ export function renderForDiscord(result: CommandResult, ctx: CommandContext): Di
     case 'error':
       return { content: `❌ ${result.message}`, embeds: [], components: [] };
     case 'queued':
-      return { content: '', embeds: [taskEmbed(result.task, locale, ui(locale, 'queuedTitle'), COLORS.ok)], components: [] };
     case 'reserved':
-      return {
-        content: '',
-        embeds: [taskEmbed(result.task, locale, ui(locale, 'reservedTitle'), COLORS.ok)],
-        components: [cancelRow(result.task, locale)],
-      };
     case 'canceled':
-      return { content: '', embeds: [taskEmbed(result.task, locale, ui(locale, 'canceledTitle'), COLORS.muted)], components: [] };
-    case 'rescheduled':
+    case 'rescheduled': {
+      const { color, cancelButton } = TASK_RESULTS[result.kind];
       return {
         content: '',
-        embeds: [taskEmbed(result.task, locale, ui(locale, 'rescheduledTitle'), COLORS.info)],
-        components: [cancelRow(result.task, locale)],
+        embeds: [taskEmbed(result.task, locale, ui(locale, TASK_RESULT_TITLES[result.kind]), color)],
+        components: cancelButton ? [cancelRow(result.task, locale)] : [],
       };
+    }
     case 'list': {
       const embed = new EmbedBuilder().setColor(COLORS.info).setTitle(`${ui(locale, 'listTitle')} (${result.tasks.length})`);
       if (result.tasks.length === 0) embed.setDescription(ui(locale, 'listEmpty'));

@@ -1,7 +1,7 @@
 // Plain-text rendering of command results, for the console front end.
 import type { CommandContext, CommandResult } from '../app/commands.js';
 import { formatInZone } from '../domain/time-zone.js';
-import { statusName, ui } from '../i18n/ui.js';
+import { statusName, TASK_RESULT_TITLES, ui } from '../i18n/ui.js';
 import type { Task } from '../tasks/task-view.js';
 
 export function renderPlain(result: CommandResult, ctx: CommandContext, now: Date = new Date()): string {
@@ -10,13 +10,10 @@ export function renderPlain(result: CommandResult, ctx: CommandContext, now: Dat
     case 'error':
       return `✖ ${result.message}`;
     case 'queued':
-      return `✔ ${ui(locale, 'queuedTitle')}\n${taskLines(result.task, ctx, now)}`;
     case 'reserved':
-      return `✔ ${ui(locale, 'reservedTitle')}\n${taskLines(result.task, ctx, now)}`;
     case 'canceled':
-      return `✔ ${ui(locale, 'canceledTitle')}\n${taskLines(result.task, ctx, now)}`;
     case 'rescheduled':
-      return `✔ ${ui(locale, 'rescheduledTitle')}\n${taskLines(result.task, ctx, now)}`;
+      return `✔ ${ui(locale, TASK_RESULT_TITLES[result.kind])}\n${taskLines(result.task, ctx, now)}`;
     case 'list':
       if (result.tasks.length === 0) return ui(locale, 'listEmpty');
       return `${ui(locale, 'listTitle')} (${result.tasks.length})\n${result.tasks.map((t) => `• ${t.name}\n${taskLines(t, ctx, now)}`).join('\n\n')}`;

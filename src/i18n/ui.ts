@@ -27,6 +27,14 @@ const text = {
 
 export type UiKey = keyof typeof text;
 
+/** The title of each command result about one task. */
+export const TASK_RESULT_TITLES = {
+  queued: 'queuedTitle',
+  reserved: 'reservedTitle',
+  canceled: 'canceledTitle',
+  rescheduled: 'rescheduledTitle',
+} as const satisfies Record<string, UiKey>;
+
 export function ui(locale: Locale, key: UiKey): string {
   return text[key][locale];
 }

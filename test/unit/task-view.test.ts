@@ -101,10 +101,18 @@ describe('front ends render the view', () => {
     ]);
   });
 
-  it('a fresh reservation carries a Cancel button for its requester', () => {
-    const reply = renderForDiscord({ kind: 'reserved', task }, ctx);
-    const [row] = JSON.parse(JSON.stringify(reply.components)) as { components: { custom_id: string; label: string }[] }[];
-    expect(row!.components[0]).toMatchObject({ custom_id: 'herald:cancel:6f465a92-33de-4300-b51c-0699c7329e13:user-1', label: 'Cancel reservation' });
+  it('a reservation, fresh or moved, carries a Cancel button for its requester; a canceled one does not', () => {
+    const cancelButton = { custom_id: 'herald:cancel:6f465a92-33de-4300-b51c-0699c7329e13:user-1', label: 'Cancel reservation' };
+    const look = (kind: 'reserved' | 'rescheduled' | 'canceled') => {
+      const reply = JSON.parse(JSON.stringify(renderForDiscord({ kind, task }, ctx))) as {
+        embeds: { title: string }[];
+        components: { components: { custom_id: string; label: string }[] }[];
+      };
+      return { title: reply.embeds[0]!.title, buttons: reply.components.flatMap((row) => row.components) };
+    };
+    expect(look('reserved')).toMatchObject({ title: 'Mail reserved', buttons: [cancelButton] });
+    expect(look('rescheduled')).toMatchObject({ title: 'Reservation moved', buttons: [cancelButton] });
+    expect(look('canceled')).toEqual({ title: 'Reservation canceled', buttons: [] });
   });
 
   it('the outcome notice quotes the task in its own language', () => {
