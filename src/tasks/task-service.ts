@@ -138,7 +138,7 @@ export class TaskService {
     } catch (err) {
       // Put the old time back so the row and the sleeping workflow keep agreeing.
       await this.deps.repository.reschedule(task.id, requesterId, task.scheduled_at!);
-      this.deps.logger.error({ taskId: task.id, err }, 'reschedule signal failed');
+      this.deps.logger.error({ taskId: task.id, err }, 'moving the workflow to the new time failed');
       throw new HeraldError('SCHEDULER_UNAVAILABLE', {});
     }
     this.deps.logger.info({ taskId: task.id, requesterId, scheduledAt }, 'reservation moved');
