@@ -10,7 +10,7 @@ import { CodeChallengeMethod, generateCodeVerifier, generateState, OAuth2Client 
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDiscordEmulator, type DiscordEmulator } from './discord-emulator/emulator.js';
-import { launchChromium } from './support/browser.js';
+import { chromiumExecutable, launchChromium } from './support/browser.js';
 
 /** Where the screenshots go, to look at after a run. */
 const SCREENSHOTS = path.join(os.tmpdir(), 'herald-screenshots');
@@ -56,6 +56,12 @@ function pngSize(png: Buffer): { width: number; height: number } {
 }
 
 describe('a real browser', () => {
+  it('takes CHROME_PATH when set, and names it when it is wrong', async () => {
+    expect(await chromiumExecutable({ CHROME_PATH: process.execPath })).toBe(process.execPath);
+    await expect(chromiumExecutable({ CHROME_PATH: '/nonexistent/chrome' })).rejects.toThrow('CHROME_PATH=/nonexistent/chrome is not an executable file');
+    expect(await chromiumExecutable({})).toBe('/usr/bin/chromium');
+  });
+
   it('fills in and posts a form served by a local Node server, and takes a screenshot', async () => {
     const posted: Record<string, string>[] = [];
     const base = await serve((req, res, body) => {

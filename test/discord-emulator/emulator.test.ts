@@ -11,7 +11,7 @@ import {
   SlashCommandBuilder,
 } from 'discord.js';
 import WebSocket from 'ws';
-import { BOT, EmulatorTestKit, GUILD, settle, TOKEN, USER, APP_ID } from './bot-harness.js';
+import { APP_ID, BOT, EmulatorTestKit, GUILD, settle, USER } from './bot-harness.js';
 import type { DiscordEmulator, DiscordEmulatorOptions } from './emulator.js';
 
 const kit = new EmulatorTestKit();

@@ -254,8 +254,17 @@ export class OAuth2State {
     if (header.startsWith('Basic ')) {
       const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
-      id = decodeURIComponent(decoded.slice(0, colon));
-      secret = decodeURIComponent(decoded.slice(colon + 1));
+      if (colon < 0) throw new OAuthError(401, 'invalid_client');
+      // RFC 6749 §2.3.1: both parts are form-encoded before they are joined.
+      const unescape = (part: string) => {
+        try {
+          return decodeURIComponent(part.replace(/\+/g, ' '));
+        } catch {
+          throw new OAuthError(401, 'invalid_client');
+        }
+      };
+      id = unescape(decoded.slice(0, colon));
+      secret = unescape(decoded.slice(colon + 1));
     }
     if (id !== this.clientId || secret === undefined || !sameSecret(secret, this.clientSecret)) throw new OAuthError(401, 'invalid_client');
   }
