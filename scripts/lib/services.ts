@@ -8,6 +8,7 @@ import { startEmbeddedPostgres } from '../../src/infra/embedded-postgres.js';
 import { startTemporalDevServer } from '../../src/infra/temporal-dev-server.js';
 import { ensureTemporalBinaries } from '../../src/infra/tools.js';
 import type { Logger } from '../../src/logger.js';
+import { ensureDebianCommand } from '../../test/support/debian.js';
 import { freePort } from '../../test/support/ports.js';
 
 export interface BenchServices {
@@ -38,7 +39,7 @@ export async function startServices(logger: Logger, options: { redis?: boolean }
   const versions: Record<string, string> = { temporalCli: execFileSync(binaries.cli, ['--version']).toString().trim() };
   let redis: { process: ReturnType<typeof spawn>; port: number } | undefined;
   if (options.redis !== false) {
-    const redisServer = ensureRedis();
+    const redisServer = await ensureDebianCommand({ command: 'redis-server' });
     const redisPort = await freePort();
     redis = {
       port: redisPort,
@@ -66,31 +67,6 @@ export async function startServices(logger: Logger, options: { redis?: boolean }
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** redis-server from Debian, installed on first use (the bench runs as root on these machines). */
-function ensureRedis(): string {
-  const found = which('redis-server');
-  if (found) return found;
-  const apt = (...args: string[]) =>
-    execFileSync('apt-get', args, { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  try {
-    apt('install', '-y', '--no-install-recommends', 'redis-server');
-  } catch {
-    apt('update'); // a fresh machine has no package lists yet
-    apt('install', '-y', '--no-install-recommends', 'redis-server');
-  }
-  const installed = which('redis-server');
-  if (!installed) throw new Error('redis-server is not installed and apt-get could not install it');
-  return installed;
-}
-
-function which(command: string): string | undefined {
-  try {
-    return execFileSync('sh', ['-c', `command -v ${command}`]).toString().trim() || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 async function waitForPort(port: number): Promise<void> {

@@ -4,87 +4,21 @@ import {
   ActionRowBuilder,
   ButtonBuilder,
   ButtonStyle,
-  Client,
   DiscordAPIError,
   Events,
   GatewayIntentBits,
   MessageFlags,
   SlashCommandBuilder,
-  type Interaction,
 } from 'discord.js';
 import WebSocket from 'ws';
-import { startDiscordEmulator, type DiscordEmulator, type DiscordEmulatorOptions } from './emulator.js';
+import { APP_ID, BOT, EmulatorTestKit, GUILD, settle, USER } from './bot-harness.js';
+import type { DiscordEmulator, DiscordEmulatorOptions } from './emulator.js';
 
-const TOKEN = 'emulator-test-token';
-const APP_ID = '1100000000000000001';
-const BOT = { id: '1100000000000000002', username: 'herald' };
-const GUILD = { id: '1100000000000000003', name: 'Herald Test Guild', ownerId: '1100000000000000004' };
-const USER = { id: '1100000000000000005', username: 'alice' };
-
-interface Harness {
-  emulator: DiscordEmulator;
-  client: Client;
-  /** Errors thrown inside interaction handlers (tests assert on them instead of crashing the process). */
-  handlerErrors: unknown[];
-  /** Registers the bot's interaction handler; errors are captured. */
-  onInteraction(handler: (interaction: Interaction) => Promise<void>): void;
-}
-
-const cleanups: (() => Promise<void>)[] = [];
-
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
-
-async function startEmulator(overrides: Partial<DiscordEmulatorOptions> = {}): Promise<DiscordEmulator> {
-  const emulator = await startDiscordEmulator({
-    applicationId: APP_ID,
-    botUser: BOT,
-    guilds: [GUILD],
-    token: TOKEN,
-    defaultUser: USER,
-    ...overrides,
-  });
-  cleanups.push(() => emulator.close());
-  return emulator;
-}
-
-function newClient(emulator: DiscordEmulator): Client {
-  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: emulator.apiUrl } });
-  cleanups.push(() => client.destroy());
-  return client;
-}
-
-async function startBot(overrides: Partial<DiscordEmulatorOptions> = {}): Promise<Harness & { readyMs: number }> {
-  const emulator = await startEmulator(overrides);
-  const client = newClient(emulator);
-  const handlerErrors: unknown[] = [];
-  const started = performance.now();
-  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-  await client.login(TOKEN);
-  await ready;
-  const readyMs = performance.now() - started;
-  return {
-    emulator,
-    client,
-    handlerErrors,
-    readyMs,
-    onInteraction(handler) {
-      client.on(Events.InteractionCreate, (interaction) => {
-        handler(interaction).catch((error: unknown) => handlerErrors.push(error));
-      });
-    },
-  };
-}
-
-/** Settles a promise into the value or the DiscordAPIError it rejected with. */
-async function settle<T>(promise: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
-  try {
-    return { ok: true, value: await promise };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}
+const kit = new EmulatorTestKit();
+afterEach(() => kit.cleanup());
+const startEmulator = (overrides: Partial<DiscordEmulatorOptions> = {}) => kit.startEmulator(overrides);
+const newClient = (emulator: DiscordEmulator) => kit.newClient(emulator);
+const startBot = (overrides: Partial<DiscordEmulatorOptions> = {}) => kit.startBot(overrides);
 
 describe('discord emulator with a real discord.js Client', () => {
   it('logs in: READY + GUILD_CREATE make `ready` fire fast with the guild cached', async () => {
@@ -359,7 +293,15 @@ describe('discord emulator with a real discord.js Client', () => {
     expect(dmFinal.content).toBe('first follow-up replaces the thinking message');
     expect(dm.followUps.map((m) => m.id)).toEqual([dmFinal.id]);
 
-    const menu = bot.emulator.seedMessage({ content: 'choose', components: [] });
+    const menu = bot.emulator.seedMessage({
+      content: 'choose',
+      components: [
+        {
+          type: 1,
+          components: [{ type: 3, custom_id: 'pick', max_values: 2, options: ['a', 'b', 'c'].map((v) => ({ label: v, value: v })) }],
+        },
+      ],
+    });
     const select = bot.emulator.selectMenu({ customId: 'pick', values: ['a', 'b'], message: menu.id });
     expect((await select.callback()).type).toBe(6);
     expect((await select.waitForFinal()).content).toBe('picked a,b');
@@ -378,7 +320,7 @@ describe('discord emulator with a real discord.js Client', () => {
   it('speaks zlib-stream when a client asks for it', async () => {
     const emulator = await startEmulator();
     const socket = new WebSocket(`${emulator.gatewayUrl}?v=10&encoding=json&compress=zlib-stream`);
-    cleanups.push(async () => socket.terminate());
+    kit.defer(() => socket.terminate());
     const frames: Buffer[] = [];
     const decoded = () => JSON.parse(inflateSync(Buffer.concat(frames), { finishFlush: 2 /* Z_SYNC_FLUSH */ }).toString()) as unknown;
     await new Promise<void>((resolve, reject) => {

@@ -10,20 +10,25 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIApplicationCommand, APIApplicationCommandInteractionDataOption, APIChannel, APIMessage, APIUser } from 'discord-api-types/v10';
+import { checkComponentUse } from './components.js';
 import { GatewayServer, type GatewaySession, type IdentifyInfo } from './gateway.js';
 import { DEFAULT_WAIT_MS, InteractionHandle, InteractionRecord, type WaitOptions } from './interactions.js';
+import { buildModalSubmitComponents, type ModalValues } from './modals.js';
+import type { OAuth2Options, OAuth2State } from './oauth2.js';
 import {
   buildGuildCreate,
   buildInteractionEnvelope,
   buildMessage,
   DEFAULT_APP_PERMISSIONS,
-  DEFAULT_MEMBER_PERMISSIONS,
+  effectivePermissions,
   InteractionType,
   normalizeOptions,
   randomToken,
   snowflake,
   type EmulatedGuild,
+  type EmulatedMember,
   type GuildInput,
+  type MemberInput,
   type MessageBody,
   type OptionsInput,
   type UserInput,
@@ -34,8 +39,18 @@ import { EmulatorState, type RecordedRequest } from './state.js';
 export type { RecordedCallback, RecordedEdit, RecordedRefusal, FinalOptions, WaitOptions } from './interactions.js';
 export { InteractionHandle } from './interactions.js';
 export type { RecordedRequest } from './state.js';
-export type { GuildInput, UserInput, OptionsInput } from './payloads.js';
-export { DEFAULT_MEMBER_PERMISSIONS, DEFAULT_APP_PERMISSIONS, Permission, MessageFlag, CallbackType } from './payloads.js';
+export type { GuildInput, UserInput, OptionsInput, MemberInput, EmulatedMember } from './payloads.js';
+export type { ModalField, ModalValues, RecordedModal } from './modals.js';
+export type { AuthorizeRecord, OAuth2Grant, OAuth2Options, OAuth2State } from './oauth2.js';
+export { interactiveComponents, type InteractiveComponent } from './components.js';
+export {
+  ALL_PERMISSIONS,
+  DEFAULT_MEMBER_PERMISSIONS,
+  DEFAULT_APP_PERMISSIONS,
+  Permission,
+  MessageFlag,
+  CallbackType,
+} from './payloads.js';
 
 export interface DiscordEmulatorOptions {
   /** Application id (snowflake); must be the bot's application. */
@@ -50,8 +65,10 @@ export interface DiscordEmulatorOptions {
   interactionTokenTtlMs?: number;
   /** heartbeat_interval sent in HELLO (default 41250). */
   heartbeatIntervalMs?: number;
-  /** The user interactions come from when a builder gets no `user`. */
+  /** The user interactions come from when a builder gets no `user`, and who signs in with OAuth2 by default. */
   defaultUser?: UserInput;
+  /** OAuth2 client secret and registered redirect URIs (the client id is `applicationId`). */
+  oauth2?: OAuth2Options;
   /** Port to listen on (default 0 = random free port). */
   port?: number;
 }
@@ -64,12 +81,17 @@ export interface InteractionInput {
   guildId?: string | null;
   /** Channel; default the guild's first text channel (or the user's DM channel). */
   channelId?: string;
-  /** The user's client locale (`locale`), default 'en-US'. */
+  /** The user's client locale (`locale`); default the user's `locale`, else 'en-US'. */
   locale?: string;
-  /** `member.permissions` (default DEFAULT_MEMBER_PERMISSIONS: regular member + Manage Guild). */
+  /**
+   * `member.permissions` of this one interaction. Default: the member's permissions in the guild
+   * (ALL_PERMISSIONS for the owner and Administrators). A user who is not a member yet joins the
+   * guild with DEFAULT_MEMBER_PERMISSIONS (a regular member who may also Manage Server).
+   */
   memberPermissions?: string | bigint;
   /** `app_permissions` (default DEFAULT_APP_PERMISSIONS). */
   appPermissions?: string | bigint;
+  /** `member.roles` (default: the member's roles). */
   memberRoles?: string[];
 }
 
@@ -107,6 +129,12 @@ export interface SelectInput extends ButtonInput {
   componentType?: 3 | 5 | 6 | 7 | 8;
 }
 
+export interface SubmitModalInput extends WaitOptions {
+  /** Text by text input custom_id, chosen values by string select custom_id; unlisted inputs keep their pre-filled value. */
+  values: ModalValues;
+}
+
+/** A modal submission made up by the test (no modal shown before); `submitModal` answers a real one. */
 export interface ModalSubmitInput extends InteractionInput {
   customId: string;
   /** Text input values by custom_id. */
@@ -118,8 +146,11 @@ export interface ModalSubmitInput extends InteractionInput {
 }
 
 export class DiscordEmulator {
+  /** `http://127.0.0.1:PORT/api`: discord.js' `rest.api`, and the base of OAuth2's `/oauth2/token`. */
   readonly apiUrl: string;
   readonly gatewayUrl: string;
+  /** `http://127.0.0.1:PORT`, in place of `https://discord.com` (e.g. `${origin}/oauth2/authorize`). */
+  readonly origin: string;
   readonly port: number;
 
   private readonly state: EmulatorState;
@@ -138,7 +169,8 @@ export class DiscordEmulator {
     this.gateway = gateway;
     this.defaultUser = defaultUser;
     this.port = (server.address() as AddressInfo).port;
-    this.apiUrl = `http://127.0.0.1:${this.port}/api`;
+    this.origin = `http://127.0.0.1:${this.port}`;
+    this.apiUrl = `${this.origin}/api`;
     this.gatewayUrl = `ws://127.0.0.1:${this.port}/gateway`;
   }
 
@@ -228,11 +260,35 @@ export class DiscordEmulator {
     return id;
   }
 
+  /** OAuth2: who signs in, consent, client id/secret, redirect URIs, issued grants. */
+  get oauth2(): OAuth2State {
+    return this.state.oauth2;
+  }
+
   /* ---------------------------------------------------------------- world setup */
 
   /** Registers a user (so DMs, interactions and `GET /users/:id` use these details). */
   addUser(user: UserInput): APIUser {
     return this.state.upsertUser(user);
+  }
+
+  /** Makes a user a member of a guild, or changes an existing member's permissions, roles or nick. */
+  addMember(guildId: string, member: MemberInput): EmulatedMember {
+    return this.state.addMember(guildId, member);
+  }
+
+  /** The user leaves (or is kicked from) the guild: `GET /guilds/:id/members/:user` then answers 10007. */
+  removeMember(guildId: string, userId: string): boolean {
+    return this.state.removeMember(guildId, userId);
+  }
+
+  member(guildId: string, userId: string): EmulatedMember | undefined {
+    return this.state.member(guildId, userId);
+  }
+
+  /** Ids of the guilds a user is a member of. */
+  guildIdsOf(userId: string): string[] {
+    return this.state.guildsOf(userId).map((g) => g.id);
   }
 
   /** From now on, messages to this user's DM channel fail with 403 50007. */
@@ -303,16 +359,44 @@ export class DiscordEmulator {
     return this.sendInteraction(this.commandPayload(input, InteractionType.Autocomplete, input.focused));
   }
 
-  /** A button click (type 3, component_type 2). */
+  /**
+   * A button click (type 3, component_type 2). On a stored message the button must be there and
+   * enabled, and an ephemeral message can only be clicked by the user it was sent to.
+   */
   button(input: ButtonInput): InteractionHandle {
     return this.sendInteraction(this.componentPayload(input, { custom_id: input.customId, component_type: 2 }));
   }
 
-  /** A select menu choice (type 3, component_type 3/5/6/7/8). */
+  /** A select menu choice (type 3, component_type 3/5/6/7/8); checked against a stored message like `button`. */
   selectMenu(input: SelectInput): InteractionHandle {
     return this.sendInteraction(
       this.componentPayload(input, { custom_id: input.customId, component_type: input.componentType ?? 3, values: input.values }),
     );
+  }
+
+  /**
+   * The user fills in and submits the modal the bot showed in answer to `handle` (waiting for it).
+   * The MODAL_SUBMIT (type 5) comes from the same user, guild and channel, with its own id and
+   * token, and carries the message when the modal was opened from a component. A modal closes
+   * when submitted, so a second submit throws, as do values Discord's client would not accept.
+   */
+  async submitModal(handle: InteractionHandle, input: SubmitModalInput): Promise<InteractionHandle> {
+    const modal = await handle.waitForModal({ timeoutMs: input.timeoutMs });
+    const record = handle.record;
+    if (record.modalSubmitted) throw new Error(`discord-emulator: the modal "${modal.customId}" of interaction ${handle.id} was already submitted`);
+    const components = buildModalSubmitComponents(modal, input.values);
+    record.modalSubmitted = true;
+    const { message: _source, data: _data, ...context } = record.payload;
+    const payload: Record<string, unknown> = {
+      ...context,
+      id: snowflake(),
+      token: randomToken(),
+      type: InteractionType.ModalSubmit,
+      data: { custom_id: modal.customId, components },
+    };
+    const source = record.sourceMessageId === undefined ? undefined : this.state.messages.get(record.sourceMessageId);
+    if (source) payload.message = source;
+    return this.sendInteraction(payload);
   }
 
   /** A modal submission (type 5). */
@@ -358,6 +442,8 @@ export class DiscordEmulator {
       guild = this.guild(input.guildId ?? (channelId === undefined ? undefined : (this.state.guildOfChannel(channelId) ?? undefined)));
       channel = this.channel(channelId ?? this.defaultChannelId(guild.id));
     }
+    // Only members can use a guild's commands: a user seen here for the first time joins it.
+    const member = guild ? (this.state.member(guild.id, user.id) ?? this.state.addMember(guild.id, { user: { id: user.id } })) : undefined;
     const envelope = buildInteractionEnvelope({
       id: snowflake(),
       token: randomToken(),
@@ -365,10 +451,12 @@ export class DiscordEmulator {
       user,
       guild,
       channel,
-      locale: input.locale ?? 'en-US',
-      memberPermissions: String(input.memberPermissions ?? DEFAULT_MEMBER_PERMISSIONS),
+      locale: input.locale ?? this.state.accounts.get(user.id)?.locale ?? 'en-US',
+      memberPermissions: String(input.memberPermissions ?? (guild && member ? effectivePermissions(guild, member) : 0n)),
       appPermissions: String(input.appPermissions ?? DEFAULT_APP_PERMISSIONS),
-      memberRoles: input.memberRoles ?? [],
+      memberRoles: input.memberRoles ?? member?.roles ?? [],
+      memberJoinedAt: member?.joinedAt,
+      memberNick: member?.nick ?? null,
     });
     return { envelope, message: sourceMessage };
   }
@@ -417,6 +505,14 @@ export class DiscordEmulator {
   }
 
   private componentPayload(input: ButtonInput, data: Record<string, unknown>): Record<string, unknown> {
+    if (typeof input.message === 'string') {
+      // A stored message: the user can only use what is on it (made-up message objects are not checked).
+      checkComponentUse(this.state, input.message, (input.user ?? this.defaultUser).id, {
+        customId: String(data.custom_id),
+        componentType: Number(data.component_type),
+        values: data.values as string[] | undefined,
+      });
+    }
     const { envelope, message } = this.envelope(input, input.message ?? this.defaultSourceMessage(input));
     return { ...envelope, type: InteractionType.MessageComponent, data, message };
   }
@@ -433,6 +529,7 @@ export class DiscordEmulator {
 
 /** Starts the emulator on 127.0.0.1 (random free port by default). */
 export async function startDiscordEmulator(options: DiscordEmulatorOptions): Promise<DiscordEmulator> {
+  const defaultUser = options.defaultUser ?? { id: snowflake(), username: 'tester' };
   const state = new EmulatorState({
     applicationId: options.applicationId,
     botUser: options.botUser,
@@ -440,8 +537,9 @@ export async function startDiscordEmulator(options: DiscordEmulatorOptions): Pro
     token: options.token,
     ackTimeoutMs: options.ackTimeoutMs ?? 3_000,
     interactionTokenTtlMs: options.interactionTokenTtlMs ?? 15 * 60_000,
+    oauth2: options.oauth2 ?? {},
+    defaultUserId: defaultUser.id,
   });
-  const defaultUser = options.defaultUser ?? { id: snowflake(), username: 'tester' };
   state.upsertUser(defaultUser);
 
   let gatewayUrl = '';

@@ -23,11 +23,27 @@ export class ApiError extends Error {
   }
 }
 
+/** An OAuth2 endpoint error, answered the RFC 6749 way: `{ error, error_description? }`. */
+export class OAuthError extends ApiError {
+  constructor(
+    status: number,
+    readonly error: string,
+    readonly description?: string,
+  ) {
+    super(status, 0, description ?? error);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return this.description === undefined ? { error: this.error } : { error: this.error, error_description: this.description };
+  }
+}
+
 export const Errors = {
   unauthorized: () => new ApiError(401, 0, '401: Unauthorized'),
   notFound: () => new ApiError(404, 0, '404: Not Found'),
   unknownChannel: () => new ApiError(404, 10003, 'Unknown Channel'),
   unknownGuild: () => new ApiError(404, 10004, 'Unknown Guild'),
+  unknownMember: () => new ApiError(404, 10007, 'Unknown Member'),
   unknownMessage: () => new ApiError(404, 10008, 'Unknown Message'),
   unknownUser: () => new ApiError(404, 10013, 'Unknown User'),
   unknownWebhook: () => new ApiError(404, 10015, 'Unknown Webhook'),
@@ -65,6 +81,9 @@ export function parseBody(raw: Buffer, contentType: string | undefined): ParsedB
   if (raw.length === 0) return { json: undefined, files: [], raw };
   const type = (contentType ?? '').toLowerCase();
   if (type.startsWith('multipart/form-data')) return { ...parseMultipart(raw, contentType ?? ''), raw };
+  if (type.startsWith('application/x-www-form-urlencoded')) {
+    return { json: Object.fromEntries(new URLSearchParams(raw.toString('utf8'))), files: [], raw };
+  }
   if (type.startsWith('application/json') || type === '') {
     try {
       return { json: JSON.parse(raw.toString('utf8')), files: [], raw };
@@ -113,20 +132,27 @@ function parseMultipart(raw: Buffer, contentType: string): { json: unknown; file
   return { json, files };
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (body === undefined || status === 204) {
-    res.writeHead(status === 200 && body === undefined ? 204 : status);
+    res.writeHead(status === 200 && body === undefined ? 204 : status, headers);
     res.end();
     return;
   }
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }
 
 /* ------------------------------------------------------------------ router */
 
-export type AuthMode = 'bot' | 'none';
+/** Who may call a route: the bot token, an OAuth2 Bearer token, either, or anyone. */
+export type AuthMode = 'bot' | 'bearer' | 'bot-or-bearer' | 'none';
+
+/** The caller of a route, once its Authorization header was checked. */
+export type Caller =
+  | { kind: 'bot' }
+  | { kind: 'bearer'; userId: string; scopes: readonly string[]; expiresAt: number }
+  | { kind: 'anonymous' };
 
 export interface RouteRequest {
   method: string;
@@ -137,11 +163,13 @@ export interface RouteRequest {
   headers: IncomingMessage['headers'];
   body: unknown;
   files: UploadedFile[];
+  caller: Caller;
 }
 
 export interface RouteResult {
   status?: number;
   body?: unknown;
+  headers?: Record<string, string>;
 }
 
 export type RouteHandler = (req: RouteRequest) => RouteResult | Promise<RouteResult>;

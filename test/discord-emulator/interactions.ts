@@ -4,6 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { APIMessage } from 'discord-api-types/v10';
+import type { RecordedModal } from './modals.js';
 import { CallbackType, MessageFlag } from './payloads.js';
 
 export const DEFAULT_WAIT_MS = 5_000;
@@ -99,6 +100,10 @@ export class InteractionRecord {
   readonly refusals: RecordedRefusal[] = [];
   /** Set once a callback was refused as too late (10062): the token is then dead. */
   expired = false;
+  /** The modal the bot answered with (callback type 9). */
+  modal?: RecordedModal;
+  /** Set once the user submitted that modal (it closes on submit). */
+  modalSubmitted = false;
 
   constructor(
     readonly id: string,
@@ -163,6 +168,20 @@ export class InteractionHandle {
   /** Resolves with the (first, accepted) interaction callback. */
   callback(options: WaitOptions = {}): Promise<RecordedCallback> {
     return this.signal.waitFor(() => this.record.callback, options.timeoutMs ?? DEFAULT_WAIT_MS, `the callback of interaction ${this.id}`);
+  }
+
+  /** The modal the bot showed (callback type 9), once it did. */
+  get modal(): RecordedModal | undefined {
+    return this.record.modal;
+  }
+
+  /** Resolves with the modal the bot showed; rejects if the bot answered with anything else. */
+  async waitForModal(options: WaitOptions = {}): Promise<RecordedModal> {
+    const callback = await this.callback(options);
+    if (callback.type !== CallbackType.Modal || !this.record.modal) {
+      throw new Error(`discord-emulator: interaction ${this.id} was answered with callback type ${callback.type}, not a modal (9)`);
+    }
+    return this.record.modal;
   }
 
   /** Resolves with the next edit not yet returned by `nextEdit` (edits are queued in arrival order). */

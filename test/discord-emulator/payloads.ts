@@ -3,6 +3,7 @@
  * messages, interactions, application commands). No I/O in here.
  */
 import { randomBytes } from 'node:crypto';
+import { PermissionFlagsBits } from 'discord-api-types/v10';
 import type {
   APIApplicationCommand,
   APIApplicationCommandInteractionDataOption,
@@ -16,7 +17,7 @@ import type {
 
 /* ------------------------------------------------------------------ constants */
 
-/** Numeric values from the Discord API, kept local so the emulator has no runtime dependency on discord-api-types. */
+/** Numeric values from the Discord API, kept local so they read as the numbers the wire carries. */
 export const InteractionType = { Ping: 1, ApplicationCommand: 2, MessageComponent: 3, Autocomplete: 4, ModalSubmit: 5 } as const;
 
 export const CallbackType = {
@@ -83,6 +84,9 @@ export const DEFAULT_APP_PERMISSIONS = (
   Permission.UseApplicationCommands
 ).toString();
 
+/** Every permission bit Discord defines: what the guild owner and Administrators have. */
+export const ALL_PERMISSIONS: bigint = Object.values(PermissionFlagsBits).reduce((all, bit) => all | bit, 0n);
+
 /** Permissions of the @everyone role in emulated guilds. */
 export const EVERYONE_PERMISSIONS = (
   Permission.ViewChannel |
@@ -122,6 +126,10 @@ export interface UserInput {
   username?: string;
   globalName?: string | null;
   bot?: boolean;
+  /** Returned by `GET /users/@me` to OAuth2 tokens with the `email` scope. */
+  email?: string;
+  /** The user's Discord language: `locale` of their interactions and of `GET /users/@me` (default 'en-US'). */
+  locale?: string;
 }
 
 export function buildUser(input: UserInput): APIUser {
@@ -144,6 +152,26 @@ export interface GuildInput {
   preferredLocale?: string;
   /** Text channels of the guild; default one channel named `general` with a generated id. */
   channels?: { id?: string; name: string }[];
+  /** Members besides the owner (who is always one) and the bot. */
+  members?: MemberInput[];
+}
+
+/** How tests describe a guild member. */
+export interface MemberInput {
+  user: UserInput;
+  /** The member's guild-wide permissions (default DEFAULT_MEMBER_PERMISSIONS). */
+  permissions?: string | bigint;
+  roles?: string[];
+  nick?: string | null;
+}
+
+export interface EmulatedMember {
+  userId: string;
+  /** As configured; the owner and Administrators get ALL_PERMISSIONS on top (see `effectivePermissions`). */
+  permissions: bigint;
+  roles: string[];
+  nick: string | null;
+  joinedAt: string;
 }
 
 export interface EmulatedGuild {
@@ -153,6 +181,14 @@ export interface EmulatedGuild {
   preferredLocale: string;
   joinedAt: string;
   channelIds: string[];
+  /** Members by user id (the bot is not listed). */
+  members: Map<string, EmulatedMember>;
+}
+
+/** Discord's base permissions: everything for the owner and for Administrators, else the member's own. */
+export function effectivePermissions(guild: EmulatedGuild, member: EmulatedMember): bigint {
+  if (guild.ownerId === member.userId || (member.permissions & Permission.Administrator) !== 0n) return ALL_PERMISSIONS;
+  return member.permissions;
 }
 
 export function buildEveryoneRole(guildId: string): APIRole {
@@ -194,10 +230,13 @@ export function buildDmChannel(id: string, recipient: APIUser): APIChannel {
   return { id, type: 1, last_message_id: null, flags: 0, recipients: [recipient] } as unknown as APIChannel;
 }
 
-export function buildMember(user: APIUser, opts: { roles?: string[]; joinedAt?: string; permissions?: string } = {}): APIGuildMember & { permissions?: string } {
+export function buildMember(
+  user: APIUser,
+  opts: { roles?: string[]; joinedAt?: string; permissions?: string; nick?: string | null } = {},
+): APIGuildMember & { permissions?: string } {
   const member: Record<string, unknown> = {
     user,
-    nick: null,
+    nick: opts.nick ?? null,
     avatar: null,
     banner: null,
     roles: opts.roles ?? [],
@@ -250,7 +289,7 @@ export function buildGuildCreate(guild: EmulatedGuild, channels: APIChannel[], b
     joined_at: guild.joinedAt,
     large: false,
     unavailable: false,
-    member_count: 2,
+    member_count: guild.members.size + 1,
     voice_states: [],
     members: [buildMember(botUser, { joinedAt: guild.joinedAt })],
     channels: channels.map((c) => {
@@ -432,6 +471,8 @@ export interface InteractionBase {
   memberPermissions: string;
   appPermissions: string;
   memberRoles: string[];
+  memberJoinedAt?: string;
+  memberNick?: string | null;
 }
 
 /** Everything common to interaction payloads (without `type` and `data`). */
@@ -452,7 +493,12 @@ export function buildInteractionEnvelope(base: InteractionBase): Record<string, 
     envelope.guild_id = base.guild.id;
     envelope.guild = { id: base.guild.id, locale: base.guild.preferredLocale, features: [] };
     envelope.guild_locale = base.guild.preferredLocale;
-    envelope.member = buildMember(base.user, { roles: base.memberRoles, joinedAt: base.guild.joinedAt, permissions: base.memberPermissions });
+    envelope.member = buildMember(base.user, {
+      roles: base.memberRoles,
+      joinedAt: base.memberJoinedAt ?? base.guild.joinedAt,
+      permissions: base.memberPermissions,
+      nick: base.memberNick,
+    });
     envelope.authorizing_integration_owners = { '0': base.guild.id };
     envelope.context = 0;
   } else {

@@ -3,13 +3,28 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIApplicationCommand, APIMessage } from 'discord-api-types/v10';
-import { ApiError, Errors, formError, parseBody, readBody, Router, sendJson, type RouteRequest, type RouteResult } from './http-utils.js';
+import {
+  ApiError,
+  Errors,
+  formError,
+  parseBody,
+  readBody,
+  Router,
+  sendJson,
+  type AuthMode,
+  type Caller,
+  type RouteRequest,
+  type RouteResult,
+} from './http-utils.js';
 import type { InteractionRecord } from './interactions.js';
+import { parseModal, type RecordedModal } from './modals.js';
+import { registerOAuth2Routes } from './oauth2.js';
 import {
   applyMessageEdit,
   buildCommand,
   buildGuildCreate,
   buildInteractionMetadata,
+  buildMember,
   buildMessage,
   CallbackType,
   InteractionType,
@@ -22,7 +37,20 @@ import {
 import type { EmulatorState } from './state.js';
 import { validateAutocompleteChoices, validateCommands, validateMessageBody } from './validation.js';
 
-export const API_VERSION_PREFIX = '/api/v10';
+/**
+ * The route path below the API prefix: `/api/v10/...` as discord.js calls it, `/api/...` (no version)
+ * as OAuth2 clients do, and `/oauth2/authorize`, which Discord serves outside `/api`.
+ */
+function apiPath(pathname: string): string | undefined {
+  if (pathname === '/oauth2/authorize') return pathname;
+  const match = /^\/api(?:\/v\d+)?(\/.*)$/.exec(pathname);
+  return match?.[1];
+}
+
+function redactSecrets(body: unknown): unknown {
+  if (body === null || typeof body !== 'object' || !('client_secret' in body)) return body;
+  return { ...body, client_secret: '(redacted)' };
+}
 
 export interface RestOptions {
   state: EmulatorState;
@@ -54,22 +82,23 @@ export class RestApi {
     const record = { method, url: req.url ?? '/', path: url.pathname, status: 0, body: undefined as unknown, at: Date.now() };
     let unhandled = false;
     let result: { status: number; body: unknown };
+    let headers: Record<string, string> | undefined;
     try {
       const raw = await readBody(req);
-      if (!url.pathname.startsWith(`${API_VERSION_PREFIX}/`)) {
+      const path = apiPath(url.pathname);
+      if (path === undefined) {
         unhandled = true;
         throw Errors.notFound();
       }
-      const path = url.pathname.slice(API_VERSION_PREFIX.length);
       record.path = decodePath(path);
       const body = parseBody(raw, req.headers['content-type']);
-      record.body = body.json;
+      // Client secrets travel in token request forms: keep them out of the recorded requests.
+      record.body = redactSecrets(body.json);
       const match = this.router.match(method, path);
       if (!match) {
         unhandled = true;
         throw Errors.notFound();
       }
-      if (match.route.auth === 'bot' && req.headers.authorization !== `Bot ${this.state.token}`) throw Errors.unauthorized();
       const out: RouteResult = await match.route.handler({
         method,
         path: record.path,
@@ -78,7 +107,9 @@ export class RestApi {
         headers: req.headers,
         body: body.json,
         files: body.files,
+        caller: this.authenticate(match.route.auth, req.headers.authorization),
       });
+      headers = out.headers;
       result = { status: out.status ?? (out.body === undefined ? 204 : 200), body: out.body };
     } catch (error) {
       if (error instanceof ApiError) result = { status: error.status, body: error.toJSON() };
@@ -91,7 +122,18 @@ export class RestApi {
     this.state.requests.push(recorded);
     if (unhandled) this.state.unhandledRequests.push(recorded);
     this.state.signal.notify();
-    sendJson(res, result.status, result.body);
+    sendJson(res, result.status, result.body, headers);
+  }
+
+  /** Checks the Authorization header against what the route accepts (401 like Discord otherwise). */
+  private authenticate(mode: AuthMode, authorization: string | undefined): Caller {
+    if (mode === 'none') return { kind: 'anonymous' };
+    if ((mode === 'bot' || mode === 'bot-or-bearer') && authorization === `Bot ${this.state.token}`) return { kind: 'bot' };
+    if ((mode === 'bearer' || mode === 'bot-or-bearer') && authorization?.startsWith('Bearer ')) {
+      const grant = this.state.oauth2.grantForAccessToken(authorization.slice('Bearer '.length));
+      if (grant) return { kind: 'bearer', userId: grant.userId, scopes: grant.scopes, expiresAt: grant.accessExpiresAt };
+    }
+    throw Errors.unauthorized();
   }
 
   /* ---------------------------------------------------------------- routes */
@@ -109,7 +151,7 @@ export class RestApi {
         session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
       },
     }));
-    r.add('GET', '/users/@me', 'bot', () => ({ body: s.botUser }));
+    registerOAuth2Routes(r, s);
     r.add('GET', '/users/:userId', 'bot', (req) => {
       const user = s.users.get(param(req, 'userId'));
       if (!user) throw Errors.unknownUser();
@@ -151,9 +193,11 @@ export class RestApi {
     r.add('GET', '/guilds/:guildId/members/:userId', 'bot', (req) => {
       const guild = s.guilds.get(param(req, 'guildId'));
       if (!guild) throw Errors.unknownGuild();
-      const user = s.users.get(param(req, 'userId'));
-      if (!user) throw new ApiError(404, 10007, 'Unknown Member');
-      return { body: { user, roles: [], joined_at: guild.joinedAt, deaf: false, mute: false, flags: 0, nick: null, avatar: null } };
+      const userId = param(req, 'userId');
+      if (userId === s.botUser.id) return { body: buildMember(s.botUser, { joinedAt: guild.joinedAt }) };
+      const member = guild.members.get(userId);
+      if (!member) throw Errors.unknownMember();
+      return { body: buildMember(s.userOrSynthetic(userId), { roles: member.roles, joinedAt: member.joinedAt, nick: member.nick }) };
     });
     r.add('GET', '/channels/:channelId', 'bot', (req) => {
       const channel = s.channels.get(param(req, 'channelId'));
@@ -342,12 +386,11 @@ export class RestApi {
     if (typeof type !== 'number' || !allowed.includes(type)) {
       this.refuse(record, req, Errors.invalidFormBody(formError('type', 'INTERACTION_RESPONSE_TYPE_INVALID', `Callback type ${String(type)} is not valid for interaction type ${record.type}`)));
     }
+    let modal: RecordedModal | undefined;
     try {
       if (type === CallbackType.ChannelMessageWithSource || type === CallbackType.UpdateMessage) validateMessageBody((data ?? {}) as MessageBody, 'data');
       if (type === CallbackType.ApplicationCommandAutocompleteResult) validateAutocompleteChoices(data);
-      if (type === CallbackType.Modal && (typeof data?.custom_id !== 'string' || typeof data.title !== 'string' || !Array.isArray(data.components))) {
-        throw Errors.invalidFormBody(formError('data', 'BASE_TYPE_REQUIRED', 'custom_id, title and components are required'));
-      }
+      if (type === CallbackType.Modal) modal = parseModal(data);
     } catch (error) {
       if (error instanceof ApiError) this.refuse(record, req, error);
       throw error;
@@ -381,6 +424,7 @@ export class RestApi {
         break;
     }
 
+    record.modal = modal;
     record.callback = {
       type: type as number,
       data,

@@ -4,15 +4,19 @@
  */
 import type { APIApplicationCommand, APIChannel, APIMessage, APIUser } from 'discord-api-types/v10';
 import { ChangeSignal, type InteractionRecord } from './interactions.js';
+import { OAuth2State, type OAuth2Options } from './oauth2.js';
 import {
   buildDmChannel,
   buildGuildTextChannel,
   buildUser,
+  DEFAULT_MEMBER_PERMISSIONS,
   isoNow,
   MessageFlag,
   snowflake,
   type EmulatedGuild,
+  type EmulatedMember,
   type GuildInput,
+  type MemberInput,
   type UserInput,
 } from './payloads.js';
 
@@ -36,6 +40,9 @@ export interface StateOptions {
   token: string;
   ackTimeoutMs: number;
   interactionTokenTtlMs: number;
+  oauth2: OAuth2Options;
+  /** Who is signed in for OAuth2 until a test says otherwise. */
+  defaultUserId: string;
 }
 
 export class EmulatorState {
@@ -47,6 +54,8 @@ export class EmulatorState {
   interactionTokenTtlMs: number;
 
   readonly users = new Map<string, APIUser>();
+  /** Account details kept off the user objects: only OAuth2 tokens see them (`email` scope, `locale`). */
+  readonly accounts = new Map<string, { email?: string; locale?: string }>();
   readonly guilds = new Map<string, EmulatedGuild>();
   readonly channels = new Map<string, APIChannel>();
   /** DM channel id by recipient user id. */
@@ -61,6 +70,9 @@ export class EmulatorState {
   globalCommands: APIApplicationCommand[] = [];
   readonly guildCommands = new Map<string, APIApplicationCommand[]>();
 
+  /** Authorizations, codes and tokens. */
+  readonly oauth2: OAuth2State;
+
   readonly requests: RecordedRequest[] = [];
   readonly unhandledRequests: RecordedRequest[] = [];
 
@@ -69,6 +81,7 @@ export class EmulatorState {
     this.token = options.token;
     this.ackTimeoutMs = options.ackTimeoutMs;
     this.interactionTokenTtlMs = options.interactionTokenTtlMs;
+    this.oauth2 = new OAuth2State(this, options.oauth2, options.defaultUserId);
     this.botUser = buildUser({ ...options.botUser, bot: true });
     this.users.set(this.botUser.id, this.botUser);
     for (const guild of options.guilds) this.addGuild(guild);
@@ -83,6 +96,7 @@ export class EmulatorState {
       preferredLocale: input.preferredLocale ?? 'en-US',
       joinedAt: isoNow(),
       channelIds: [],
+      members: new Map(),
     };
     channelInputs.forEach((c, position) => {
       const id = c.id ?? snowflake();
@@ -90,13 +104,60 @@ export class EmulatorState {
       guild.channelIds.push(id);
     });
     this.guilds.set(guild.id, guild);
+    this.addMember(guild.id, { user: { id: guild.ownerId } });
+    for (const member of input.members ?? []) this.addMember(guild.id, member);
     return guild;
+  }
+
+  guildOrThrow(guildId: string): EmulatedGuild {
+    const guild = this.guilds.get(guildId);
+    if (!guild) throw new Error(`discord-emulator: unknown guild ${guildId}`);
+    return guild;
+  }
+
+  /** Adds a member, or updates the given fields of an existing one. */
+  addMember(guildId: string, input: MemberInput): EmulatedMember {
+    const guild = this.guildOrThrow(guildId);
+    const user = this.upsertUser(input.user);
+    const existing = guild.members.get(user.id);
+    const member: EmulatedMember = {
+      userId: user.id,
+      permissions: BigInt(input.permissions ?? existing?.permissions ?? DEFAULT_MEMBER_PERMISSIONS),
+      roles: input.roles ?? existing?.roles ?? [],
+      nick: input.nick !== undefined ? input.nick : (existing?.nick ?? null),
+      joinedAt: existing?.joinedAt ?? isoNow(),
+    };
+    guild.members.set(user.id, member);
+    this.signal.notify();
+    return member;
+  }
+
+  /** Removes a member (kicked, banned or left); false if the user was not one. */
+  removeMember(guildId: string, userId: string): boolean {
+    const guild = this.guildOrThrow(guildId);
+    if (guild.ownerId === userId) throw new Error(`discord-emulator: user ${userId} owns guild ${guildId} and cannot leave it`);
+    const removed = guild.members.delete(userId);
+    this.signal.notify();
+    return removed;
+  }
+
+  member(guildId: string, userId: string): EmulatedMember | undefined {
+    return this.guilds.get(guildId)?.members.get(userId);
+  }
+
+  /** The guilds a user is a member of, in creation order. */
+  guildsOf(userId: string): EmulatedGuild[] {
+    return [...this.guilds.values()].filter((guild) => guild.members.has(userId));
   }
 
   /** Registers (or updates) a user and returns its API object. */
   upsertUser(input: UserInput | APIUser): APIUser {
     const existing = this.users.get(input.id);
     if (existing && Object.keys(input).length === 1) return existing;
+    if (!('discriminator' in input) && (input.email !== undefined || input.locale !== undefined)) {
+      const account = this.accounts.get(input.id) ?? {};
+      this.accounts.set(input.id, { email: input.email ?? account.email, locale: input.locale ?? account.locale });
+    }
     const user = 'discriminator' in input ? input : buildUser({ ...input, username: input.username ?? existing?.username });
     this.users.set(user.id, user);
     return user;

@@ -36,6 +36,43 @@ export function validateMessageBody(body: MessageBody, prefix = ''): void {
   if ((body.components?.length ?? 0) > 5 && ((body.flags ?? 0) & (1 << 15)) === 0) {
     fail(prefixed(prefix, 'components'), 'BASE_TYPE_MAX_LENGTH', 'Must be 5 or fewer in length.');
   }
+  validateActionRows(body.components ?? [], prefixed(prefix, 'components'));
+}
+
+const BUTTON_LABEL_MAX = 80;
+const SELECT_TYPES = [3, 5, 6, 7, 8];
+
+/** Buttons and selects in action rows: row width, custom ids (present, 1–100, unique), link buttons' urls, labels. */
+function validateActionRows(components: unknown[], path: string): void {
+  const customIds = new Set<string>();
+  const checkCustomId = (value: unknown, at: string) => {
+    if (typeof value !== 'string' || value.length < 1 || value.length > 100) fail(at, 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 100 in length.');
+    if (customIds.has(value as string)) fail(at, 'COMPONENT_CUSTOM_ID_DUPLICATED', 'Component custom id cannot be duplicated');
+    customIds.add(value as string);
+  };
+  components.forEach((row, i) => {
+    const r = row as { type?: unknown; components?: unknown };
+    if (r?.type !== 1 || !Array.isArray(r.components)) return; // components V2 layouts are not checked here
+    const children = r.components as Record<string, unknown>[];
+    const at = `${path}.${i}.components`;
+    if (children.length < 1 || children.length > 5) fail(at, 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 5 in length.');
+    if (children.length > 1 && children.some((c) => SELECT_TYPES.includes(c.type as number))) {
+      fail(at, 'COMPONENT_LAYOUT_WIDTH_EXCEEDED', 'The specified component exceeds the maximum width');
+    }
+    children.forEach((child, j) => {
+      const c = `${at}.${j}`;
+      if (SELECT_TYPES.includes(child.type as number)) checkCustomId(child.custom_id, `${c}.custom_id`);
+      if (child.type !== 2) return;
+      const style = child.style;
+      if (typeof style !== 'number' || style < 1 || style > 6) fail(`${c}.style`, 'BASE_TYPE_CHOICES', 'Value must be one of (1, 2, 3, 4, 5, 6).');
+      if (style === 5) {
+        if (typeof child.url !== 'string' || child.url.length === 0) fail(`${c}.url`, 'BASE_TYPE_REQUIRED', 'This field is required');
+      } else if (style !== 6) checkCustomId(child.custom_id, `${c}.custom_id`);
+      if (typeof child.label === 'string' && child.label.length > BUTTON_LABEL_MAX) {
+        fail(`${c}.label`, 'BASE_TYPE_MAX_LENGTH', `Must be ${BUTTON_LABEL_MAX} or fewer in length.`);
+      }
+    });
+  });
 }
 
 export function validateAutocompleteChoices(data: unknown): void {
