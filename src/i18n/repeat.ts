@@ -104,6 +104,14 @@ export const repeatText = {
     en: (date: string) => `until ${date}`,
     ko: (date: string) => `${date}까지`,
   },
+  next: {
+    en: (series: string, next: string) => `${series}, next: ${next}`,
+    ko: (series: string, next: string) => `${series}, 다음: ${next}`,
+  },
+  ended: {
+    en: (series: string) => `${series} (no runs left)`,
+    ko: (series: string) => `${series} (남은 발송 없음)`,
+  },
   times: {
     en: (count: number) => (count === 1 ? 'once' : `${count} times`),
     ko: (count: number) => `${count}회`,

@@ -3,7 +3,6 @@
 // far enough apart, and inside its end.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HeraldError } from '../../src/domain/errors.js';
 import {
   buildSeries,
   describeCadence,
@@ -22,6 +21,7 @@ import {
   type RepeatSeries,
 } from '../../src/domain/repeat/index.js';
 import { instantOfWallClock, wallClockAt } from '../../src/domain/time-zone.js';
+import { outcome } from './helpers.js';
 
 // Zones with 1 h, 30 min (Lord Howe) and 2 h (Troll) DST, DST at midnight (Santiago, Havana),
 // none (Seoul, Kathmandu's +05:45), and the far east/west.
@@ -29,15 +29,6 @@ const ZONES = [
   'UTC', 'Asia/Seoul', 'America/New_York', 'Europe/Berlin', 'Australia/Lord_Howe', 'Antarctica/Troll',
   'America/Santiago', 'America/Havana', 'Asia/Kathmandu', 'Pacific/Chatham', 'Pacific/Kiritimati', 'Pacific/Pago_Pago',
 ];
-
-function outcome<T>(run: () => T): { ok: true; value: T } | { ok: false; error: HeraldError } {
-  try {
-    return { ok: true, value: run() };
-  } catch (err) {
-    if (err instanceof HeraldError) return { ok: false, error: err };
-    throw err;
-  }
-}
 
 describe('parseRepeat and parseUntil: any input', () => {
   const fragments = fc.constantFrom(

@@ -2,11 +2,10 @@
 // "every Monday at 09:00" / "매주 월요일 09:00". The words live in src/i18n/repeat.ts.
 import type { Locale } from '../../i18n/locale.js';
 import { durationText, listText, monthName, nthWeekName, repeatText, weekdayName } from '../../i18n/repeat.js';
-import { parseLocalDate } from './local-date.js';
+import { pad2, parseLocalDate } from './local-date.js';
 import type { Cadence, MonthDay, RepeatSeries, TimeOfDay } from './types.js';
-import { wallClockAt } from '../time-zone.js';
-
-const pad2 = (n: number) => String(n).padStart(2, '0');
+import { formatInZone, wallClockAt } from '../time-zone.js';
+import { nextRuns } from './series.js';
 
 /** "09:00", or "09:00:30" when the time has seconds. */
 export function formatTimeOfDay(t: TimeOfDay): string {
@@ -70,4 +69,14 @@ export function describeEnd(series: RepeatSeries, locale: Locale): string {
 /** describeCadence and describeEnd together: "every Monday at 09:00, 10 times". */
 export function describeSeries(series: RepeatSeries, locale: Locale): string {
   return `${describeCadence(series, locale)}, ${describeEnd(series, locale)}`;
+}
+
+/**
+ * The autocomplete preview: the cadence and the next run after `now`, read in the series' zone:
+ * "every Monday at 09:00, next: Mon, Nov 30, 2026, 9:00 AM EST" / "매주 월요일 09:00, 다음: …".
+ */
+export function describePreview(series: RepeatSeries, now: Date, locale: Locale): string {
+  const cadence = describeCadence(series, locale);
+  const next = nextRuns(series, now, 1)[0];
+  return next ? repeatText.next[locale](cadence, formatInZone(next, series.zone, locale)) : repeatText.ended[locale](cadence);
 }

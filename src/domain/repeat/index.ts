@@ -7,7 +7,8 @@
 //   const until = options.until ? parseUntil(options.until, { now, zone }) : undefined;
 //   const when = parseWhen(options.when, { now, zone }).instant;             // + the usual lead-time checks
 //   const series = buildSeries({ repeat, start: when, zone, until }, config.repeat);
-//   describeCadence(series, locale)   → "매주 월요일 09:00" (autocomplete: + ", next: " + nextRuns(...)[0])
+//   describeCadence(series, locale)   → "매주 월요일 09:00"; describeSeries adds the end (", 10회")
+//   describePreview(series, now, locale) → "매주 월요일 09:00, 다음: …" for the autocomplete preview
 //   nextRuns(series, now, 3)          → the confirmation's next three runs
 //   toScheduleSpec(series)            → spec of client.schedule.create(...)
 //   isRunInstant(series, scheduledAt) → in the action's run: false means "not a run, do nothing"
@@ -67,10 +68,11 @@
 //   is REPEAT_UNTIL_BEFORE_FIRST; `until` and a count together are REPEAT_BOTH_ENDS.
 //
 // TEMPORAL SCHEDULE (toScheduleSpec)
-//   Temporal calendars match wall-clock fields literally: a time in a DST gap does not fire at all,
-//   a doubled time fires twice west of UTC and only on its second copy east of UTC (Go's time.Date),
-//   and a calendar cannot say "every other week" or "the 31st or the last day". So the spec fires on
-//   candidates, a superset of the runs:
+//   Temporal calendars match wall-clock fields literally (service/worker/scheduler/calendar.go): a
+//   time in a DST gap does not fire that day (unless the gap keeps the hour, as Lord Howe's 30 min
+//   do), a doubled time fires on both copies west of UTC but only on the second copy east of UTC
+//   (Go's time.Date), and a calendar cannot say "every other week" or "the 31st or else the last
+//   day". So the spec fires on candidates, a superset of the runs:
 //     - a CalendarSpec with the candidate days (every day, the weekdays, the 28th–31st, …) at the time
 //       of day, in the series' zone (months restricted when the monthly step divides 12);
 //     - one single-shot IntervalSpec (period longer than the series, so it fires once inside
@@ -103,7 +105,7 @@ export {
   type SeriesJson,
   type SeriesRequest,
 } from './series.js';
-export { describeCadence, describeEnd, describeSeries, formatTimeOfDay } from './describe.js';
+export { describeCadence, describeEnd, describePreview, describeSeries, formatTimeOfDay } from './describe.js';
 export { toScheduleSpec } from './schedule-spec.js';
 export { formatLocalDate, parseLocalDate } from './local-date.js';
 export type {

@@ -35,9 +35,13 @@ export function compareDates(a: LocalDate, b: LocalDate): number {
   return epochDay(a) - epochDay(b);
 }
 
+/** Zero-padded to two digits: 9 → "09". */
+export function pad2(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
 export function formatLocalDate(date: LocalDate): string {
-  const pad = (n: number, width: number) => String(n).padStart(width, '0');
-  return `${pad(date.year, 4)}-${pad(date.month, 2)}-${pad(date.day, 2)}`;
+  return `${String(date.year).padStart(4, '0')}-${pad2(date.month)}-${pad2(date.day)}`;
 }
 
 /** The date, if year/month/day name a real day of a year from 1000 to 9999. */

@@ -11,6 +11,7 @@ import {
   formatLocalDate,
   isoWeekday,
   monthIndex,
+  pad2,
   parseLocalDate,
 } from './local-date.js';
 import type {
@@ -413,10 +414,6 @@ export interface SeriesJson {
   /** ISO instant */
   firstRun: string;
   end: SeriesEnd;
-}
-
-function pad2(n: number): string {
-  return String(n).padStart(2, '0');
 }
 
 export function seriesToJson(series: RepeatSeries): SeriesJson {
