@@ -214,8 +214,8 @@ function isDayCadence(series: RepeatSeries): series is RepeatSeries & { cadence:
 }
 
 /**
- * Runs strictly after `afterMs` up to `lastMs` inclusive, in order. `lastMs` is normally the series'
- * last run; buildSeries passes a bound while it is still looking for that.
+ * Runs strictly after `afterMs` whose date is `lastDate` at the latest, in order. nextRuns passes the
+ * last run's date; buildSeries passes the until or limit date while it is still looking for the last run.
  */
 function* runsBetween(
   core: { cadence: Cadence; zone: string; timeOfDay: TimeOfDay; firstRun: number; anchor: LocalDate },
