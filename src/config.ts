@@ -5,6 +5,7 @@ import path from 'node:path';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { z } from 'zod';
 import { isValidTimeZone } from './domain/time-zone.js';
+import { MAX_REPEAT_DAYS_CEILING, type RepeatLimits } from './domain/repeat/index.js';
 
 const boolish = z
   .string()
@@ -111,6 +112,10 @@ const envSchema = z.object({
     .refine((domains) => domains.every((d) => /^[a-z0-9.-]+\.[a-z]{2,}$/.test(d)), { message: 'expected comma-separated domains such as example.com' }),
   MAILS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
   MAX_OPEN_RESERVATIONS: z.coerce.number().int().min(1).max(100_000).default(25),
+
+  // Repeating reservations: the shortest gap between runs, and how many days a series may span.
+  MIN_REPEAT_INTERVAL: duration.pipe(z.number().min(60_000, 'at least 1m').max(86_400_000, 'at most 24h')).default(3_600_000),
+  MAX_REPEAT_DAYS: z.coerce.number().int().min(1).max(MAX_REPEAT_DAYS_CEILING).default(366),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -151,6 +156,8 @@ export interface Config {
     requiredPermission: keyof typeof PermissionFlagsBits;
   };
   guardRails: { allowedRecipientDomains: string[]; mailsPerHour: number; maxOpenReservations: number };
+  /** The RepeatLimits every series is built with. */
+  repeat: RepeatLimits;
 }
 
 export class ConfigError extends Error {
@@ -252,5 +259,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       mailsPerHour: e.MAILS_PER_HOUR,
       maxOpenReservations: e.MAX_OPEN_RESERVATIONS,
     },
+    repeat: { minIntervalMs: e.MIN_REPEAT_INTERVAL, maxDays: e.MAX_REPEAT_DAYS },
   };
 }

@@ -10,20 +10,11 @@ import { MAX_LEAD_DAYS, MAX_RECIPIENTS, MIN_LEAD_MS } from '../src/domain/limits
 import { parseRecipients } from '../src/domain/recipients.js';
 import { createMailer } from '../src/mail/mailer.js';
 import { parseVariables, TemplateRegistry } from '../src/mail/templates.js';
+import { outcome } from './unit/helpers.js';
 import { useHarness } from './support/use-harness.js';
 
 const templates = TemplateRegistry.load();
 const ZONES = ['UTC', 'Asia/Seoul', 'America/New_York', 'Europe/Berlin', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham'];
-
-/** Either a value, or a HeraldError; anything else thrown is a bug. */
-function outcome<T>(run: () => T): { ok: true; value: T } | { ok: false; error: HeraldError } {
-  try {
-    return { ok: true, value: run() };
-  } catch (err) {
-    if (err instanceof HeraldError) return { ok: false, error: err };
-    throw err;
-  }
-}
 
 const nasty = fc.constantFrom('\r\n', '\n', '\r', '\u0000', '\u2028', '<script>', '"', "'", '%0d%0a', 'Bcc: x@evil.test', ';', ',', '=', ' ', '\t', '😀', '한글', 'ﬁ');
 const textWithNasties = fc.array(fc.oneof(fc.string({ maxLength: 12 }), nasty), { maxLength: 12 }).map((parts) => parts.join(''));

@@ -33,6 +33,11 @@ export const MAX_ERROR_LENGTH = 500;
 /** …and as quoted in the notice to the requester. */
 export const MAX_NOTICE_ERROR_LENGTH = 300;
 
+/** A `repeat` phrase ("every monday", "매주 월요일") or an `until` date as typed. */
+export const MAX_REPEAT_LENGTH = 100;
+/** The step of a cadence ("every N days/weeks/months"). */
+export const MAX_REPEAT_STEP = 999;
+
 /** An IANA time-zone name as typed (the longest real one has 32 characters). */
 export const MAX_TIME_ZONE_LENGTH = 64;
 

@@ -1,5 +1,6 @@
 // Every user-facing sentence, in English and Korean.
 import type { Locale } from './locale.js';
+import { durationText } from './repeat.js';
 
 const list = (items: readonly string[]) => items.join(', ');
 
@@ -136,6 +137,53 @@ const errors = {
     en: (p: { max: number }) => `The limit must be between 1 and ${p.max}.`,
     ko: (p: { max: number }) => `개수는 1에서 ${p.max} 사이여야 합니다.`,
   },
+
+  // --- Repeating reservations (issue 11, src/domain/repeat/) -----------------------------------
+  REPEAT_UNPARSEABLE: {
+    en: (p: { input: string }) => `I could not read "${p.input}" as a repeat. Try "every day", "every weekday", "every monday", "every 2 weeks on friday", "every month on the 1st" or "every month on the last day".`,
+    ko: (p: { input: string }) => `"${p.input}"을(를) 반복 주기로 읽을 수 없습니다. "매일", "평일마다", "매주 월요일", "격주 금요일", "매월 1일", "매월 말일" 같은 형식을 써 주세요.`,
+  },
+  REPEAT_HAS_TIME: {
+    en: (p: { input: string }) => `"${p.input}" contains a time of day. Say only how often in repeat (e.g. "every monday"); the time comes from when.`,
+    ko: (p: { input: string }) => `"${p.input}"에 시각이 들어 있습니다. 반복에는 주기만 쓰고(예: "매주 월요일"), 시각은 when 에 넣어 주세요.`,
+  },
+  REPEAT_HAS_UNTIL: {
+    en: (p: { input: string }) => `"${p.input}" contains an end date. Say only how often in repeat, and put the last date in until.`,
+    ko: (p: { input: string }) => `"${p.input}"에 종료일이 들어 있습니다. 반복에는 주기만 쓰고, 마지막 날짜는 until 에 넣어 주세요.`,
+  },
+  REPEAT_INVALID_INTERVAL: {
+    en: (p: { value: number; max: number }) => `"${p.value}" cannot be a repeat step. Use a whole number from 1 to ${p.max}.`,
+    ko: (p: { value: number; max: number }) => `"${p.value}"은(는) 반복 간격으로 쓸 수 없습니다. 1에서 ${p.max} 사이의 정수를 써 주세요.`,
+  },
+  REPEAT_INVALID_DAY: {
+    en: (p: { day: number }) => `A month has no day ${p.day}. Use a day from 1 to 31, or "the last day".`,
+    ko: (p: { day: number }) => `한 달에 ${p.day}일은 없습니다. 1일에서 31일 사이나 "말일"을 써 주세요.`,
+  },
+  REPEAT_INVALID_COUNT: {
+    en: (p: { count: number }) => `"${p.count}" is not a number of runs. Use a whole number of at least 1.`,
+    ko: (p: { count: number }) => `"${p.count}"은(는) 반복 횟수로 쓸 수 없습니다. 1 이상의 정수를 써 주세요.`,
+  },
+  REPEAT_TOO_OFTEN: {
+    en: (p: { minSeconds: number }) => `That repeats too often. Herald repeats a mail at most once every ${durationText('en', p.minSeconds)}.`,
+    ko: (p: { minSeconds: number }) => `반복이 너무 잦습니다. 반복 간격은 최소 ${durationText('ko', p.minSeconds)}입니다.`,
+  },
+  REPEAT_TOO_LONG: {
+    en: (p: { maxDays: number; lastDate: string }) => `A series can run for at most ${p.maxDays} days after its first run (until ${p.lastDate} at the latest). Give an earlier until date or fewer runs.`,
+    ko: (p: { maxDays: number; lastDate: string }) => `반복 예약은 첫 발송부터 최대 ${p.maxDays}일(늦어도 ${p.lastDate})까지만 가능합니다. until 날짜를 앞당기거나 횟수를 줄여 주세요.`,
+  },
+  REPEAT_UNTIL_UNPARSEABLE: {
+    en: (p: { input: string }) => `I could not read "${p.input}" as a date. Write the last day of the series as 2027-03-01.`,
+    ko: (p: { input: string }) => `"${p.input}"을(를) 날짜로 읽을 수 없습니다. 마지막 날을 2027-03-01 처럼 써 주세요.`,
+  },
+  REPEAT_UNTIL_BEFORE_FIRST: {
+    en: (p: { until: string; firstRun: string }) => `The series would end (${p.until}) before its first run (${p.firstRun}). Pick a later until date.`,
+    ko: (p: { until: string; firstRun: string }) => `종료일(${p.until})이 첫 발송일(${p.firstRun})보다 앞섭니다. 더 늦은 until 날짜를 골라 주세요.`,
+  },
+  REPEAT_BOTH_ENDS: {
+    en: (_: Record<string, never>) => 'Give either an until date or a number of runs, not both.',
+    ko: (_: Record<string, never>) => 'until 날짜와 반복 횟수 중 하나만 정해 주세요.',
+  },
+  // --- end of repeating reservations ------------------------------------------------------------
 } as const;
 
 export type ErrorCode = keyof typeof errors;

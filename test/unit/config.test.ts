@@ -40,6 +40,7 @@ describe('loadConfig: defaults', () => {
       defaults: { timeZone: 'UTC', locale: 'en' },
       discord: { token: undefined, applicationId: undefined, apiUrl: 'https://discord.com/api', guildId: undefined, requiredPermission: 'ManageGuild' },
       guardRails: { allowedRecipientDomains: [], mailsPerHour: 20, maxOpenReservations: 25 },
+      repeat: { minIntervalMs: 3_600_000, maxDays: 366 },
     });
     expect(config.database.url).toBeUndefined();
     expect(config.temporal.tls).toBeUndefined();

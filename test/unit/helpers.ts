@@ -16,3 +16,13 @@ export function heraldErrorOf(fn: () => unknown): HeraldError {
 export function codeOf(fn: () => unknown): string {
   return heraldErrorOf(fn).code;
 }
+
+/** Either a value, or a HeraldError; anything else thrown is a bug (for generated-input tests). */
+export function outcome<T>(run: () => T): { ok: true; value: T } | { ok: false; error: HeraldError } {
+  try {
+    return { ok: true, value: run() };
+  } catch (err) {
+    if (err instanceof HeraldError) return { ok: false, error: err };
+    throw err;
+  }
+}

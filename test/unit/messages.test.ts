@@ -38,6 +38,18 @@ const PARAMS: { [C in ErrorCode]: ErrorParams<C> } = {
   GUILD_ONLY: {},
   NOT_YOUR_TASK_BUTTON: {},
   INVALID_LIMIT: { max: 25 },
+  // Repeating reservations (issue 11).
+  REPEAT_UNPARSEABLE: { input: 'every blue moon' },
+  REPEAT_HAS_TIME: { input: 'every monday 9am' },
+  REPEAT_HAS_UNTIL: { input: 'every monday until march' },
+  REPEAT_INVALID_INTERVAL: { value: 0, max: 999 },
+  REPEAT_INVALID_DAY: { day: 32 },
+  REPEAT_INVALID_COUNT: { count: 0 },
+  REPEAT_TOO_OFTEN: { minSeconds: 3600 },
+  REPEAT_TOO_LONG: { maxDays: 366, lastDate: '2027-11-28' },
+  REPEAT_UNTIL_UNPARSEABLE: { input: 'someday' },
+  REPEAT_UNTIL_BEFORE_FIRST: { until: '2026-11-01', firstRun: '2026-11-30' },
+  REPEAT_BOTH_ENDS: {},
 };
 const CODES = Object.keys(PARAMS) as ErrorCode[];
 
@@ -48,8 +60,8 @@ function message(locale: 'en' | 'ko', code: ErrorCode): string {
 const HANGUL = /[\uAC00-\uD7A3]/;
 
 describe('error messages', () => {
-  it('covers 33 codes', () => {
-    expect(CODES).toHaveLength(33);
+  it('covers 44 codes', () => {
+    expect(CODES).toHaveLength(44);
   });
 
   for (const code of CODES) {

@@ -1,0 +1,38 @@
+// MIN_REPEAT_INTERVAL and MAX_REPEAT_DAYS: read into Config['repeat'] (the RepeatLimits every series
+// is built with); a bad value stops start-up naming the variable.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems.map((p) => `${p.variable}: ${p.message}`);
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig: repeat limits', () => {
+  it('defaults to one hour and 366 days', () => {
+    expect(loadConfig({}).repeat).toEqual({ minIntervalMs: 3_600_000, maxDays: 366 });
+  });
+
+  it('reads durations and day counts', () => {
+    expect(loadConfig({ MIN_REPEAT_INTERVAL: '30m', MAX_REPEAT_DAYS: '90' }).repeat).toEqual({ minIntervalMs: 1_800_000, maxDays: 90 });
+    expect(loadConfig({ MIN_REPEAT_INTERVAL: '24h', MAX_REPEAT_DAYS: '3660' }).repeat).toEqual({ minIntervalMs: 86_400_000, maxDays: 3660 });
+  });
+
+  it.each([
+    [{ MIN_REPEAT_INTERVAL: '30s' }, 'MIN_REPEAT_INTERVAL: at least 1m'],
+    [{ MIN_REPEAT_INTERVAL: '25h' }, 'MIN_REPEAT_INTERVAL: at most 24h'],
+    [{ MIN_REPEAT_INTERVAL: 'often' }, 'MIN_REPEAT_INTERVAL: expected a duration such as 500ms, 5s, 2m or 1h'],
+    [{ MAX_REPEAT_DAYS: '0' }, 'MAX_REPEAT_DAYS: '],
+    [{ MAX_REPEAT_DAYS: '3661' }, 'MAX_REPEAT_DAYS: '],
+    [{ MAX_REPEAT_DAYS: '1.5' }, 'MAX_REPEAT_DAYS: '],
+  ])('%j is refused, naming the variable', (env, problem) => {
+    const problems = problemsOf(env);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.startsWith(problem)).toBe(true);
+  });
+});
