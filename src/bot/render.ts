@@ -10,7 +10,7 @@ import {
 } from 'discord.js';
 import type { CommandContext, CommandResult } from '../app/commands.js';
 import type { Locale } from '../i18n/locale.js';
-import { statusName, ui } from '../i18n/ui.js';
+import { nextYearNote, statusName, ui } from '../i18n/ui.js';
 import type { Task } from '../tasks/task-service.js';
 import { cancelButtonId } from './cancel-button.js';
 
@@ -28,7 +28,7 @@ export function renderForDiscord(result: CommandResult, ctx: CommandContext): Di
     case 'reserved':
       return {
         content: '',
-        embeds: [taskEmbed(result.task, locale, ui(locale, 'reservedTitle'), COLORS.ok)],
+        embeds: [taskEmbed(result.task, locale, ui(locale, 'reservedTitle'), COLORS.ok, nextYearLine(result, ctx))],
         components: [cancelRow(result.task, locale)],
       };
     case 'canceled':
@@ -36,7 +36,7 @@ export function renderForDiscord(result: CommandResult, ctx: CommandContext): Di
     case 'rescheduled':
       return {
         content: '',
-        embeds: [taskEmbed(result.task, locale, ui(locale, 'rescheduledTitle'), COLORS.info)],
+        embeds: [taskEmbed(result.task, locale, ui(locale, 'rescheduledTitle'), COLORS.info, nextYearLine(result, ctx))],
         components: [cancelRow(result.task, locale)],
       };
     case 'list': {
@@ -65,7 +65,7 @@ export function renderForDiscord(result: CommandResult, ctx: CommandContext): Di
   }
 }
 
-function taskEmbed(task: Task, locale: Locale, title: string, color: number): EmbedBuilder {
+function taskEmbed(task: Task, locale: Locale, title: string, color: number, whenNote?: string): EmbedBuilder {
   const embed = new EmbedBuilder()
     .setColor(color)
     .setTitle(title)
@@ -75,9 +75,15 @@ function taskEmbed(task: Task, locale: Locale, title: string, color: number): Em
       { name: ui(locale, 'to'), value: clip(task.payload.recipients.join(', '), 1024), inline: true },
       { name: ui(locale, 'status'), value: statusName(locale, task.status), inline: true },
     );
-  if (task.scheduled_at) embed.addFields({ name: ui(locale, 'when'), value: timestamps(task) });
+  if (task.scheduled_at) embed.addFields({ name: ui(locale, 'when'), value: timestamps(task) + (whenNote ? `\n📅 ${whenNote}` : '') });
   if (task.description) embed.addFields({ name: ui(locale, 'description'), value: clip(task.description, 1024) });
   return embed;
+}
+
+/** "next year: 25 Nov 2027" when the time was a date without a year that has passed this year. */
+function nextYearLine(result: { task: Task; nextYear?: boolean }, ctx: CommandContext): string | undefined {
+  if (!result.nextYear || !result.task.scheduled_at) return undefined;
+  return nextYearNote(ctx.locale, new Date(result.task.scheduled_at), ctx.timeZone);
 }
 
 function timestamps(task: Task): string {

@@ -2,7 +2,7 @@
 import type { CommandContext, CommandResult } from '../app/commands.js';
 import type { Task } from '../tasks/task-service.js';
 import { formatInZone } from '../domain/time-zone.js';
-import { statusName, ui } from '../i18n/ui.js';
+import { nextYearNote, statusName, ui } from '../i18n/ui.js';
 
 export function renderPlain(result: CommandResult, ctx: CommandContext, now: Date = new Date()): string {
   const { locale } = ctx;
@@ -12,11 +12,11 @@ export function renderPlain(result: CommandResult, ctx: CommandContext, now: Dat
     case 'sent':
       return `✔ ${ui(locale, 'sentTitle')}\n${taskLines(result.task, ctx, now)}`;
     case 'reserved':
-      return `✔ ${ui(locale, 'reservedTitle')}\n${taskLines(result.task, ctx, now)}`;
+      return `✔ ${ui(locale, 'reservedTitle')}\n${taskLines(result.task, ctx, now, result.nextYear)}`;
     case 'canceled':
       return `✔ ${ui(locale, 'canceledTitle')}\n${taskLines(result.task, ctx, now)}`;
     case 'rescheduled':
-      return `✔ ${ui(locale, 'rescheduledTitle')}\n${taskLines(result.task, ctx, now)}`;
+      return `✔ ${ui(locale, 'rescheduledTitle')}\n${taskLines(result.task, ctx, now, result.nextYear)}`;
     case 'list':
       if (result.tasks.length === 0) return ui(locale, 'listEmpty');
       return `${ui(locale, 'listTitle')} (${result.tasks.length})\n${result.tasks.map((t) => taskLines(t, ctx, now)).join('\n\n')}`;
@@ -29,7 +29,7 @@ export function renderPlain(result: CommandResult, ctx: CommandContext, now: Dat
   }
 }
 
-function taskLines(task: Task, ctx: CommandContext, now: Date): string {
+function taskLines(task: Task, ctx: CommandContext, now: Date, nextYear = false): string {
   const lines = [
     `  ${ui(ctx.locale, 'task')}: ${task.id}`,
     `  ${ui(ctx.locale, 'template')}: ${task.payload.template}  ${ui(ctx.locale, 'to')}: ${task.payload.recipients.join(', ')}`,
@@ -38,6 +38,7 @@ function taskLines(task: Task, ctx: CommandContext, now: Date): string {
   if (task.scheduled_at) {
     const when = new Date(task.scheduled_at);
     lines.push(`  ${ui(ctx.locale, 'when')}: ${formatInZone(when, ctx.timeZone, ctx.locale)} (${relative(when, now, ctx.locale)})`);
+    if (nextYear) lines.push(`  📅 ${nextYearNote(ctx.locale, when, ctx.timeZone)}`);
   }
   if (task.description) lines.push(`  ${ui(ctx.locale, 'description')}: ${task.description}`);
   return lines.join('\n');

@@ -59,6 +59,12 @@ function wallMatches(instant: number, asUtc: number, tz: IANAZone): boolean {
   return instant + tz.offset(instant) * 60_000 === asUtc;
 }
 
+/** The day of an instant in a zone, as people write it: "25 Nov 2027", "2027년 11월 25일". */
+export function formatDayInZone(instant: Date, zone: string, locale: string): string {
+  const format = locale === 'ko' ? "yyyy'년' M'월' d'일'" : 'd LLL yyyy';
+  return DateTime.fromJSDate(instant, { zone }).setLocale(locale).toFormat(format);
+}
+
 /** A short human reading of an instant in a zone, e.g. "Tue, Dec 1, 2026, 9:00 AM GMT+9". */
 export function formatInZone(instant: Date, zone: string, locale: string): string {
   return DateTime.fromJSDate(instant, { zone })

@@ -25,6 +25,7 @@ export interface WallDateTime extends WallDate {
   hour: number;
   minute: number;
   second: number;
+  millisecond: number;
 }
 
 /** Tags Herald puts on chrono results, read by its refiners and by parseWhen. */
@@ -67,6 +68,7 @@ export function referenceNow(context: ParsingContext): WallDateTime {
     hour: ref.getHours(),
     minute: ref.getMinutes(),
     second: ref.getSeconds(),
+    millisecond: ref.getMilliseconds(),
   };
 }
 
@@ -103,7 +105,7 @@ export function compareDates(a: WallDate, b: WallDate): number {
 }
 
 export function compareWall(a: WallDateTime, b: WallDateTime): number {
-  return compareDates(a, b) || a.hour - b.hour || a.minute - b.minute || a.second - b.second;
+  return compareDates(a, b) || a.hour - b.hour || a.minute - b.minute || a.second - b.second || a.millisecond - b.millisecond;
 }
 
 export function wallOf(components: ParsingComponents): WallDateTime {
@@ -114,6 +116,7 @@ export function wallOf(components: ParsingComponents): WallDateTime {
     hour: components.get('hour') ?? 0,
     minute: components.get('minute') ?? 0,
     second: components.get('second') ?? 0,
+    millisecond: components.get('millisecond') ?? 0,
   };
 }
 

@@ -1,4 +1,5 @@
 // Labels and confirmations, in English and Korean. Errors are in messages.ts.
+import { formatDayInZone } from '../domain/time-zone.js';
 import type { Locale } from './locale.js';
 
 const text = {
@@ -22,6 +23,7 @@ const text = {
   timeZoneShow: { en: 'Your time zone is', ko: '현재 시간대:' },
   timeZoneDefault: { en: '(the default)', ko: '(기본값)' },
   previewPrefix: { en: 'Sends', ko: '발송 시각' },
+  nextYear: { en: 'next year', ko: '내년' },
   noMatchingTasks: { en: 'No open reservations match', ko: '일치하는 예약이 없습니다' },
   outcomeSent: { en: 'Your reserved mail was sent', ko: '예약한 메일을 보냈습니다' },
   outcomeFailed: { en: 'Your reserved mail could not be sent', ko: '예약한 메일을 보내지 못했습니다' },
@@ -31,6 +33,11 @@ export type UiKey = keyof typeof text;
 
 export function ui(locale: Locale, key: UiKey): string {
   return text[key][locale];
+}
+
+/** Says plainly that a date without a year means next year's: "next year: 25 Nov 2027". */
+export function nextYearNote(locale: Locale, instant: Date, zone: string): string {
+  return `${ui(locale, 'nextYear')}: ${formatDayInZone(instant, zone, locale)}`;
 }
 
 const statusNames = {

@@ -85,6 +85,7 @@ export async function startHerald(
       retryPolicy: mailRetryPolicy(config),
       logger: logger.child({ component: 'tasks' }),
       defaultTimeZone: config.defaults.timeZone,
+      endOfDayHour: config.defaults.endOfDayHour,
       guardRails: config.guardRails,
       prepareLeadMs: config.delivery.prepareLeadMs,
       notifyOutcomes: config.discord.token !== undefined,

@@ -10,7 +10,7 @@ import { assertSchedulable } from '../domain/lead-time.js';
 import { assertRecipientDomainsAllowed, parseRecipients } from '../domain/recipients.js';
 import type { MailRetryPolicy } from '../domain/retry-policy.js';
 import { isOpen } from '../domain/task-status.js';
-import { parseWhen } from '../domain/when.js';
+import { type ParsedWhen, parseWhen } from '../domain/when.js';
 import type { Locale } from '../i18n/locale.js';
 import type { Logger } from '../logger.js';
 import { type TemplateInfo, type TemplateRegistry, parseVariables } from '../mail/templates.js';
@@ -42,6 +42,8 @@ export interface TaskServiceDeps {
   logger: Logger;
   guardRails?: GuardRails;
   defaultTimeZone?: string;
+  /** The hour "end of day" means (EOD_HOUR). */
+  endOfDayHour?: number;
   clock?: () => Date;
   /** How long before its time a reservation's workflow wakes to prepare the send (0: at its time). */
   prepareLeadMs?: number;
@@ -84,7 +86,8 @@ export class TaskService {
   /** Reserves a mail for later: at least the minimum lead ahead, checked before anything is stored. */
   async reserveTask(request: ReserveRequest): Promise<Task> {
     const now = this.clock();
-    const scheduledAt = this.resolveWhen(request.when, request.timeZone, now);
+    // The requester's language also decides which time grammar is tried first.
+    const scheduledAt = this.resolveWhen(request.when, request.timeZone, now, request.language).instant;
     const prepared = await this.prepare(request, { descriptionRequired: true });
     const open = await this.deps.repository.countOpen(request.requesterId);
     const maxOpen = this.deps.guardRails?.maxOpenReservations;
@@ -134,9 +137,9 @@ export class TaskService {
   }
 
   /** Moves the caller's reservation to a new time, under the same lead rule as reserving. */
-  async rescheduleTask(requesterId: string, taskId: string, when: string | Date, timeZone?: string): Promise<Task> {
+  async rescheduleTask(requesterId: string, taskId: string, when: string | Date, timeZone?: string, locale?: Locale): Promise<Task> {
     const now = this.clock();
-    const scheduledAt = this.resolveWhen(when, timeZone, now);
+    const scheduledAt = this.resolveWhen(when, timeZone, now, locale).instant;
     const task = await this.requireOwned(requesterId, taskId);
     if (task.status !== 'reserved') {
       this.assertOpen(task);
@@ -161,8 +164,8 @@ export class TaskService {
   }
 
   /** What `when` means for this user right now, for previews. Throws the same errors as reserveTask. */
-  previewWhen(when: string, timeZone?: string): Date {
-    return this.resolveWhen(when, timeZone, this.clock());
+  previewWhen(when: string, timeZone?: string, locale?: Locale): ParsedWhen {
+    return this.resolveWhen(when, timeZone, this.clock(), locale);
   }
 
   /**
@@ -221,11 +224,13 @@ export class TaskService {
     };
   }
 
-  private resolveWhen(when: string | Date, timeZone: string | undefined, now: Date): Date {
-    const instant =
-      when instanceof Date ? when : parseWhen(when, { now, zone: timeZone ?? this.deps.defaultTimeZone ?? 'UTC' }).instant;
-    assertSchedulable(instant, now);
-    return instant;
+  private resolveWhen(when: string | Date, timeZone: string | undefined, now: Date, locale: Locale | undefined): ParsedWhen {
+    const parsed =
+      when instanceof Date
+        ? { instant: when, text: when.toISOString(), nextYear: false }
+        : parseWhen(when, { now, zone: timeZone ?? this.deps.defaultTimeZone ?? 'UTC', locale, endOfDayHour: this.deps.endOfDayHour });
+    assertSchedulable(parsed.instant, now);
+    return parsed;
   }
 
   /** Validates and normalizes everything a mail request carries. Stores nothing. */

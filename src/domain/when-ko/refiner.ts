@@ -54,8 +54,9 @@ function settleBareHour(result: ParsingResult, now: WallDateTime): void {
   const hour = (start.get('hour') ?? 0) % 12;
   const minute = start.get('minute') ?? 0;
   const second = start.get('second') ?? 0;
+  const millisecond = start.get('millisecond') ?? 0;
   const hours = [hour, hour + 12].filter((h) => h >= FIRST_WAKING_HOUR);
-  const at = (date: WallDate, h: number): WallDateTime => ({ ...date, hour: h, minute, second });
+  const at = (date: WallDate, h: number): WallDateTime => ({ year: date.year, month: date.month, day: date.day, hour: h, minute, second, millisecond });
   const named = namesADay(start);
   const days = named ? [wallOf(start)] : [now, addDays(now, 1)];
   const candidates = days.flatMap((day) => hours.map((h) => at(day, h)));
