@@ -77,10 +77,15 @@ export function addDays(date: WallDate, days: number): WallDate {
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
 }
 
+/** The month `months` after the month of `date`. */
+export function monthsLater(date: WallDate, months: number): { year: number; month: number } {
+  const d = new Date(Date.UTC(date.year, date.month - 1 + months, 1));
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1 };
+}
+
 /** The same day of month `months` later, or null when that month has no such day (31 → April). */
 export function addMonthsExact(date: WallDate, months: number): WallDate | null {
-  const d = new Date(Date.UTC(date.year, date.month - 1 + months, 1));
-  const candidate = { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: date.day };
+  const candidate = { ...monthsLater(date, months), day: date.day };
   return isCalendarDate(candidate) ? candidate : null;
 }
 

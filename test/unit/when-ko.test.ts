@@ -303,25 +303,28 @@ table('Berlin, Thursday evening', '2026-11-26T20:00:00.000Z', 'Europe/Berlin', [
 ]);
 
 describe('refused, each with its reason', () => {
+  const PAST = '이미 지난 시각입니다. 앞으로의 시각을 골라 주세요.';
+  const TOO_SOON = '예약은 지금부터 최소 1분 뒤여야 합니다. 바로 보내려면 /sendmail 을 쓰세요.';
+  const TOO_FAR = '예약은 최대 366일 뒤까지만 가능합니다.';
   const refusals: [phrase: string, now: string, zone: string, code: string, korean: string][] = [
-    ['어제 9시', SEOUL_MORNING, 'Asia/Seoul', 'TIME_IN_PAST', '이미 지난 시각입니다. 앞으로의 시각을 골라 주세요.'],
-    ['어제', SEOUL_MORNING, 'Asia/Seoul', 'TIME_IN_PAST', '이미 지난 시각입니다. 앞으로의 시각을 골라 주세요.'],
-    ['그저께', SEOUL_MORNING, 'Asia/Seoul', 'TIME_IN_PAST', '이미 지난 시각입니다. 앞으로의 시각을 골라 주세요.'],
-    ['30분 전', SEOUL_MORNING, 'Asia/Seoul', 'TIME_IN_PAST', '이미 지난 시각입니다. 앞으로의 시각을 골라 주세요.'],
-    ['지난주 금요일', SEOUL_MORNING, 'Asia/Seoul', 'TIME_IN_PAST', '이미 지난 시각입니다. 앞으로의 시각을 골라 주세요.'],
-    ['이번 주 목요일', SEOUL_MORNING, 'Asia/Seoul', 'TIME_IN_PAST', '이미 지난 시각입니다. 앞으로의 시각을 골라 주세요.'],
-    ['오늘 오전 9시', SEOUL_MORNING, 'Asia/Seoul', 'TIME_IN_PAST', '이미 지난 시각입니다. 앞으로의 시각을 골라 주세요.'],
-    ['이번 달 1일', SEOUL_MORNING, 'Asia/Seoul', 'TIME_IN_PAST', '이미 지난 시각입니다. 앞으로의 시각을 골라 주세요.'],
-    ['2026년 1월 1일', SEOUL_MORNING, 'Asia/Seoul', 'TIME_IN_PAST', '이미 지난 시각입니다. 앞으로의 시각을 골라 주세요.'],
-    ['오늘 3시', '2026-11-27T07:00:00.000Z', 'Asia/Seoul', 'TIME_IN_PAST', '이미 지난 시각입니다. 앞으로의 시각을 골라 주세요.'],
-    ['이번 주 금요일', '2026-11-27T07:00:00.000Z', 'Asia/Seoul', 'TIME_IN_PAST', '이미 지난 시각입니다. 앞으로의 시각을 골라 주세요.'],
-    ['30초 후', SEOUL_MORNING, 'Asia/Seoul', 'TIME_TOO_SOON', '예약은 지금부터 최소 1분 뒤여야 합니다. 바로 보내려면 /sendmail 을 쓰세요.'],
-    ['10초 뒤', SEOUL_MORNING, 'Asia/Seoul', 'TIME_TOO_SOON', '예약은 지금부터 최소 1분 뒤여야 합니다. 바로 보내려면 /sendmail 을 쓰세요.'],
-    ['지금', SEOUL_MORNING, 'Asia/Seoul', 'TIME_TOO_SOON', '예약은 지금부터 최소 1분 뒤여야 합니다. 바로 보내려면 /sendmail 을 쓰세요.'],
-    ['지금 바로', SEOUL_MORNING, 'Asia/Seoul', 'TIME_TOO_SOON', '예약은 지금부터 최소 1분 뒤여야 합니다. 바로 보내려면 /sendmail 을 쓰세요.'],
-    ['4시', '2026-11-27T07:00:00.000Z', 'Asia/Seoul', 'TIME_TOO_SOON', '예약은 지금부터 최소 1분 뒤여야 합니다. 바로 보내려면 /sendmail 을 쓰세요.'],
-    ['2년 후', SEOUL_MORNING, 'Asia/Seoul', 'TIME_TOO_FAR', '예약은 최대 366일 뒤까지만 가능합니다.'],
-    ['13개월 후', SEOUL_MORNING, 'Asia/Seoul', 'TIME_TOO_FAR', '예약은 최대 366일 뒤까지만 가능합니다.'],
+    ['어제 9시', SEOUL_MORNING, 'Asia/Seoul', 'TIME_IN_PAST', PAST],
+    ['어제', SEOUL_MORNING, 'Asia/Seoul', 'TIME_IN_PAST', PAST],
+    ['그저께', SEOUL_MORNING, 'Asia/Seoul', 'TIME_IN_PAST', PAST],
+    ['30분 전', SEOUL_MORNING, 'Asia/Seoul', 'TIME_IN_PAST', PAST],
+    ['지난주 금요일', SEOUL_MORNING, 'Asia/Seoul', 'TIME_IN_PAST', PAST],
+    ['이번 주 목요일', SEOUL_MORNING, 'Asia/Seoul', 'TIME_IN_PAST', PAST],
+    ['오늘 오전 9시', SEOUL_MORNING, 'Asia/Seoul', 'TIME_IN_PAST', PAST],
+    ['이번 달 1일', SEOUL_MORNING, 'Asia/Seoul', 'TIME_IN_PAST', PAST],
+    ['2026년 1월 1일', SEOUL_MORNING, 'Asia/Seoul', 'TIME_IN_PAST', PAST],
+    ['오늘 3시', '2026-11-27T07:00:00.000Z', 'Asia/Seoul', 'TIME_IN_PAST', PAST],
+    ['이번 주 금요일', '2026-11-27T07:00:00.000Z', 'Asia/Seoul', 'TIME_IN_PAST', PAST],
+    ['30초 후', SEOUL_MORNING, 'Asia/Seoul', 'TIME_TOO_SOON', TOO_SOON],
+    ['10초 뒤', SEOUL_MORNING, 'Asia/Seoul', 'TIME_TOO_SOON', TOO_SOON],
+    ['지금', SEOUL_MORNING, 'Asia/Seoul', 'TIME_TOO_SOON', TOO_SOON],
+    ['지금 바로', SEOUL_MORNING, 'Asia/Seoul', 'TIME_TOO_SOON', TOO_SOON],
+    ['4시', '2026-11-27T07:00:00.000Z', 'Asia/Seoul', 'TIME_TOO_SOON', TOO_SOON],
+    ['2년 후', SEOUL_MORNING, 'Asia/Seoul', 'TIME_TOO_FAR', TOO_FAR],
+    ['13개월 후', SEOUL_MORNING, 'Asia/Seoul', 'TIME_TOO_FAR', TOO_FAR],
     ['저녁 3시', SEOUL_MORNING, 'Asia/Seoul', 'TIME_HOUR_OUTSIDE_PART', '"저녁 3시"은(는) 읽을 수 없는 시각입니다. 저녁에는 5시부터 11시까지 쓸 수 있습니다.'],
     ['새벽 9시', SEOUL_MORNING, 'Asia/Seoul', 'TIME_HOUR_OUTSIDE_PART', '"새벽 9시"은(는) 읽을 수 없는 시각입니다. 새벽에는 1시부터 6시까지 쓸 수 있습니다.'],
     ['내일 아침 3시', SEOUL_MORNING, 'Asia/Seoul', 'TIME_HOUR_OUTSIDE_PART', '"아침 3시"은(는) 읽을 수 없는 시각입니다. 아침에는 5시부터 11시까지 쓸 수 있습니다.'],
@@ -341,8 +344,8 @@ describe('refused, each with its reason', () => {
     ['내일 9', SEOUL_MORNING, 'Asia/Seoul', 'TIME_PARTIAL', '"내일"은(는) 이해했지만 "9"은(는) 이해하지 못했습니다. 불필요한 말을 빼 주세요.'],
     ['하루 이틀 뒤', SEOUL_MORNING, 'Asia/Seoul', 'TIME_PARTIAL', '"이틀 뒤"은(는) 이해했지만 "하루"은(는) 이해하지 못했습니다. 불필요한 말을 빼 주세요.'],
     ['블라블라', SEOUL_MORNING, 'Asia/Seoul', 'TIME_UNPARSEABLE', '"블라블라"을(를) 시각으로 읽을 수 없습니다. "내일 오전 9시", "30분 후", "12월 24일 오후 3시" 같은 형식을 써 주세요.'],
-    ['어제 9시', '2026-10-31T14:00:00.000Z', 'America/New_York', 'TIME_IN_PAST', '이미 지난 시각입니다. 앞으로의 시각을 골라 주세요.'],
-    ['30초 후', '2027-03-13T15:00:00.000Z', 'America/New_York', 'TIME_TOO_SOON', '예약은 지금부터 최소 1분 뒤여야 합니다. 바로 보내려면 /sendmail 을 쓰세요.'],
+    ['어제 9시', '2026-10-31T14:00:00.000Z', 'America/New_York', 'TIME_IN_PAST', PAST],
+    ['30초 후', '2027-03-13T15:00:00.000Z', 'America/New_York', 'TIME_TOO_SOON', TOO_SOON],
   ];
   for (const [phrase, now, zone, code, korean] of refusals) {
     it(`"${phrase}" (${zone}, ${now}) is ${code}`, () => {

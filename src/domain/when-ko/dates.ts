@@ -3,16 +3,18 @@
 // Without a year it is this year's, or next year's once passed (chrono's forward-date rule, which
 // parseWhen reports); 15일 alone is this month's, or the next month's that has that day.
 import type { Parser, ParsingContext } from 'chrono-node';
-import { type WallDate, isCalendarDate, referenceNow, refusal } from '../when-calendar.js';
+import { isCalendarDate, monthsLater, referenceNow, refusal } from '../when-calendar.js';
 import { AFTER, BEFORE, END, KO_TAG, PARTICLE } from './grammar.js';
 
 const YEAR_WORDS: Record<string, number> = { 올해: 0, 금년: 0, 내년: 1, 명년: 1 };
 
 export class KoDateParser implements Parser {
+  private readonly regex = new RegExp(
+    `(?<![\\d가-힣])(?:(?:(\\d{4}|\\d{2})\\s*년|(${Object.keys(YEAR_WORDS).join('|')}))\\s*)?(\\d{1,2})\\s*월\\s*(\\d{1,2})\\s*일${PARTICLE}${END}`,
+  );
+
   pattern(): RegExp {
-    return new RegExp(
-      `(?<![\\d가-힣])(?:(?:(\\d{4}|\\d{2})\\s*년|(${Object.keys(YEAR_WORDS).join('|')}))\\s*)?(\\d{1,2})\\s*월\\s*(\\d{1,2})\\s*일${PARTICLE}${END}`,
-    );
+    return this.regex;
   }
 
   extract(context: ParsingContext, match: RegExpMatchArray) {
@@ -38,22 +40,24 @@ export class KoDottedDateParser implements Parser {
 
 /** 이번 달 20일, 다음 달 1일, 다다음 달 15일. */
 export class KoMonthDayParser implements Parser {
+  private readonly regex = new RegExp(`(?<![가-힣])(이번|요번|다다음|다음|담)\\s*달\\s*(\\d{1,2})\\s*일${PARTICLE}${END}`);
+
   pattern(): RegExp {
-    return new RegExp(`(?<![가-힣])(이번|요번|다다음|다음|담)\\s*달\\s*(\\d{1,2})\\s*일${PARTICLE}${END}`);
+    return this.regex;
   }
 
   extract(context: ParsingContext, match: RegExpMatchArray) {
     const months = { 다음: 1, 담: 1, 다다음: 2 }[match[1]!] ?? 0;
-    const now = referenceNow(context);
-    const first = addMonths({ year: now.year, month: now.month, day: 1 }, months);
-    return dateComponents(context, match[0], { ...first, day: Number(match[2]) });
+    return dateComponents(context, match[0], { ...monthsLater(referenceNow(context), months), day: Number(match[2]) });
   }
 }
 
 /** 15일 alone; not 3일 후 (a duration) nor 3일간. */
 export class KoDayOfMonthParser implements Parser {
+  private readonly regex = new RegExp(`(?<![\\d가-힣])(\\d{1,2})\\s*일(?!\\s*(?:${AFTER}|${BEFORE}|간|동안))${PARTICLE}${END}`);
+
   pattern(): RegExp {
-    return new RegExp(`(?<![\\d가-힣])(\\d{1,2})\\s*일(?!\\s*(?:${AFTER}|${BEFORE}|간|동안))${PARTICLE}${END}`);
+    return this.regex;
   }
 
   extract(context: ParsingContext, match: RegExpMatchArray) {
@@ -71,9 +75,4 @@ function dateComponents(context: ParsingContext, text: string, date: { year?: nu
   if (date.year === undefined) components.imply('year', year);
   else components.assign('year', year);
   return components;
-}
-
-function addMonths(date: WallDate, months: number): WallDate {
-  const d = new Date(Date.UTC(date.year, date.month - 1 + months, date.day));
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
 }

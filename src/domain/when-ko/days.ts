@@ -12,8 +12,10 @@ const DAY_OFFSETS: Record<string, number> = {
 };
 
 export class KoCasualDayParser implements Parser {
+  private readonly regex = new RegExp(`(?<![가-힣])(${Object.keys(DAY_OFFSETS).join('|')})${PARTICLE}${END}`);
+
   pattern(): RegExp {
-    return new RegExp(`(?<![가-힣])(${Object.keys(DAY_OFFSETS).join('|')})${PARTICLE}${END}`);
+    return this.regex;
   }
 
   extract(context: ParsingContext, match: RegExpMatchArray) {
@@ -32,8 +34,10 @@ export class KoCasualDayParser implements Parser {
 
 /** 지금, 당장, 바로, 즉시: now, which the lead rule then refuses with a pointer to /sendmail. */
 export class KoNowParser implements Parser {
+  private readonly regex = new RegExp(`(?<![가-힣])(?:지금\\s*(?:바로|당장)?|당장|바로|즉시)${END}`);
+
   pattern(): RegExp {
-    return new RegExp(`(?<![가-힣])(?:지금\\s*(?:바로|당장)?|당장|바로|즉시)${END}`);
+    return this.regex;
   }
 
   extract(context: ParsingContext) {
@@ -45,8 +49,10 @@ export class KoNowParser implements Parser {
 }
 
 export class KoWeekdayParser implements Parser {
+  private readonly regex = new RegExp(`(?<![가-힣])(?:(${WEEK_MODIFIER})\\s*(주)?\\s*)?([${WEEKDAYS}])요일(?:날)?${PARTICLE}${END}`);
+
   pattern(): RegExp {
-    return new RegExp(`(?<![가-힣])(?:(${WEEK_MODIFIER})\\s*(주)?\\s*)?([${WEEKDAYS}])요일(?:날)?${PARTICLE}${END}`);
+    return this.regex;
   }
 
   extract(context: ParsingContext, match: RegExpMatchArray) {
@@ -79,8 +85,10 @@ export class KoWeekdayParser implements Parser {
 
 /** 주말 (this weekend, then the next), 이번 주말 (this weekend only), 다음 주말. */
 export class KoWeekendParser implements Parser {
+  private readonly regex = new RegExp(`(?<![가-힣])(?:(이번|요번|금|다다음|다음|담)\\s*)?주말${PARTICLE}${END}`);
+
   pattern(): RegExp {
-    return new RegExp(`(?<![가-힣])(?:(이번|요번|금|다다음|다음|담)\\s*)?주말${PARTICLE}${END}`);
+    return this.regex;
   }
 
   extract(context: ParsingContext, match: RegExpMatchArray) {

@@ -29,10 +29,12 @@ const PIECE = `(?:(${DAY_WORD})|(${COUNT})\\s*(${UNIT}))(\\s*반)?`;
 const PIECE_NC = `(?:(?:${DAY_WORD})|${COUNT}\\s*(?:${UNIT}))(?:\\s*반)?`;
 
 export class KoRelativeParser implements Parser {
+  private readonly regex = new RegExp(
+    `(?<![\\dA-Za-z])(?:지금\\s*(?:으로)?부터\\s*)?(${PIECE_NC}(?:\\s*${PIECE_NC})*)\\s*(${AFTER}|${BEFORE})${PARTICLE}${END}`,
+  );
+
   pattern(): RegExp {
-    return new RegExp(
-      `(?<![\\dA-Za-z])(?:지금\\s*(?:으로)?부터\\s*)?(${PIECE_NC}(?:\\s*${PIECE_NC})*)\\s*(${AFTER}|${BEFORE})${PARTICLE}${END}`,
-    );
+    return this.regex;
   }
 
   extract(context: ParsingContext, match: RegExpMatchArray) {
@@ -60,8 +62,10 @@ export class KoRelativeParser implements Parser {
 
 /** 다음 주, 다음 달 alone: a week or a month from now, as chrono reads "next week" / "next month". */
 export class KoNextPeriodParser implements Parser {
+  private readonly regex = new RegExp(`(?<![가-힣])(?:다음|담)\\s*(주|달)${PARTICLE}${END}`);
+
   pattern(): RegExp {
-    return new RegExp(`(?<![가-힣])(?:다음|담)\\s*(주|달)${PARTICLE}${END}`);
+    return this.regex;
   }
 
   extract(context: ParsingContext, match: RegExpMatchArray) {

@@ -74,10 +74,12 @@ function clockComponents(context: ParsingContext, text: string, partWord: string
 }
 
 export class KoClockParser implements Parser {
+  private readonly regex = new RegExp(
+    `(?<!\\d)(?:(${PART_OF_DAY})\\s*)?(${CLOCK_HOUR})\\s*시(?!간)(?:\\s*(?:(${CLOCK_MINUTE})\\s*분|(반)))?(?:\\s*(${CLOCK_MINUTE})\\s*초)?(?:\\s*정각)?${PARTICLE}${END}`,
+  );
+
   pattern(): RegExp {
-    return new RegExp(
-      `(?<!\\d)(?:(${PART_OF_DAY})\\s*)?(${CLOCK_HOUR})\\s*시(?!간)(?:\\s*(?:(${CLOCK_MINUTE})\\s*분|(반)))?(?:\\s*(${CLOCK_MINUTE})\\s*초)?(?:\\s*정각)?${PARTICLE}${END}`,
-    );
+    return this.regex;
   }
 
   extract(context: ParsingContext, match: RegExpMatchArray) {
@@ -88,8 +90,10 @@ export class KoClockParser implements Parser {
 
 /** 오후 2:30, 밤 11:45 (a bare 21:00 or 9:30 is chrono's own). */
 export class KoPartColonParser implements Parser {
+  private readonly regex = new RegExp(`(${PART_OF_DAY})\\s*(\\d{1,2}):(\\d{2})(?::(\\d{2}))?(?!\\d)${PARTICLE}${END}`);
+
   pattern(): RegExp {
-    return new RegExp(`(${PART_OF_DAY})\\s*(\\d{1,2}):(\\d{2})(?::(\\d{2}))?(?!\\d)${PARTICLE}${END}`);
+    return this.regex;
   }
 
   extract(context: ParsingContext, match: RegExpMatchArray) {
@@ -100,8 +104,10 @@ export class KoPartColonParser implements Parser {
 
 /** 정오 (noon), 자정 (the midnight that ends the day), and a part of the day alone: 아침, 저녁에. */
 export class KoPartOfDayParser implements Parser {
+  private readonly regex = new RegExp(`(정오|자정|${PART_OF_DAY})(?:\\s*(?:시간|때|무렵))?${PARTICLE}${END}`);
+
   pattern(): RegExp {
-    return new RegExp(`(정오|자정|${PART_OF_DAY})(?:\\s*(?:시간|때|무렵))?${PARTICLE}${END}`);
+    return this.regex;
   }
 
   extract(context: ParsingContext, match: RegExpMatchArray) {
@@ -114,8 +120,10 @@ export class KoPartOfDayParser implements Parser {
 
 /** 퇴근 시간, 퇴근 전: the end of the work day (EOD_HOUR), as "end of day" in English. */
 export class KoEndOfDayParser implements Parser {
+  private readonly regex = new RegExp(`(?<![가-힣])퇴근\\s*(?:시간|전|무렵|때)?(?:까지)?${PARTICLE}${END}`);
+
   pattern(): RegExp {
-    return new RegExp(`(?<![가-힣])퇴근\\s*(?:시간|전|무렵|때)?(?:까지)?${PARTICLE}${END}`);
+    return this.regex;
   }
 
   extract(context: ParsingContext) {
