@@ -66,7 +66,8 @@ export class KoWeekdayParser implements Parser {
       // 이번 주 금요일: this week's, even if it has passed (then refused as past).
       date = inWeek(weekOffset(modifier));
     } else if (modifier === '다음' || modifier === '담') {
-      // 다음 금요일 said on a Monday: this week's Friday or next week's? Ask, unless they are one day.
+      // 다음 금요일 said on a Monday: this week's Friday or next week's? Ask, unless this week's is
+      // today or past, when both readings are next week's.
       const thisWeek = inWeek(0);
       if (compareDates(thisWeek, today) > 0) {
         return refusal(context, 'TIME_AMBIGUOUS', { text: text!.trim(), options: [`이번 주 ${weekdayChar}요일`, `다음 주 ${weekdayChar}요일`] });
