@@ -6,6 +6,7 @@ import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { z } from 'zod';
 import { isValidTimeZone } from './domain/time-zone.js';
 import { MAX_REPEAT_DAYS_CEILING, type RepeatLimits } from './domain/repeat/index.js';
+import { DEFAULT_END_OF_DAY_HOUR } from './domain/when-calendar.js';
 
 const boolish = z
   .string()
@@ -93,6 +94,8 @@ const envSchema = z.object({
     .default('UTC')
     .refine(isValidTimeZone, { message: 'expected an IANA time zone such as Asia/Seoul or UTC' }),
   DEFAULT_LOCALE: z.enum(['en', 'ko']).default('en'),
+  // The hour "end of day", "eod" and 퇴근 mean.
+  EOD_HOUR: z.coerce.number().int().min(0).max(23).default(DEFAULT_END_OF_DAY_HOUR),
 
   // Discord. Without a token, `npm run dev` runs the console front end instead.
   DISCORD_TOKEN: optionalString,
@@ -147,7 +150,7 @@ export interface Config {
   smtp: { url?: string; from: string; poolMaxConnections: number; sinkPort: number; sinkDir: string };
   mailRetry: { maximumAttempts: number; initialIntervalMs: number; backoffCoefficient: number };
   delivery: { prepareLeadMs: number; reconcileIntervalMs: number };
-  defaults: { timeZone: string; locale: 'en' | 'ko' };
+  defaults: { timeZone: string; locale: 'en' | 'ko'; endOfDayHour: number };
   discord: {
     token?: string;
     applicationId?: string;
@@ -246,7 +249,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       backoffCoefficient: e.MAIL_RETRY_BACKOFF,
     },
     delivery: { prepareLeadMs: e.MAIL_PREPARE_LEAD, reconcileIntervalMs: e.RECONCILE_INTERVAL },
-    defaults: { timeZone: e.DEFAULT_TIME_ZONE, locale: e.DEFAULT_LOCALE },
+    defaults: { timeZone: e.DEFAULT_TIME_ZONE, locale: e.DEFAULT_LOCALE, endOfDayHour: e.EOD_HOUR },
     discord: {
       token: e.DISCORD_TOKEN,
       applicationId: e.DISCORD_APPLICATION_ID,

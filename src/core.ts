@@ -69,6 +69,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     templates,
     logger: logger.child({ component: 'tasks' }),
     defaultTimeZone: config.defaults.timeZone,
+    endOfDayHour: config.defaults.endOfDayHour,
     guardRails: config.guardRails,
     clock,
     newTaskId: deps.newTaskId,

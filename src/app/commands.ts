@@ -23,15 +23,16 @@ export interface CommandContext {
 export type CommandResult =
   /** Accepted for sending now; the mail goes out as soon as a worker takes it. */
   | { kind: 'queued'; task: Task }
-  | { kind: 'reserved'; task: Task }
+  /** nextYear: the time was a date without a year that has passed this year, so it is next year's. */
+  | { kind: 'reserved'; task: Task; nextYear?: boolean }
   | { kind: 'list'; tasks: Task[] }
   | { kind: 'canceled'; task: Task }
-  | { kind: 'rescheduled'; task: Task }
+  | { kind: 'rescheduled'; task: Task; nextYear?: boolean }
   | { kind: 'templates'; templates: TemplateInfo[] }
   | { kind: 'timezone'; zone: string; changed: boolean }
   | { kind: 'error'; message: string; unexpected: boolean };
 
-export type WhenPreview = { kind: 'preview'; instant: Date } | { kind: 'error'; message: string };
+export type WhenPreview = { kind: 'preview'; instant: Date; nextYear: boolean } | { kind: 'error'; message: string };
 
 export interface MailOptions {
   template: string;
@@ -80,6 +81,8 @@ export class HeraldCommands {
   reserve(ctx: CommandContext, options: MailOptions & { when: string }): Promise<CommandResult> {
     return this.run(ctx, 'reserve', async () => ({
       kind: 'reserved',
+      // The service reads `when` again at its own clock; this reading only says whether it moved to next year.
+      nextYear: this.service.previewWhen(options.when, ctx.timeZone, ctx.locale).nextYear,
       task: await this.service.reserveTask({ ...this.mailRequest(ctx, options), when: options.when, timeZone: ctx.timeZone }),
     }));
   }
@@ -98,7 +101,8 @@ export class HeraldCommands {
   reschedule(ctx: CommandContext, options: { task: string; when: string }): Promise<CommandResult> {
     return this.run(ctx, 'reschedule', async () => ({
       kind: 'rescheduled',
-      task: await this.service.rescheduleTask(ctx.userId, options.task, options.when, ctx.timeZone),
+      nextYear: this.service.previewWhen(options.when, ctx.timeZone, ctx.locale).nextYear,
+      task: await this.service.rescheduleTask(ctx.userId, options.task, options.when, ctx.timeZone, ctx.locale),
     }));
   }
 
@@ -122,7 +126,8 @@ export class HeraldCommands {
   /** For autocomplete: what `when` means, or why it cannot be read. Never throws. */
   previewWhen(ctx: CommandContext, when: string): WhenPreview {
     try {
-      return { kind: 'preview', instant: this.service.previewWhen(when, ctx.timeZone) };
+      const { instant, nextYear } = this.service.previewWhen(when, ctx.timeZone, ctx.locale);
+      return { kind: 'preview', instant, nextYear };
     } catch (err) {
       if (isHeraldError(err)) return { kind: 'error', message: err.messageFor(ctx.locale) };
       this.logger.error({ err, userId: ctx.userId, when }, 'when preview failed');

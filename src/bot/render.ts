@@ -11,7 +11,7 @@ import {
 import type { CommandContext, CommandResult } from '../app/commands.js';
 import { DISCORD_MAX_FIELD_NAME_LENGTH, DISCORD_MAX_FIELD_VALUE_LENGTH } from '../domain/limits.js';
 import type { Locale } from '../i18n/locale.js';
-import { statusName, TASK_RESULT_TITLES, ui } from '../i18n/ui.js';
+import { nextYearNote, statusName, TASK_RESULT_TITLES, ui } from '../i18n/ui.js';
 import type { Task } from '../tasks/task-view.js';
 import { cancelButtonId } from './cancel-button.js';
 import { clip } from './command.js';
@@ -40,7 +40,7 @@ export function renderForDiscord(result: CommandResult, ctx: CommandContext): Di
       const { color, cancelButton } = TASK_RESULTS[result.kind];
       return {
         content: '',
-        embeds: [taskEmbed(result.task, locale, ui(locale, TASK_RESULT_TITLES[result.kind]), color)],
+        embeds: [taskEmbed(result.task, locale, ui(locale, TASK_RESULT_TITLES[result.kind]), color, nextYearLine(result, ctx))],
         components: cancelButton ? [cancelRow(result.task, locale)] : [],
       };
     }
@@ -70,7 +70,7 @@ export function renderForDiscord(result: CommandResult, ctx: CommandContext): Di
   }
 }
 
-function taskEmbed(task: Task, locale: Locale, title: string, color: number): EmbedBuilder {
+function taskEmbed(task: Task, locale: Locale, title: string, color: number, whenNote?: string): EmbedBuilder {
   const embed = new EmbedBuilder()
     .setColor(color)
     .setTitle(title)
@@ -80,9 +80,15 @@ function taskEmbed(task: Task, locale: Locale, title: string, color: number): Em
       { name: ui(locale, 'to'), value: clip(task.recipients.join(', '), DISCORD_MAX_FIELD_VALUE_LENGTH), inline: true },
       { name: ui(locale, 'status'), value: statusName(locale, task.status), inline: true },
     );
-  if (task.scheduledAt) embed.addFields({ name: ui(locale, 'when'), value: timestamps(task) });
+  if (task.scheduledAt) embed.addFields({ name: ui(locale, 'when'), value: timestamps(task) + (whenNote ? `\n📅 ${whenNote}` : '') });
   if (task.description) embed.addFields({ name: ui(locale, 'description'), value: clip(task.description, DISCORD_MAX_FIELD_VALUE_LENGTH) });
   return embed;
+}
+
+/** "next year: 25 Nov 2027" when the time was a date without a year that has passed this year. */
+function nextYearLine(result: { task: Task; nextYear?: boolean }, ctx: CommandContext): string | undefined {
+  if (!result.nextYear || !result.task.scheduledAt) return undefined;
+  return nextYearNote(ctx.locale, result.task.scheduledAt, ctx.timeZone);
 }
 
 function timestamps(task: Task): string {

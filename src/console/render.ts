@@ -1,7 +1,7 @@
 // Plain-text rendering of command results, for the console front end.
 import type { CommandContext, CommandResult } from '../app/commands.js';
 import { formatInZone } from '../domain/time-zone.js';
-import { statusName, TASK_RESULT_TITLES, ui } from '../i18n/ui.js';
+import { nextYearNote, statusName, TASK_RESULT_TITLES, ui } from '../i18n/ui.js';
 import type { Task } from '../tasks/task-view.js';
 
 export function renderPlain(result: CommandResult, ctx: CommandContext, now: Date = new Date()): string {
@@ -13,7 +13,7 @@ export function renderPlain(result: CommandResult, ctx: CommandContext, now: Dat
     case 'reserved':
     case 'canceled':
     case 'rescheduled':
-      return `✔ ${ui(locale, TASK_RESULT_TITLES[result.kind])}\n${taskLines(result.task, ctx, now)}`;
+      return `✔ ${ui(locale, TASK_RESULT_TITLES[result.kind])}\n${taskLines(result.task, ctx, now, 'nextYear' in result && result.nextYear === true)}`;
     case 'list':
       if (result.tasks.length === 0) return ui(locale, 'listEmpty');
       return `${ui(locale, 'listTitle')} (${result.tasks.length})\n${result.tasks.map((t) => `• ${t.name}\n${taskLines(t, ctx, now)}`).join('\n\n')}`;
@@ -26,7 +26,7 @@ export function renderPlain(result: CommandResult, ctx: CommandContext, now: Dat
   }
 }
 
-function taskLines(task: Task, ctx: CommandContext, now: Date): string {
+function taskLines(task: Task, ctx: CommandContext, now: Date, nextYear = false): string {
   const lines = [
     `  ${ui(ctx.locale, 'task')}: ${task.id}`,
     `  ${ui(ctx.locale, 'template')}: ${task.template}  ${ui(ctx.locale, 'to')}: ${task.recipients.join(', ')}`,
@@ -35,6 +35,7 @@ function taskLines(task: Task, ctx: CommandContext, now: Date): string {
   if (task.scheduledAt) {
     const when = task.scheduledAt;
     lines.push(`  ${ui(ctx.locale, 'when')}: ${formatInZone(when, ctx.timeZone, ctx.locale)} (${relative(when, now, ctx.locale)})`);
+    if (nextYear) lines.push(`  📅 ${nextYearNote(ctx.locale, when, ctx.timeZone)}`);
   }
   if (task.description) lines.push(`  ${ui(ctx.locale, 'description')}: ${task.description}`);
   return lines.join('\n');

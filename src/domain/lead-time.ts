@@ -1,7 +1,7 @@
 // The one rule for when a reservation may be due. Everything that schedules calls this.
 import { HeraldError } from './errors.js';
 import { MAX_LEAD_DAYS, MIN_LEAD_MS } from './limits.js';
-import { parseWhen } from './when.js';
+import { type ParsedWhen, parseWhen, type WhenOptions } from './when.js';
 
 /** Throws unless `when` is at least MIN_LEAD_MS and at most MAX_LEAD_DAYS after `now`. */
 export function assertSchedulable(when: Date, now: Date): void {
@@ -13,11 +13,11 @@ export function assertSchedulable(when: Date, now: Date): void {
 }
 
 /**
- * The instant a reservation for `when` is due: a user's words read in `zone` at `now`, or an
- * instant as given. Throws unless it is schedulable.
+ * When a reservation for `when` is due: a user's words read in `zone` at `now` (in the user's
+ * language first), or an instant as given. Throws unless it is schedulable.
  */
-export function reservationTime(when: string | Date, options: { now: Date; zone: string }): Date {
-  const instant = when instanceof Date ? when : parseWhen(when, options).instant;
-  assertSchedulable(instant, options.now);
-  return instant;
+export function reservationTime(when: string | Date, options: WhenOptions): ParsedWhen {
+  const parsed = when instanceof Date ? { instant: when, text: when.toISOString(), nextYear: false } : parseWhen(when, options);
+  assertSchedulable(parsed.instant, options.now);
+  return parsed;
 }

@@ -59,9 +59,19 @@ function wallMatches(instant: number, asUtc: number, tz: IANAZone): boolean {
   return instant + tz.offset(instant) * 60_000 === asUtc;
 }
 
-/** A short human reading of an instant in a zone, e.g. "Tue, Dec 1, 2026, 9:00 AM GMT+9". */
+/** The day of an instant in a zone, as people write it: "25 Nov 2027", "2027년 11월 25일". */
+export function formatDayInZone(instant: Date, zone: string, locale: string): string {
+  const format = locale === 'ko' ? "yyyy'년' M'월' d'일'" : 'd LLL yyyy';
+  return DateTime.fromJSDate(instant, { zone }).setLocale(locale).toFormat(format);
+}
+
+/**
+ * A short human reading of an instant in a zone, e.g. "Tue, Dec 1, 2026, 9:00 AM GMT+9" or
+ * "2026년 12월 1일 (화) 9:00 GMT+9". Korean gets the 24-hour clock: current ICU data writes "AM 9:00"
+ * in Korean, and its day periods ("밤 12:05" for 00:05) would contradict how Herald reads 밤 12시.
+ */
 export function formatInZone(instant: Date, zone: string, locale: string): string {
   return DateTime.fromJSDate(instant, { zone })
     .setLocale(locale)
-    .toLocaleString({ ...DateTime.DATETIME_MED_WITH_WEEKDAY, timeZoneName: 'short' });
+    .toLocaleString({ ...DateTime.DATETIME_MED_WITH_WEEKDAY, timeZoneName: 'short', ...(locale === 'ko' && { hourCycle: 'h23' }) });
 }

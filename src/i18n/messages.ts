@@ -3,6 +3,7 @@ import type { Locale } from './locale.js';
 import { durationText } from './repeat.js';
 
 const list = (items: readonly string[]) => items.join(', ');
+const quoted = (items: readonly string[]) => items.map((i) => `"${i}"`).join(', ');
 
 const errors = {
   TIME_IN_PAST: {
@@ -15,7 +16,7 @@ const errors = {
   },
   TIME_UNPARSEABLE: {
     en: (p: { input: string }) => `I could not read "${p.input}" as a time. Try "tomorrow 9am", "in 2 hours" or "2026-12-01 09:00".`,
-    ko: (p: { input: string }) => `"${p.input}"을(를) 시각으로 읽을 수 없습니다. "tomorrow 9am", "in 2 hours", "2026-12-01 09:00" 같은 형식을 써 주세요.`,
+    ko: (p: { input: string }) => `"${p.input}"을(를) 시각으로 읽을 수 없습니다. "내일 오전 9시", "30분 후", "12월 24일 오후 3시" 같은 형식을 써 주세요.`,
   },
   TIME_PARTIAL: {
     en: (p: { understood: string; rest: string }) => `I understood "${p.understood}" but not "${p.rest}". Remove the extra words or rephrase.`,
@@ -24,6 +25,22 @@ const errors = {
   TIME_RANGE: {
     en: (_: { input: string }) => 'Give one point in time, not a range.',
     ko: (_: { input: string }) => '기간이 아니라 하나의 시각을 입력해 주세요.',
+  },
+  TIME_AMBIGUOUS: {
+    en: (p: { text: string; options: readonly string[] }) => `"${p.text}" can be read more than one way. Write one of: ${quoted(p.options)}.`,
+    ko: (p: { text: string; options: readonly string[] }) => `"${p.text}"은(는) 여러 가지로 읽힐 수 있습니다. 다음 중 하나로 써 주세요: ${quoted(p.options)}.`,
+  },
+  TIME_HOUR_OUTSIDE_PART: {
+    en: (p: { text: string; part: string; first: number; last: number }) => `"${p.text}" is not a time I can read: with ${p.part}, write an hour from ${p.first} to ${p.last}.`,
+    ko: (p: { text: string; part: string; first: number; last: number }) => `"${p.text}"은(는) 읽을 수 없는 시각입니다. ${p.part}에는 ${p.first}시부터 ${p.last}시까지 쓸 수 있습니다.`,
+  },
+  TIME_NO_SUCH_TIME: {
+    en: (p: { text: string }) => `"${p.text}" is not a time on the clock: hours go from 0 to 24, minutes and seconds from 0 to 59.`,
+    ko: (p: { text: string }) => `"${p.text}"은(는) 없는 시각입니다. 시는 0~24, 분과 초는 0~59 사이로 써 주세요.`,
+  },
+  TIME_NO_SUCH_DATE: {
+    en: (p: { text: string }) => `"${p.text}" is not a date on the calendar.`,
+    ko: (p: { text: string }) => `"${p.text}"은(는) 달력에 없는 날짜입니다.`,
   },
   TIME_TOO_FAR: {
     en: (p: { maxDays: number }) => `A reservation can be at most ${p.maxDays} days ahead.`,

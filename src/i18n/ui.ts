@@ -1,4 +1,5 @@
 // Labels and confirmations, in English and Korean. Errors are in messages.ts.
+import { formatDayInZone } from '../domain/time-zone.js';
 import type { Locale } from './locale.js';
 
 const text = {
@@ -21,6 +22,7 @@ const text = {
   timeZoneSet: { en: 'Your time zone is now', ko: '시간대를 다음으로 설정했습니다:' },
   timeZoneShow: { en: 'Your time zone is', ko: '현재 시간대:' },
   previewPrefix: { en: 'Sends', ko: '발송 시각' },
+  nextYear: { en: 'next year', ko: '내년' },
   outcomeSent: { en: 'Your reserved mail was sent', ko: '예약한 메일을 보냈습니다' },
   outcomeFailed: { en: 'Your reserved mail could not be sent', ko: '예약한 메일을 보내지 못했습니다' },
 } as const;
@@ -37,6 +39,11 @@ export const TASK_RESULT_TITLES = {
 
 export function ui(locale: Locale, key: UiKey): string {
   return text[key][locale];
+}
+
+/** Says plainly that a date without a year means next year's: "next year: 25 Nov 2027". */
+export function nextYearNote(locale: Locale, instant: Date, zone: string): string {
+  return `${ui(locale, 'nextYear')}: ${formatDayInZone(instant, zone, locale)}`;
 }
 
 const statusNames = {

@@ -9,6 +9,7 @@ import { reservationTime } from '../domain/lead-time.js';
 import { DEFAULT_LIST_LIMIT, MAX_DESCRIPTION_LENGTH, MAX_ERROR_LENGTH, MAX_LIST_LIMIT } from '../domain/limits.js';
 import { assertRecipientDomainsAllowed, parseRecipients } from '../domain/recipients.js';
 import { isOpen } from '../domain/task-status.js';
+import type { ParsedWhen } from '../domain/when.js';
 import type { Locale } from '../i18n/locale.js';
 import type { Logger } from '../logger.js';
 import { type TemplateInfo, type TemplateRegistry, parseVariables } from '../mail/templates.js';
@@ -34,6 +35,8 @@ export interface TaskServiceDeps {
   logger: Logger;
   guardRails?: GuardRails;
   defaultTimeZone?: string;
+  /** The hour "end of day" means (EOD_HOUR). */
+  endOfDayHour?: number;
   clock?: () => Date;
   /** Where new task ids come from (default: random UUIDs). */
   newTaskId?: () => string;
@@ -78,7 +81,8 @@ export class TaskService {
   async reserveTask(request: ReserveRequest): Promise<Task> {
     const id = this.newTaskId();
     const now = this.clock();
-    const scheduledAt = this.resolveWhen(request.when, request.timeZone, now);
+    // The requester's language also decides which time grammar is tried first.
+    const scheduledAt = this.resolveWhen(request.when, request.timeZone, now, request.language).instant;
     const prepared = await this.prepare(id, request, { descriptionRequired: true });
     const open = await this.deps.repository.countOpen(request.requesterId);
     const maxOpen = this.deps.guardRails?.maxOpenReservations;
@@ -123,9 +127,9 @@ export class TaskService {
   }
 
   /** Moves the caller's reservation to a new time, under the same lead rule as reserving. */
-  async rescheduleTask(requesterId: string, taskId: string, when: string | Date, timeZone?: string): Promise<Task> {
+  async rescheduleTask(requesterId: string, taskId: string, when: string | Date, timeZone?: string, locale?: Locale): Promise<Task> {
     const now = this.clock();
-    const scheduledAt = this.resolveWhen(when, timeZone, now);
+    const scheduledAt = this.resolveWhen(when, timeZone, now, locale).instant;
     const task = await this.requireOwned(requesterId, taskId);
     if (task.status !== 'reserved') {
       this.assertOpen(task);
@@ -150,12 +154,17 @@ export class TaskService {
   }
 
   /** What `when` means for this user right now, for previews. Throws the same errors as reserveTask. */
-  previewWhen(when: string, timeZone?: string): Date {
-    return this.resolveWhen(when, timeZone, this.clock());
+  previewWhen(when: string, timeZone?: string, locale?: Locale): ParsedWhen {
+    return this.resolveWhen(when, timeZone, this.clock(), locale);
   }
 
-  private resolveWhen(when: string | Date, timeZone: string | undefined, now: Date): Date {
-    return reservationTime(when, { now, zone: timeZone ?? this.deps.defaultTimeZone ?? 'UTC' });
+  private resolveWhen(when: string | Date, timeZone: string | undefined, now: Date, locale: Locale | undefined): ParsedWhen {
+    return reservationTime(when, {
+      now,
+      zone: timeZone ?? this.deps.defaultTimeZone ?? 'UTC',
+      locale,
+      endOfDayHour: this.deps.endOfDayHour,
+    });
   }
 
   /**

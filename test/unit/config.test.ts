@@ -37,7 +37,7 @@ describe('loadConfig: defaults', () => {
       smtp: { url: undefined, from: 'Herald <herald@localhost>', poolMaxConnections: 5, sinkPort: 2525, sinkDir: path.join(dataDir, 'mail') },
       mailRetry: { maximumAttempts: 3, initialIntervalMs: 5000, backoffCoefficient: 2 },
       delivery: { prepareLeadMs: 60000, reconcileIntervalMs: 60000 },
-      defaults: { timeZone: 'UTC', locale: 'en' },
+      defaults: { timeZone: 'UTC', locale: 'en', endOfDayHour: 17 },
       discord: { token: undefined, applicationId: undefined, apiUrl: 'https://discord.com/api', guildId: undefined, requiredPermission: 'ManageGuild' },
       guardRails: { allowedRecipientDomains: [], mailsPerHour: 20, maxOpenReservations: 25 },
       repeat: { minIntervalMs: 3_600_000, maxDays: 366 },
@@ -56,6 +56,7 @@ describe('loadConfig: defaults', () => {
       SMTP_URL: 'smtps://u:p@mail.example.com:465',
       DEFAULT_TIME_ZONE: 'Asia/Seoul',
       DEFAULT_LOCALE: 'ko',
+      EOD_HOUR: '18',
       TEMPORAL_TLS: 'yes',
     });
     expect(config.env).toBe('production');
@@ -65,7 +66,7 @@ describe('loadConfig: defaults', () => {
     expect(config.temporal.devPort).toBe(17233);
     expect(config.temporal.tls).toEqual({ certPath: undefined, keyPath: undefined, caPath: undefined, serverName: undefined });
     expect(config.smtp.url).toBe('smtps://u:p@mail.example.com:465');
-    expect(config.defaults).toEqual({ timeZone: 'Asia/Seoul', locale: 'ko' });
+    expect(config.defaults).toEqual({ timeZone: 'Asia/Seoul', locale: 'ko', endOfDayHour: 18 });
   });
 
   it('treats an empty or blank DATABASE_URL / TEMPORAL_API_KEY as unset', () => {
@@ -124,6 +125,10 @@ describe('loadConfig: bad values name the variable', () => {
     [{ MAIL_RETRY_BACKOFF: '0.5' }, 'MAIL_RETRY_BACKOFF'],
     [{ DEFAULT_TIME_ZONE: 'Mars/Base' }, 'DEFAULT_TIME_ZONE'],
     [{ DEFAULT_LOCALE: 'fr' }, 'DEFAULT_LOCALE'],
+    [{ EOD_HOUR: '24' }, 'EOD_HOUR'],
+    [{ EOD_HOUR: '-1' }, 'EOD_HOUR'],
+    [{ EOD_HOUR: '17.5' }, 'EOD_HOUR'],
+    [{ EOD_HOUR: '5pm' }, 'EOD_HOUR'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ NODE_ENV: 'prod' }, 'NODE_ENV'],
     [{ TEMPORAL_TLS: 'maybe' }, 'TEMPORAL_TLS'],

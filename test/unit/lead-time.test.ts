@@ -55,12 +55,12 @@ describe('reservationTime', () => {
   const now = new Date('2030-03-07T03:00:00Z');
 
   it("reads the user's words in their zone", () => {
-    expect(reservationTime('tomorrow 9am', { now, zone: 'Asia/Seoul' }).toISOString()).toBe('2030-03-08T00:00:00.000Z');
-    expect(reservationTime('tomorrow 9am', { now, zone: 'UTC' }).toISOString()).toBe('2030-03-08T09:00:00.000Z');
+    expect(reservationTime('tomorrow 9am', { now, zone: 'Asia/Seoul' }).instant.toISOString()).toBe('2030-03-08T00:00:00.000Z');
+    expect(reservationTime('tomorrow 9am', { now, zone: 'UTC' }).instant.toISOString()).toBe('2030-03-08T09:00:00.000Z');
   });
 
   it('takes an instant as it is', () => {
-    expect(reservationTime(new Date('2030-03-07T04:00:00Z'), { now, zone: 'Asia/Seoul' }).toISOString()).toBe('2030-03-07T04:00:00.000Z');
+    expect(reservationTime(new Date('2030-03-07T04:00:00Z'), { now, zone: 'Asia/Seoul' }).instant.toISOString()).toBe('2030-03-07T04:00:00.000Z');
   });
 
   it('applies the lead rule to both', () => {

@@ -406,7 +406,7 @@ describe('the autocomplete preview', () => {
     const s = series('every monday', '2026-10-19T13:00:00Z', NY, { until: date(2026, 12, 1) });
     expect(describePreview(s, new Date('2026-11-24T12:00:00Z'), 'en')).toBe('every Monday at 09:00, next: Mon, Nov 30, 2026, 9:00 AM EST');
     const seoul = series('매주 월요일', '2026-11-30T00:00:00Z', SEOUL);
-    expect(describePreview(seoul, new Date('2026-11-26T20:00:00Z'), 'ko')).toBe('매주 월요일 09:00, 다음: 2026년 11월 30일 (월) AM 9:00 GMT+9');
+    expect(describePreview(seoul, new Date('2026-11-26T20:00:00Z'), 'ko')).toBe('매주 월요일 09:00, 다음: 2026년 11월 30일 (월) 09:00 GMT+9');
   });
 
   it('says when no run is left', () => {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { formatInZone, instantOfWallClock, isValidTimeZone, wallClockAt, type WallClock } from '../../src/domain/time-zone.js';
+import { formatDayInZone, formatInZone, instantOfWallClock, isValidTimeZone, wallClockAt, type WallClock } from '../../src/domain/time-zone.js';
 
 const wall = (year: number, month: number, day: number, hour: number, minute = 0, second = 0, millisecond = 0): WallClock => ({
   year,
@@ -84,7 +84,17 @@ describe('formatInZone', () => {
     // ICU's short name for Asia/Seoul in English is "GMT+9" (the doc comment's "KST" is not what it prints).
     expect(formatInZone(instant, 'Asia/Seoul', 'en')).toBe('Tue, Dec 1, 2026, 9:00 AM GMT+9');
   });
-  it('formats in Korean', () => {
-    expect(formatInZone(instant, 'Asia/Seoul', 'ko')).toBe('2026년 12월 1일 (화) AM 9:00 GMT+9');
+  it('formats in Korean, on the 24-hour clock (not "AM 9:00")', () => {
+    expect(formatInZone(instant, 'Asia/Seoul', 'ko')).toBe('2026년 12월 1일 (화) 09:00 GMT+9');
+    expect(formatInZone(new Date('2026-12-01T15:05:00Z'), 'Asia/Seoul', 'ko')).toBe('2026년 12월 2일 (수) 00:05 GMT+9');
+    expect(formatInZone(new Date('2026-12-01T10:30:00Z'), 'Asia/Seoul', 'ko')).toBe('2026년 12월 1일 (화) 19:30 GMT+9');
+  });
+});
+
+describe('formatDayInZone', () => {
+  it('writes the day as people do, in the zone', () => {
+    expect(formatDayInZone(new Date('2027-11-25T03:00:00Z'), 'Asia/Seoul', 'en')).toBe('25 Nov 2027');
+    expect(formatDayInZone(new Date('2027-11-25T03:00:00Z'), 'Asia/Seoul', 'ko')).toBe('2027년 11월 25일');
+    expect(formatDayInZone(new Date('2027-11-25T03:00:00Z'), 'America/New_York', 'en')).toBe('24 Nov 2027');
   });
 });

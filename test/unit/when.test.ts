@@ -44,6 +44,7 @@ describe('parseWhen: common phrases in several zones (exact instants)', () => {
     expect(parseWhen('  tomorrow 9am  ', { now: NOW, zone: 'UTC' })).toEqual({
       instant: new Date('2026-11-27T09:00:00.000Z'),
       text: 'tomorrow 9am',
+      nextYear: false,
     });
   });
 

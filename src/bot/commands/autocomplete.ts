@@ -3,7 +3,7 @@ import type { ApplicationCommandOptionChoiceData } from 'discord.js';
 import type { CommandContext } from '../../app/commands.js';
 import { DISCORD_MAX_CHOICES } from '../../domain/limits.js';
 import { formatInZone } from '../../domain/time-zone.js';
-import { ui } from '../../i18n/ui.js';
+import { nextYearNote, ui } from '../../i18n/ui.js';
 import { type BotServices, choice } from '../command.js';
 
 /** Templates whose name contains what was typed. */
@@ -21,10 +21,9 @@ export async function templateChoices(typed: string, ctx: CommandContext, servic
 export function whenChoices(typed: string, ctx: CommandContext, services: BotServices): ApplicationCommandOptionChoiceData<string>[] {
   if (typed.trim() === '') return [];
   const preview = services.commands.previewWhen(ctx, typed);
-  const label =
-    preview.kind === 'preview'
-      ? `${ui(ctx.locale, 'previewPrefix')}: ${formatInZone(preview.instant, ctx.timeZone, ctx.locale)}`
-      : `⚠ ${preview.message}`;
+  if (preview.kind === 'error') return [choice(`⚠ ${preview.message}`, typed)];
+  const note = preview.nextYear ? ` · ${nextYearNote(ctx.locale, preview.instant, ctx.timeZone)}` : '';
+  const label = `${ui(ctx.locale, 'previewPrefix')}: ${formatInZone(preview.instant, ctx.timeZone, ctx.locale)}${note}`;
   return [choice(label, typed)];
 }
 
