@@ -5,11 +5,13 @@ import type { NativeConnection } from '@temporalio/worker';
 import { HeraldCommands } from '../app/commands.js';
 import type { Config } from '../config.js';
 import { createDb, type HeraldDb, migrateToLatest } from '../db/database.js';
+import { ServerTemplateRepository } from '../db/server-template-repository.js';
 import { TaskRepository } from '../db/task-repository.js';
 import { UserSettingsRepository } from '../db/user-settings-repository.js';
 import { mailRetryPolicy } from '../domain/retry-policy.js';
 import type { Logger } from '../logger.js';
 import { createMailer, type Mailer } from '../mail/mailer.js';
+import { TemplateResolver } from '../mail/template-resolver.js';
 import { TemplateRegistry } from '../mail/templates.js';
 import { DiscordDmNotifier, LogNotifier, type OutcomeNotifier } from '../notify/outcome-notifier.js';
 import { Reconciler } from '../tasks/reconciler.js';
@@ -118,7 +120,13 @@ export async function startHerald(
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
         tuning: config.worker,
-        deps: { tasks, templates, mailer, logger: logger.child({ component: 'worker' }), notifier: outcomeNotifier(config, logger) },
+        deps: {
+          tasks,
+          templates: new TemplateResolver(templates, new ServerTemplateRepository(db)),
+          mailer,
+          logger: logger.child({ component: 'worker' }),
+          notifier: outcomeNotifier(config, logger),
+        },
       });
       const running = worker.run();
       workerDone = running.catch((err) => logger.error({ err }, 'worker stopped with an error'));

@@ -5,12 +5,14 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createDb, type HeraldDb, migrateToLatest } from '../../src/db/database.js';
+import { ServerTemplateRepository } from '../../src/db/server-template-repository.js';
 import { TaskRepository } from '../../src/db/task-repository.js';
 import { mailRetryPolicy } from '../../src/domain/retry-policy.js';
 import { SmtpSink } from '../../src/infra/smtp-sink.js';
 import { LogNotifier, type OutcomeNotifier } from '../../src/notify/outcome-notifier.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { createMailer } from '../../src/mail/mailer.js';
+import { TemplateResolver } from '../../src/mail/template-resolver.js';
 import { TemplateRegistry } from '../../src/mail/templates.js';
 import { type GuardRails, TaskService } from '../../src/tasks/task-service.js';
 import { installTemporalRuntime } from '../../src/temporal/runtime.js';
@@ -65,6 +67,8 @@ export interface Harness {
   sink: SmtpSink;
   service: TaskService;
   templates: TemplateRegistry;
+  /** Built-in and server templates, as the send step resolves them. */
+  resolver: TemplateResolver;
   taskQueue: string;
   logger: Logger;
   /** Now, on the Temporal server's clock (which time skipping moves ahead of the wall clock). */
@@ -94,6 +98,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
   const sink = await SmtpSink.start({ logger });
   const tasks = new TaskRepository(database.db);
   const templates = TemplateRegistry.load();
+  const resolver = new TemplateResolver(templates, new ServerTemplateRepository(database.db));
   const taskQueue = `herald-test-${randomUUID().slice(0, 8)}`;
   // The service reads "now" from the Temporal server's clock, as the workflows do.
   let offsetMs = 0;
@@ -125,6 +130,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
     sink,
     service,
     templates,
+    resolver,
     taskQueue,
     logger,
     now,
@@ -137,7 +143,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
         namespace: env.namespace ?? 'default',
         taskQueue,
         tuning: { maxCachedWorkflows: 100, maxConcurrentActivities: 200, maxConcurrentWorkflowTasks: 10 },
-        deps: { tasks, templates, mailer, logger, notifier: options.notifier ?? new LogNotifier(logger) },
+        deps: { tasks, templates: resolver, mailer, logger, notifier: options.notifier ?? new LogNotifier(logger) },
       });
       running = worker.run();
       return worker;
