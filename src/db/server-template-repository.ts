@@ -2,10 +2,17 @@
 // new version and inserts that version's rows; version and content rows are never updated or
 // deleted, so any version a task refers to stays renderable, and the version rows are the audit
 // trail. Nothing here checks template sources: that is mail/user-templates.ts's job.
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Locale } from '../i18n/locale.js';
 import type { HeraldDb } from './database.js';
-import type { ServerTemplateContentRow, ServerTemplateRow, ServerTemplateVersionRow } from './schema.js';
+import type { Database, ServerTemplateContentRow, ServerTemplateRow, ServerTemplateVersionRow } from './schema.js';
+
+/**
+ * When a change happened: the clock when its statement runs, not the transaction's start. A change
+ * waiting on another's row lock then gets a later time than the change it waited for, so the
+ * audit trail's times follow its versions.
+ */
+const changedAt = sql<Date>`clock_timestamp()`;
 
 /** One language of a version, as the caller checked it. */
 export type NewTemplateContent = Omit<ServerTemplateContentRow, 'template_id' | 'version'>;
@@ -57,7 +64,9 @@ export class ServerTemplateRepository {
           name: input.name,
           current_version: 1,
           created_by: input.actorId,
+          created_at: changedAt,
           updated_by: input.actorId,
+          updated_at: changedAt,
         })
         .onConflict((oc) =>
           oc
@@ -65,9 +74,9 @@ export class ServerTemplateRepository {
             .doUpdateSet({
               current_version: sql`server_templates.current_version + 1`,
               created_by: input.actorId,
-              created_at: sql`now()`,
+              created_at: changedAt,
               updated_by: input.actorId,
-              updated_at: sql`now()`,
+              updated_at: changedAt,
               deleted_by: null,
               deleted_at: null,
             })
@@ -84,6 +93,7 @@ export class ServerTemplateRepository {
           action: 'create',
           language: input.content.language,
           actor_id: input.actorId,
+          created_at: changedAt,
         })
         .execute();
       const content = await trx
@@ -107,19 +117,19 @@ export class ServerTemplateRepository {
   }): Promise<ChangeTemplateResult<StoredTemplate>> {
     return this.db.transaction().execute(async (trx) => {
       // The row lock taken here orders concurrent edits: each builds on the one before.
-      const template = await trx
-        .updateTable('server_templates')
-        .set({ current_version: sql`current_version + 1`, updated_by: input.actorId, updated_at: sql`now()` })
-        .where('guild_id', '=', input.guildId)
-        .where('name', '=', input.name)
-        .where('deleted_at', 'is', null)
-        .returningAll()
-        .executeTakeFirst();
+      const template = await nextVersion(trx, input, { deletes: false });
       if (!template) return { kind: 'missing' };
       const version = template.current_version;
       await trx
         .insertInto('server_template_versions')
-        .values({ template_id: template.id, version, action: 'edit', language: input.content.language, actor_id: input.actorId })
+        .values({
+          template_id: template.id,
+          version,
+          action: 'edit',
+          language: input.content.language,
+          actor_id: input.actorId,
+          created_at: changedAt,
+        })
         .execute();
       await trx
         .insertInto('server_template_contents')
@@ -160,24 +170,18 @@ export class ServerTemplateRepository {
   /** Marks a live template deleted, as a version of its own; every older version stays. */
   async softDelete(input: { guildId: string; name: string; actorId: string }): Promise<ChangeTemplateResult<ServerTemplateRow>> {
     return this.db.transaction().execute(async (trx) => {
-      const template = await trx
-        .updateTable('server_templates')
-        .set({
-          current_version: sql`current_version + 1`,
-          updated_by: input.actorId,
-          updated_at: sql`now()`,
-          deleted_by: input.actorId,
-          deleted_at: sql`now()`,
-        })
-        .where('guild_id', '=', input.guildId)
-        .where('name', '=', input.name)
-        .where('deleted_at', 'is', null)
-        .returningAll()
-        .executeTakeFirst();
+      const template = await nextVersion(trx, input, { deletes: true });
       if (!template) return { kind: 'missing' };
       await trx
         .insertInto('server_template_versions')
-        .values({ template_id: template.id, version: template.current_version, action: 'delete', language: null, actor_id: input.actorId })
+        .values({
+          template_id: template.id,
+          version: template.current_version,
+          action: 'delete',
+          language: null,
+          actor_id: input.actorId,
+          created_at: changedAt,
+        })
         .execute();
       return { kind: 'done', result: template };
     });
@@ -267,4 +271,25 @@ export class ServerTemplateRepository {
       contents: contents.filter((c) => c.template_id === template.id),
     }));
   }
+}
+
+/** Moves a live template to its next version (locking its row); undefined if there is none. */
+function nextVersion(
+  trx: Transaction<Database>,
+  input: { guildId: string; name: string; actorId: string },
+  { deletes }: { deletes: boolean },
+): Promise<ServerTemplateRow | undefined> {
+  return trx
+    .updateTable('server_templates')
+    .set({
+      current_version: sql`current_version + 1`,
+      updated_by: input.actorId,
+      updated_at: changedAt,
+      ...(deletes && { deleted_by: input.actorId, deleted_at: changedAt }),
+    })
+    .where('guild_id', '=', input.guildId)
+    .where('name', '=', input.name)
+    .where('deleted_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
 }
