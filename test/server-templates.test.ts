@@ -231,8 +231,9 @@ describe('versions', () => {
   });
 
   it('versions and contents are never updated: version 1 is byte for byte what was stored', async () => {
-    const v1 = await repository.findContent('guild-v', 'promo', 1, 'en');
-    expect(v1?.content).toMatchObject({ subject: 'Promo v1 {{item}}', text_body: 'Version one for {{name}}', variables: ['item', 'name'] });
+    const v1 = await repository.findVersion('guild-v', 'promo', 1);
+    expect(v1).toHaveLength(1);
+    expect(v1[0]).toMatchObject({ subject: 'Promo v1 {{item}}', text_body: 'Version one for {{name}}', variables: ['item', 'name'] });
   });
 });
 

@@ -5,7 +5,13 @@
 import { sql, type Transaction } from 'kysely';
 import type { Locale } from '../i18n/locale.js';
 import type { HeraldDb } from './database.js';
-import type { Database, ServerTemplateContentRow, ServerTemplateRow, ServerTemplateVersionRow } from './schema.js';
+import type {
+  Database,
+  ServerTemplateAction,
+  ServerTemplateContentRow,
+  ServerTemplateRow,
+  ServerTemplateVersionRow,
+} from './schema.js';
 
 /**
  * When a change happened: the clock when its statement runs, not the transaction's start. A change
@@ -85,17 +91,7 @@ export class ServerTemplateRepository {
         .returningAll()
         .executeTakeFirst();
       if (!template) return { kind: 'taken' };
-      await trx
-        .insertInto('server_template_versions')
-        .values({
-          template_id: template.id,
-          version: template.current_version,
-          action: 'create',
-          language: input.content.language,
-          actor_id: input.actorId,
-          created_at: changedAt,
-        })
-        .execute();
+      await recordVersion(trx, template, 'create', input.content.language, input.actorId);
       const content = await trx
         .insertInto('server_template_contents')
         .values({ ...input.content, template_id: template.id, version: template.current_version })
@@ -120,17 +116,7 @@ export class ServerTemplateRepository {
       const template = await nextVersion(trx, input, { deletes: false });
       if (!template) return { kind: 'missing' };
       const version = template.current_version;
-      await trx
-        .insertInto('server_template_versions')
-        .values({
-          template_id: template.id,
-          version,
-          action: 'edit',
-          language: input.content.language,
-          actor_id: input.actorId,
-          created_at: changedAt,
-        })
-        .execute();
+      await recordVersion(trx, template, 'edit', input.content.language, input.actorId);
       await trx
         .insertInto('server_template_contents')
         .columns(['template_id', 'version', 'language', 'subject', 'text_body', 'html_body', 'variables', 'optional_variables'])
@@ -172,17 +158,7 @@ export class ServerTemplateRepository {
     return this.db.transaction().execute(async (trx) => {
       const template = await nextVersion(trx, input, { deletes: true });
       if (!template) return { kind: 'missing' };
-      await trx
-        .insertInto('server_template_versions')
-        .values({
-          template_id: template.id,
-          version: template.current_version,
-          action: 'delete',
-          language: null,
-          actor_id: input.actorId,
-          created_at: changedAt,
-        })
-        .execute();
+      await recordVersion(trx, template, 'delete', null, input.actorId);
       return { kind: 'done', result: template };
     });
   }
@@ -199,44 +175,19 @@ export class ServerTemplateRepository {
   }
 
   /**
-   * One language of one version of the server's template `name`, whether or not the template has
-   * been deleted since. Undefined if the server has no such version or language.
+   * Every language of one version of the server's template `name`, whether or not the template
+   * has been deleted since. Empty if the server has no such version.
    */
-  async findContent(
-    guildId: string,
-    name: string,
-    version: number,
-    language: Locale,
-  ): Promise<{ template: ServerTemplateRow; content: ServerTemplateContentRow } | undefined> {
-    const template = await this.db
-      .selectFrom('server_templates')
-      .selectAll()
-      .where('guild_id', '=', guildId)
-      .where('name', '=', name)
-      .executeTakeFirst();
-    if (!template) return undefined;
-    const content = await this.db
-      .selectFrom('server_template_contents')
-      .selectAll()
-      .where('template_id', '=', template.id)
-      .where('version', '=', version)
-      .where('language', '=', language)
-      .executeTakeFirst();
-    return content && { template, content };
-  }
-
-  /** The languages version `version` of the server's template `name` has (empty if none). */
-  async languagesOf(guildId: string, name: string, version: number): Promise<Locale[]> {
-    const rows = await this.db
+  async findVersion(guildId: string, name: string, version: number): Promise<ServerTemplateContentRow[]> {
+    return this.db
       .selectFrom('server_template_contents as c')
       .innerJoin('server_templates as t', 't.id', 'c.template_id')
-      .select('c.language')
+      .selectAll('c')
       .where('t.guild_id', '=', guildId)
       .where('t.name', '=', name)
       .where('c.version', '=', version)
       .orderBy('c.language')
       .execute();
-    return rows.map((r) => r.language);
   }
 
   /** Every change to the server's template `name` (including before a delete), oldest first. */
@@ -292,4 +243,18 @@ function nextVersion(
     .where('deleted_at', 'is', null)
     .returningAll()
     .executeTakeFirst();
+}
+
+/** The version row of the change that moved `template` to its current version: the audit entry. */
+async function recordVersion(
+  trx: Transaction<Database>,
+  template: ServerTemplateRow,
+  action: ServerTemplateAction,
+  language: Locale | null,
+  actorId: string,
+): Promise<void> {
+  await trx
+    .insertInto('server_template_versions')
+    .values({ template_id: template.id, version: template.current_version, action, language, actor_id: actorId, created_at: changedAt })
+    .execute();
 }

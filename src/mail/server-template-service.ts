@@ -143,7 +143,7 @@ export class ServerTemplateService {
     const stored = guildId === null ? undefined : await this.deps.repository.findLive(guildId, name);
     if (stored) return this.view(guildId!, stored);
     const builtin = (await this.deps.resolver.list(null)).find((t) => t.name === name);
-    if (!builtin) throw await this.deps.resolver.unknown(guildId, name);
+    if (!builtin) throw await this.deps.resolver.unknownTemplate(guildId, name);
     return { source: 'builtin', name, description: builtin.description!, languages: builtin.languages, variables: builtin.variables };
   }
 
@@ -161,7 +161,7 @@ export class ServerTemplateService {
   /** Why `name` cannot be changed here: a built-in template, or none of this server's. */
   private async notOwn(guildId: string, name: string): Promise<HeraldError> {
     if (this.deps.resolver.isBuiltin(name)) return new HeraldError('TEMPLATE_BUILTIN_READONLY', { name });
-    return this.deps.resolver.unknown(guildId, name);
+    return this.deps.resolver.unknownTemplate(guildId, name);
   }
 
   private async view(guildId: string, stored: StoredTemplate): Promise<ServerTemplateView> {

@@ -92,7 +92,7 @@ export class TemplateResolver {
       return serverResolved(name, own.version, content, own.contents.map((c) => c.language));
     }
     if (this.isBuiltin(name)) return this.builtinResolved(name, language);
-    throw await this.unknown(guildId, name);
+    throw await this.unknownTemplate(guildId, name);
   }
 
   /**
@@ -113,16 +113,14 @@ export class TemplateResolver {
    */
   async render(guildId: string | null, ref: TemplateRef, language: string, variables: Record<string, string>): Promise<RenderedMail> {
     if (ref.source === 'builtin') {
-      if (!this.isBuiltin(ref.name)) throw await this.unknown(guildId, ref.name);
+      if (!this.isBuiltin(ref.name)) throw await this.unknownTemplate(guildId, ref.name);
       return this.builtins.render(ref.name, language, variables);
     }
-    const found = guildId !== null && isLocale(language) ? await this.store.findContent(guildId, ref.name, ref.version, language) : undefined;
-    if (!found) {
-      const languages = guildId === null ? [] : await this.store.languagesOf(guildId, ref.name, ref.version);
-      if (languages.length > 0) throw new HeraldError('UNKNOWN_LANGUAGE', { language, available: languages });
-      throw await this.unknown(guildId, ref.name);
-    }
-    const template = this.compile(found.content);
+    const contents = guildId === null ? [] : await this.store.findVersion(guildId, ref.name, ref.version);
+    if (contents.length === 0) throw await this.unknownTemplate(guildId, ref.name);
+    const content = contents.find((c) => c.language === language);
+    if (!content) throw new HeraldError('UNKNOWN_LANGUAGE', { language, available: contents.map((c) => c.language) });
+    const template = this.compile(content);
     assertVariables(ref.name, template.variables, variables, template.optional);
     return template.render(variables);
   }
@@ -141,8 +139,11 @@ export class TemplateResolver {
     return { ref: { source: 'builtin', name }, language, languages: info.languages, variables: info.variables, optional: [] };
   }
 
-  /** The error for a name this server cannot see, listing the names it can. */
-  async unknown(guildId: string | null, name: string): Promise<HeraldError> {
+  /**
+   * The error for a name this server cannot see, listing the names it can: the same whether the
+   * name exists on another server or nowhere.
+   */
+  async unknownTemplate(guildId: string | null, name: string): Promise<HeraldError> {
     const known = (await this.list(guildId)).map((t) => t.name);
     return new HeraldError('UNKNOWN_TEMPLATE', { template: name, known });
   }
