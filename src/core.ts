@@ -7,11 +7,13 @@ import type { ActivityDeps } from './activities/index.js';
 import { HeraldCommands } from './app/commands.js';
 import type { Config } from './config.js';
 import type { HeraldDb } from './db/database.js';
+import { ServerTemplateRepository } from './db/server-template-repository.js';
 import { TaskRepository } from './db/task-repository.js';
 import { UserSettingsRepository } from './db/user-settings-repository.js';
 import { mailRetryPolicy } from './domain/retry-policy.js';
 import type { Logger } from './logger.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
+import { TemplateResolver } from './mail/template-resolver.js';
 import { TemplateRegistry } from './mail/templates.js';
 import { DiscordDmNotifier, LogNotifier, type OutcomeNotifier } from './notify/outcome-notifier.js';
 import { Reconciler } from './tasks/reconciler.js';
@@ -37,6 +39,8 @@ export interface Core {
   tasks: TaskRepository;
   userSettings: UserSettingsRepository;
   templates: TemplateRegistry;
+  /** Built-in and server templates: the one place a template name is resolved. */
+  resolver: TemplateResolver;
   scheduler: TaskScheduler;
   service: TaskService;
   /** Built, not started: the runtime starts it, tests run it when they choose. */
@@ -55,6 +59,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
   const tasks = new TaskRepository(db);
   const userSettings = new UserSettingsRepository(db);
   const templates = TemplateRegistry.load();
+  const resolver = new TemplateResolver(templates, new ServerTemplateRepository(db));
   const scheduler = new TemporalTaskScheduler({
     client: temporal,
     taskQueue: config.temporal.taskQueue,
@@ -86,13 +91,14 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     : undefined;
   const activityDeps = (): Omit<ActivityDeps, 'shuttingDown'> => {
     if (!mailer) throw new Error('This Herald does not send: createCore was given no smtpUrl');
-    return { tasks, templates, mailer, logger: logger.child({ component: 'worker' }), notifier: deps.notifier ?? defaultNotifier(config, logger) };
+    return { tasks, templates: resolver, mailer, logger: logger.child({ component: 'worker' }), notifier: deps.notifier ?? defaultNotifier(config, logger) };
   };
 
   return {
     tasks,
     userSettings,
     templates,
+    resolver,
     scheduler,
     service,
     reconciler,

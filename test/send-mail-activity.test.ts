@@ -12,6 +12,8 @@ import type { TaskStatus } from '../src/domain/task-status.js';
 import { SmtpSink } from '../src/infra/smtp-sink.js';
 import { createLogger } from '../src/logger.js';
 import { createMailer, type Mailer } from '../src/mail/mailer.js';
+import { TemplateResolver } from '../src/mail/template-resolver.js';
+import { ServerTemplateRepository } from '../src/db/server-template-repository.js';
 import { TemplateRegistry } from '../src/mail/templates.js';
 import { createTestDatabase } from './support/harness.js';
 
@@ -30,7 +32,10 @@ beforeAll(async () => {
   tasks = new TaskRepository(database.db);
   sink = await SmtpSink.start({ logger });
   mailer = createMailer({ url: sink.url, from: 'Herald <herald@example.test>', poolMaxConnections: 1 });
-  sendTaskMail = createSendMailActivity({ tasks, templates: TemplateRegistry.load(), mailer, logger, shuttingDown: shuttingDown.signal });
+  sendTaskMail = createSendMailActivity({
+    tasks,
+    templates: new TemplateResolver(TemplateRegistry.load(), new ServerTemplateRepository(database.db)),
+    mailer, logger, shuttingDown: shuttingDown.signal });
 });
 afterAll(async () => {
   mailer?.close();

@@ -8,12 +8,13 @@ import { MAIL_ERROR_TYPES } from '../domain/retry-policy.js';
 import type { Logger } from '../logger.js';
 import type { ComposedMail, Mailer } from '../mail/mailer.js';
 import { classifySmtpError, describeSmtpError } from '../mail/smtp-errors.js';
-import type { TemplateRegistry } from '../mail/templates.js';
+import type { TemplateResolver } from '../mail/template-resolver.js';
 import type { DeliveryResult } from '../workflows/definitions.js';
 
 export interface SendMailDeps {
   tasks: TaskRepository;
-  templates: TemplateRegistry;
+  /** Renders the template the task refers to: built-in, or its server's at the task's version. */
+  templates: TemplateResolver;
   mailer: Mailer;
   logger: Logger;
   /** Aborted when the worker begins to shut down: holds end at once and hand their task back. */
@@ -46,12 +47,11 @@ export function createSendMailActivity({ tasks, templates, mailer, logger, shutt
 
   /** Renders and composes the task's mail; a task that can no longer be rendered fails for good. */
   async function prepare(task: TaskRow, date: Date | undefined): Promise<ComposedMail> {
-    const { payload } = task;
     try {
-      const rendered = templates.render(payload.template, payload.language, payload.variables);
+      const rendered = await templates.renderTask(task);
       return await mailer.compose({
         ...rendered,
-        to: payload.recipients,
+        to: task.payload.recipients,
         messageId: mailer.messageIdFor(task.id),
         headers: { 'X-Herald-Task-Id': task.id },
         date,

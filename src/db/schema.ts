@@ -2,12 +2,19 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { TaskStatus } from '../domain/task-status.js';
 import type { Locale } from '../i18n/locale.js';
+import type { TemplateRef } from '../mail/template-resolver.js';
 
 export interface TaskPayload {
   recipients: string[];
+  /** The template's name, as the requester gave it. */
   template: string;
   variables: Record<string, string>;
   language: Locale;
+  /**
+   * Exactly which template renders the mail: a built-in one, or a server template at the version
+   * the task was made with (issue 12). Rows from before it existed name a built-in template.
+   */
+  templateRef?: TemplateRef;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -40,10 +47,59 @@ export interface UserSettingsTable {
   updated_at: Generated<Date>;
 }
 
+/** One per (server, name), kept after a delete so that a name's versions never repeat. */
+export interface ServerTemplatesTable {
+  id: Generated<string>;
+  guild_id: string;
+  name: string;
+  /** The newest version; a delete is a version too. */
+  current_version: number;
+  created_by: string;
+  created_at: Generated<Date>;
+  updated_by: string;
+  updated_at: Generated<Date>;
+  /** Set while the template is deleted; a later create with the same name clears them. */
+  deleted_by: string | null;
+  deleted_at: Timestamp | null;
+}
+
+export type ServerTemplateAction = 'create' | 'edit' | 'delete';
+
+/** Every change to a server template, never updated: its versions and its audit trail. */
+export interface ServerTemplateVersionsTable {
+  template_id: string;
+  version: number;
+  action: ServerTemplateAction;
+  /** The language created or edited; null for a delete. */
+  language: Locale | null;
+  actor_id: string;
+  created_at: Generated<Date>;
+}
+
+/** The sources of every language a version has (an edit copies the languages it did not touch). */
+export interface ServerTemplateContentsTable {
+  template_id: string;
+  version: number;
+  language: Locale;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  /** Every variable the sources read, sorted. */
+  variables: string[];
+  /** The variables that may be left out. */
+  optional_variables: string[];
+}
+
 export interface Database {
   tasks: TasksTable;
   user_settings: UserSettingsTable;
+  server_templates: ServerTemplatesTable;
+  server_template_versions: ServerTemplateVersionsTable;
+  server_template_contents: ServerTemplateContentsTable;
 }
 
 export type TaskRow = Selectable<TasksTable>;
 export type NewTaskRow = Insertable<TasksTable>;
+export type ServerTemplateRow = Selectable<ServerTemplatesTable>;
+export type ServerTemplateVersionRow = Selectable<ServerTemplateVersionsTable>;
+export type ServerTemplateContentRow = Selectable<ServerTemplateContentsTable>;

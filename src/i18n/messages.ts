@@ -5,6 +5,18 @@ import { durationText } from './repeat.js';
 const list = (items: readonly string[]) => items.join(', ');
 const quoted = (items: readonly string[]) => items.map((i) => `"${i}"`).join(', ');
 
+/** The three parts of a mail template, as user templates name them. */
+export type TemplatePart = 'subject' | 'text' | 'html';
+const partName: Record<Locale, Record<TemplatePart, string>> = {
+  en: { subject: 'subject', text: 'text body', html: 'HTML body' },
+  ko: { subject: '제목', text: '텍스트 본문', html: 'HTML 본문' },
+};
+/** "HTML body, line 3: " — where in a template a problem is. */
+const at: Record<Locale, (p: { part: TemplatePart; line: number }) => string> = {
+  en: (p) => `${partName.en[p.part][0]!.toUpperCase()}${partName.en[p.part].slice(1)}, line ${p.line}: `,
+  ko: (p) => `${partName.ko[p.part]} ${p.line}번째 줄: `,
+};
+
 const errors = {
   TIME_IN_PAST: {
     en: (_: { when: string }) => 'That time is already in the past. Pick a time in the future.',
@@ -201,6 +213,101 @@ const errors = {
     ko: (_: Record<string, never>) => 'until 날짜와 반복 횟수 중 하나만 정해 주세요.',
   },
   // --- end of repeating reservations ------------------------------------------------------------
+  // ---- Server templates (issue 12) ----------------------------------------------------------
+  TEMPLATE_NAME_INVALID: {
+    en: (p: { name: string; max: number }) => `"${p.name}" cannot be a template name. Use 1 to ${p.max} lowercase letters, digits, - or _, starting with a letter.`,
+    ko: (p: { name: string; max: number }) => `"${p.name}"은(는) 템플릿 이름으로 쓸 수 없습니다. 영문 소문자로 시작하는 1~${p.max}자의 영문 소문자, 숫자, -, _ 를 써 주세요.`,
+  },
+  TEMPLATE_NAME_BUILTIN: {
+    en: (p: { name: string }) => `"${p.name}" is the name of a built-in template. Choose another name.`,
+    ko: (p: { name: string }) => `"${p.name}"은(는) 기본 템플릿의 이름입니다. 다른 이름을 골라 주세요.`,
+  },
+  TEMPLATE_NAME_TAKEN: {
+    en: (p: { name: string }) => `This server already has a template "${p.name}". Edit it, or choose another name.`,
+    ko: (p: { name: string }) => `이 서버에는 이미 "${p.name}" 템플릿이 있습니다. 그 템플릿을 고치거나 다른 이름을 골라 주세요.`,
+  },
+  TEMPLATE_BUILTIN_READONLY: {
+    en: (p: { name: string }) => `"${p.name}" is a built-in template; it cannot be changed or deleted here.`,
+    ko: (p: { name: string }) => `"${p.name}"은(는) 기본 템플릿이라 여기서 바꾸거나 지울 수 없습니다.`,
+  },
+  TEMPLATE_LIMIT_REACHED: {
+    en: (p: { max: number }) => `This server already has ${p.max} templates, the most allowed. Delete one first.`,
+    ko: (p: { max: number }) => `이 서버의 템플릿이 이미 최대치인 ${p.max}개입니다. 먼저 하나를 지워 주세요.`,
+  },
+  TEMPLATE_PART_REQUIRED: {
+    en: (p: { part: TemplatePart }) => `The ${partName.en[p.part]} is empty. A template needs a subject and a text body.`,
+    ko: (p: { part: TemplatePart }) => `${partName.ko[p.part]}이(가) 비어 있습니다. 템플릿에는 제목과 텍스트 본문이 있어야 합니다.`,
+  },
+  TEMPLATE_PART_TOO_LONG: {
+    en: (p: { part: TemplatePart; max: number; length: number }) => `The ${partName.en[p.part]} is ${p.length} characters long; at most ${p.max} are allowed.`,
+    ko: (p: { part: TemplatePart; max: number; length: number }) => `${partName.ko[p.part]}이(가) ${p.length}자입니다. 최대 ${p.max}자까지 쓸 수 있습니다.`,
+  },
+  TEMPLATE_SUBJECT_MULTILINE: {
+    en: (_: Record<string, never>) => 'The subject must be a single line. Remove the line breaks.',
+    ko: (_: Record<string, never>) => '제목은 한 줄이어야 합니다. 줄바꿈을 지워 주세요.',
+  },
+  TEMPLATE_CONTROL_CHARACTER: {
+    en: (p: { part: TemplatePart; line: number }) => `${at.en(p)}the text contains a control character that mail cannot carry. Remove it.`,
+    ko: (p: { part: TemplatePart; line: number }) => `${at.ko(p)}메일에 쓸 수 없는 제어 문자가 있습니다. 지워 주세요.`,
+  },
+  TEMPLATE_TOO_MANY_TAGS: {
+    en: (p: { part: TemplatePart; max: number }) => `The ${partName.en[p.part]} has more than ${p.max} {{…}} tags.`,
+    ko: (p: { part: TemplatePart; max: number }) => `${partName.ko[p.part]}에 {{…}} 태그가 ${p.max}개보다 많습니다.`,
+  },
+  TEMPLATE_NESTING_TOO_DEEP: {
+    en: (p: { part: TemplatePart; line: number; max: number }) => `${at.en(p)}blocks are nested more than ${p.max} deep.`,
+    ko: (p: { part: TemplatePart; line: number; max: number }) => `${at.ko(p)}블록이 ${p.max}단계보다 깊게 겹쳐 있습니다.`,
+  },
+  TEMPLATE_SYNTAX: {
+    en: (p: { part: TemplatePart; line: number; near: string }) =>
+      p.near === '' ? `${at.en(p)}the template ends inside an unfinished {{…}} tag or block.` : `${at.en(p)}this is not valid Handlebars near \`${p.near}\`.`,
+    ko: (p: { part: TemplatePart; line: number; near: string }) =>
+      p.near === '' ? `${at.ko(p)}끝나지 않은 {{…}} 태그나 블록이 있습니다.` : `${at.ko(p)}\`${p.near}\` 근처가 Handlebars 문법에 맞지 않습니다.`,
+  },
+  TEMPLATE_BLOCK_MISMATCH: {
+    en: (p: { part: TemplatePart; line: number; open: string; close: string }) => `${at.en(p)}{{#${p.open}}} is closed with {{/${p.close}}}.`,
+    ko: (p: { part: TemplatePart; line: number; open: string; close: string }) => `${at.ko(p)}{{#${p.open}}} 블록을 {{/${p.close}}}(으)로 닫았습니다.`,
+  },
+  TEMPLATE_HELPER_NOT_ALLOWED: {
+    en: (p: { part: TemplatePart; line: number; helper: string; allowed: readonly string[] }) => `${at.en(p)}unknown helper \`${p.helper}\`. Templates may use only ${list(p.allowed)}.`,
+    ko: (p: { part: TemplatePart; line: number; helper: string; allowed: readonly string[] }) => `${at.ko(p)}\`${p.helper}\` 헬퍼는 쓸 수 없습니다. 쓸 수 있는 헬퍼: ${list(p.allowed)}.`,
+  },
+  TEMPLATE_HELPER_ARGUMENTS: {
+    en: (p: { part: TemplatePart; line: number; helper: string }) => `${at.en(p)}write \`${p.helper}\` as a block on one variable: {{#${p.helper} name}}…{{/${p.helper}}}.`,
+    ko: (p: { part: TemplatePart; line: number; helper: string }) => `${at.ko(p)}\`${p.helper}\` 은(는) 변수 하나에 대한 블록으로 써 주세요: {{#${p.helper} name}}…{{/${p.helper}}}.`,
+  },
+  TEMPLATE_SECTION_NOT_ALLOWED: {
+    en: (p: { part: TemplatePart; line: number; name: string }) => `${at.en(p)}{{#${p.name}}} sections are not supported; use {{#if ${p.name}}}…{{/if}}.`,
+    ko: (p: { part: TemplatePart; line: number; name: string }) => `${at.ko(p)}{{#${p.name}}} 형식은 쓸 수 없습니다. {{#if ${p.name}}}…{{/if}} 를 써 주세요.`,
+  },
+  TEMPLATE_PARTIAL_NOT_ALLOWED: {
+    en: (p: { part: TemplatePart; line: number }) => `${at.en(p)}partials ({{> …}}) are not allowed in server templates.`,
+    ko: (p: { part: TemplatePart; line: number }) => `${at.ko(p)}서버 템플릿에서는 partial({{> …}})을 쓸 수 없습니다.`,
+  },
+  TEMPLATE_UNESCAPED_NOT_ALLOWED: {
+    en: (p: { part: TemplatePart; line: number; expression: string }) => `${at.en(p)}\`${p.expression}\` would insert a value without escaping it. Use {{name}} with two braces.`,
+    ko: (p: { part: TemplatePart; line: number; expression: string }) => `${at.ko(p)}\`${p.expression}\` 은(는) 값을 이스케이프하지 않고 넣습니다. 중괄호 두 개의 {{name}} 을 써 주세요.`,
+  },
+  TEMPLATE_EXPRESSION_NOT_ALLOWED: {
+    en: (p: { part: TemplatePart; line: number; expression: string }) => `${at.en(p)}\`${p.expression}\` is not allowed. Write a plain variable such as {{name}}.`,
+    ko: (p: { part: TemplatePart; line: number; expression: string }) => `${at.ko(p)}\`${p.expression}\` 은(는) 쓸 수 없습니다. {{name}} 처럼 변수 이름만 써 주세요.`,
+  },
+  TEMPLATE_VARIABLE_NAME: {
+    en: (p: { part: TemplatePart; line: number; name: string; max: number }) => `${at.en(p)}"${p.name}" cannot be a variable name. Use up to ${p.max} letters A–Z, digits and _, not starting with a digit or "__".`,
+    ko: (p: { part: TemplatePart; line: number; name: string; max: number }) => `${at.ko(p)}"${p.name}"은(는) 변수 이름으로 쓸 수 없습니다. 영문자, 숫자, _ 로 된 ${p.max}자 이하의 이름을 써 주세요. 숫자나 "__"로 시작할 수 없습니다.`,
+  },
+  TEMPLATE_TOO_MANY_VARIABLES: {
+    en: (p: { count: number; max: number }) => `The template uses ${p.count} variables; at most ${p.max} are allowed.`,
+    ko: (p: { count: number; max: number }) => `템플릿이 변수를 ${p.count}개 씁니다. 최대 ${p.max}개까지 쓸 수 있습니다.`,
+  },
+  TEMPLATE_RENDER_FAILED: {
+    en: (p: { part: TemplatePart }) => `The ${partName.en[p.part]} could not be rendered with these values.`,
+    ko: (p: { part: TemplatePart }) => `이 값으로는 ${partName.ko[p.part]}을(를) 만들 수 없습니다.`,
+  },
+  TEMPLATE_OUTPUT_TOO_LONG: {
+    en: (p: { part: TemplatePart; max: number }) => `With these values the ${partName.en[p.part]} would be longer than ${p.max} characters. Use shorter values.`,
+    ko: (p: { part: TemplatePart; max: number }) => `이 값으로는 ${partName.ko[p.part]}이(가) ${p.max}자를 넘습니다. 더 짧은 값을 써 주세요.`,
+  },
 } as const;
 
 export type ErrorCode = keyof typeof errors;

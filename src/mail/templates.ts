@@ -13,8 +13,8 @@ export const DEFAULT_TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
 const PARTS = ['subject', 'text', 'html'] as const;
 type Part = (typeof PARTS)[number];
 
-// No leading "__": names like __proto__ are not plain data keys.
-const VARIABLE_NAME = new RegExp(`^(?!__)[A-Za-z_][A-Za-z0-9_]{0,${MAX_VARIABLE_NAME_LENGTH - 1}}$`);
+// No leading "__": names like __proto__ are not plain data keys. Server templates use the same rule.
+export const VARIABLE_NAME = new RegExp(`^(?!__)[A-Za-z_][A-Za-z0-9_]{0,${MAX_VARIABLE_NAME_LENGTH - 1}}$`);
 
 export interface TemplateInfo {
   name: string;
@@ -108,18 +108,7 @@ export class TemplateRegistry {
     if (!isLocale(language) || !template.parts.has(language)) {
       throw new HeraldError('UNKNOWN_LANGUAGE', { language, available: template.languages });
     }
-    const given = Object.keys(variables);
-    const unknown = given.filter((v) => !template.variables.includes(v));
-    if (unknown.length > 0) {
-      throw new HeraldError('UNKNOWN_VARIABLES', { template: name, unknown, expected: template.variables });
-    }
-    const missing = template.variables.filter((v) => (variables[v] ?? '').trim() === '');
-    if (missing.length > 0) throw new HeraldError('MISSING_VARIABLES', { template: name, missing });
-    for (const [key, value] of Object.entries(variables)) {
-      if (value.length > MAX_VARIABLE_LENGTH) {
-        throw new HeraldError('FIELD_TOO_LONG', { field: key, max: MAX_VARIABLE_LENGTH });
-      }
-    }
+    assertVariables(name, template.variables, variables);
     return template;
   }
 
@@ -127,11 +116,37 @@ export class TemplateRegistry {
     const compiled = this.checked(name, language, variables).parts.get(language as Locale)!;
     return {
       // A subject is one header line: line breaks in values would be folded away anyway.
-      subject: compiled.subject(variables).replace(/[\r\n]+/g, ' ').trim(),
+      subject: oneLine(compiled.subject(variables)),
       text: compiled.text(variables),
       html: compiled.html(variables),
     };
   }
+}
+
+/**
+ * Checks that `given` is what a template reading `expected` needs: no unknown names, every name
+ * not in `optional` present and not blank, no value too long. Throws a HeraldError naming the
+ * first problem.
+ */
+export function assertVariables(
+  template: string,
+  expected: readonly string[],
+  given: Variables,
+  optional: readonly string[] = [],
+): void {
+  const unknown = Object.keys(given).filter((v) => !expected.includes(v));
+  if (unknown.length > 0) throw new HeraldError('UNKNOWN_VARIABLES', { template, unknown, expected: [...expected] });
+  // Own keys only: a template may read a variable called "constructor" or "toString".
+  const missing = expected.filter((v) => !optional.includes(v) && (Object.hasOwn(given, v) ? given[v]! : '').trim() === '');
+  if (missing.length > 0) throw new HeraldError('MISSING_VARIABLES', { template, missing });
+  for (const [key, value] of Object.entries(given)) {
+    if (value.length > MAX_VARIABLE_LENGTH) throw new HeraldError('FIELD_TOO_LONG', { field: key, max: MAX_VARIABLE_LENGTH });
+  }
+}
+
+/** A subject is one header line: line breaks and other control characters in it become spaces. */
+export function oneLine(subject: string): string {
+  return subject.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ').trim();
 }
 
 /**

@@ -55,6 +55,29 @@ const PARAMS: { [C in ErrorCode]: ErrorParams<C> } = {
   REPEAT_UNTIL_UNPARSEABLE: { input: 'someday' },
   REPEAT_UNTIL_BEFORE_FIRST: { until: '2026-11-01', firstRun: '2026-11-30' },
   REPEAT_BOTH_ENDS: {},
+  TEMPLATE_NAME_INVALID: { name: 'Bad Name', max: 32 },
+  TEMPLATE_NAME_BUILTIN: { name: 'welcome' },
+  TEMPLATE_NAME_TAKEN: { name: 'promo' },
+  TEMPLATE_BUILTIN_READONLY: { name: 'welcome' },
+  TEMPLATE_LIMIT_REACHED: { max: 50 },
+  TEMPLATE_PART_REQUIRED: { part: 'text' },
+  TEMPLATE_PART_TOO_LONG: { part: 'subject', max: 200, length: 201 },
+  TEMPLATE_SUBJECT_MULTILINE: {},
+  TEMPLATE_CONTROL_CHARACTER: { part: 'html', line: 2 },
+  TEMPLATE_TOO_MANY_TAGS: { part: 'text', max: 200 },
+  TEMPLATE_NESTING_TOO_DEEP: { part: 'text', line: 9, max: 8 },
+  TEMPLATE_SYNTAX: { part: 'text', line: 3, near: '{{/if' },
+  TEMPLATE_BLOCK_MISMATCH: { part: 'html', line: 4, open: 'if', close: 'unless' },
+  TEMPLATE_HELPER_NOT_ALLOWED: { part: 'text', line: 3, helper: 'foo', allowed: ['if', 'unless'] },
+  TEMPLATE_HELPER_ARGUMENTS: { part: 'text', line: 1, helper: 'if' },
+  TEMPLATE_SECTION_NOT_ALLOWED: { part: 'text', line: 1, name: 'items' },
+  TEMPLATE_PARTIAL_NOT_ALLOWED: { part: 'html', line: 1 },
+  TEMPLATE_UNESCAPED_NOT_ALLOWED: { part: 'html', line: 5, expression: '{{{name}}}' },
+  TEMPLATE_EXPRESSION_NOT_ALLOWED: { part: 'text', line: 2, expression: '{{@root.name}}' },
+  TEMPLATE_VARIABLE_NAME: { part: 'subject', line: 1, name: '__proto__', max: 40 },
+  TEMPLATE_TOO_MANY_VARIABLES: { count: 21, max: 20 },
+  TEMPLATE_RENDER_FAILED: { part: 'html' },
+  TEMPLATE_OUTPUT_TOO_LONG: { part: 'subject', max: 500 },
 };
 const CODES = Object.keys(PARAMS) as ErrorCode[];
 
@@ -65,8 +88,8 @@ function message(locale: 'en' | 'ko', code: ErrorCode): string {
 const HANGUL = /[\uAC00-\uD7A3]/;
 
 describe('error messages', () => {
-  it('covers 48 codes', () => {
-    expect(CODES).toHaveLength(48);
+  it('covers 71 codes', () => {
+    expect(CODES).toHaveLength(71);
   });
 
   for (const code of CODES) {
@@ -90,6 +113,12 @@ describe('error messages', () => {
     expect(message('en', 'MISSING_VARIABLES')).toBe('Template "welcome" needs: name. Pass them as vars, e.g. name=…');
     expect(message('en', 'RATE_LIMITED')).toBe('You have reached the limit of 20 mails per hour. Try again in about 7 minute(s).');
     expect(message('ko', 'TOO_MANY_RECIPIENTS')).toBe('한 메일에 받는 사람은 최대 10명입니다.');
+    expect(message('en', 'TEMPLATE_HELPER_NOT_ALLOWED')).toBe('Text body, line 3: unknown helper `foo`. Templates may use only if, unless.');
+    expect(message('ko', 'TEMPLATE_HELPER_NOT_ALLOWED')).toBe('텍스트 본문 3번째 줄: `foo` 헬퍼는 쓸 수 없습니다. 쓸 수 있는 헬퍼: if, unless.');
+    expect(message('en', 'TEMPLATE_SYNTAX')).toBe('Text body, line 3: this is not valid Handlebars near `{{/if`.');
+    expect(errorMessage('en', 'TEMPLATE_SYNTAX', { part: 'html', line: 7, near: '' })).toBe(
+      'HTML body, line 7: the template ends inside an unfinished {{…}} tag or block.',
+    );
   });
 
   it('HeraldError carries the English message and can give the Korean one', () => {
