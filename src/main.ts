@@ -7,6 +7,7 @@ import { startDiscordBot } from './bot/bot.js';
 import { ConsoleFrontEnd } from './console/console.js';
 import { ConfigError, loadConfig } from './config.js';
 import { Secrets, createLogger } from './logger.js';
+import { startOps } from './ops/ops.js';
 import { startHerald } from './runtime/herald.js';
 import { startInfrastructure } from './runtime/infrastructure.js';
 
@@ -74,6 +75,8 @@ async function main(): Promise<void> {
   }
 
   try {
+    const ops = await startOps(config, logger, { temporalWorker: mode !== 'bot' });
+    stops.push(() => ops.stop());
     const infrastructure = await startInfrastructure(config, logger);
     stops.push(() => infrastructure.stop());
     secrets.addUrlPassword(infrastructure.databaseUrl); // embedded PostgreSQL's generated password
@@ -98,6 +101,7 @@ async function main(): Promise<void> {
       });
       stops.push(() => bot.stop());
     }
+    ops.started();
     if (interactive) {
       const frontEnd = new ConsoleFrontEnd({ commands: herald.commands, locale: config.defaults.locale });
       stops.push(async () => {

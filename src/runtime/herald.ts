@@ -11,6 +11,8 @@ import { mailRetryPolicy } from '../domain/retry-policy.js';
 import type { Logger } from '../logger.js';
 import { createMailer, type Mailer } from '../mail/mailer.js';
 import { TemplateRegistry } from '../mail/templates.js';
+import { databaseCheck, temporalCheck, workerCheck } from '../ops/checks.js';
+import { readiness } from '../ops/readiness.js';
 import { DiscordDmNotifier, LogNotifier, type OutcomeNotifier } from '../notify/outcome-notifier.js';
 import { Reconciler } from '../tasks/reconciler.js';
 import { TaskService } from '../tasks/task-service.js';
@@ -59,6 +61,7 @@ export async function startHerald(
 ): Promise<Herald> {
   const db = createDb(addresses.databaseUrl, { poolMax: config.database.poolMax });
   const cleanups: (() => Promise<void> | void)[] = [() => db.destroy()];
+  cleanups.push(readiness.register('database', databaseCheck(db)));
   const cleanUp = async () => {
     for (const c of cleanups.reverse()) await c();
   };
@@ -71,9 +74,11 @@ export async function startHerald(
       namespace: config.temporal.namespace,
       tls: temporalTlsFrom(config.temporal),
       apiKey: config.temporal.apiKey,
+      metadata: config.temporal.grpcMeta,
     };
     const temporal = await createTemporalClient(target);
     cleanups.push(() => temporal.connection.close());
+    cleanups.push(readiness.register('temporal', temporalCheck(temporal.connection)));
 
     const tasks = new TaskRepository(db);
     const templates = TemplateRegistry.load();
@@ -108,6 +113,7 @@ export async function startHerald(
         url: addresses.smtpUrl,
         from: config.smtp.from,
         poolMaxConnections: config.smtp.poolMaxConnections,
+        dkim: config.dkim,
       });
       cleanups.push(() => mailer.close());
       installTemporalRuntime(logger);
@@ -121,6 +127,7 @@ export async function startHerald(
         deps: { tasks, templates, mailer, logger: logger.child({ component: 'worker' }), notifier: outcomeNotifier(config, logger) },
       });
       const running = worker.run();
+      cleanups.push(readiness.register('worker', workerCheck(worker.worker)));
       workerDone = running.catch((err) => logger.error({ err }, 'worker stopped with an error'));
       const w = worker;
       cleanups.push(async () => {

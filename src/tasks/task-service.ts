@@ -14,6 +14,7 @@ import { parseWhen } from '../domain/when.js';
 import type { Locale } from '../i18n/locale.js';
 import type { Logger } from '../logger.js';
 import { type TemplateInfo, type TemplateRegistry, parseVariables } from '../mail/templates.js';
+import { countTaskCreated } from '../ops/metrics.js';
 import { MAIL_TASK_WORKFLOW, type MailTaskInput, rescheduleSignal } from '../workflows/definitions.js';
 import type { mailTaskWorkflow } from '../workflows/mail-task.js';
 
@@ -285,6 +286,7 @@ export class TaskService {
       { taskId: task.id, requesterId: task.requester_id, status: task.status, scheduledAt: task.scheduled_at },
       task.status === 'reserved' ? 'mail reserved' : 'mail queued',
     );
+    countTaskCreated(task.status);
     return task;
   }
 
