@@ -2,12 +2,15 @@
 // /healthz, /readyz (with a database that goes away and comes back, and a Discord session that is
 // lost) and /metrics (Herald's counters moved by a real mail, and the Temporal SDK's own metrics).
 // The worker reaches Temporal through a Temporal profile file, not TEMPORAL_ADDRESS.
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../src/project-root.js';
 import { type DiscordEmulator, startDiscordEmulator } from './discord-emulator/emulator.js';
 import { createHarness, type Harness, startLocalEnv } from './support/harness.js';
 import { freePort } from './support/ports.js';
@@ -115,14 +118,28 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   return 0;
 }
 
+/** The compose healthcheck's probe (src/ops/probe.ts): its exit code for `path` on `port`. */
+async function probe(port: number, path: string): Promise<number> {
+  try {
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/ops/probe.ts', path], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? '', METRICS_PORT: String(port) },
+    });
+    return 0;
+  } catch (err) {
+    return (err as { code?: number }).code ?? -1;
+  }
+}
+
 describe('a worker process', () => {
   let worker: HeraldProcess;
   let base: string;
+  let port: number;
 
   beforeAll(async () => {
     const profiles = path.join(dir, 'temporal.toml');
     fs.writeFileSync(profiles, `[profile.herald-test]\naddress = "${env.address}"\nnamespace = "default"\n`);
-    const port = await freePort();
+    port = await freePort();
     base = `http://127.0.0.1:${port}`;
     const url = new URL(h.databaseUrl);
     url.port = String(database.port);
@@ -221,10 +238,13 @@ describe('a worker process', () => {
     expect(down.report.checks.filter((c) => c.ok).map((c) => c.name).sort()).toEqual(['temporal', 'worker']);
     // Still alive: an orchestrator should not restart a process whose database is away.
     expect((await get(`${base}/healthz`)).status).toBe(200);
+    expect(await probe(port, '/readyz')).toBe(1);
+    expect(await probe(port, '/healthz')).toBe(0);
 
     await database.resume();
     const up = await until(() => readyz(base), (r) => r.status === 200, 30_000);
     expect(up.report.notReady).toEqual([]);
+    expect(await probe(port, '/readyz')).toBe(0);
   });
 
   it('answers nothing else, and only GET and HEAD', async () => {
