@@ -3,13 +3,16 @@
 // lost) and /metrics (Herald's counters moved by a real mail, and the Temporal SDK's own metrics).
 // The worker reaches Temporal through a Temporal profile file, not TEMPORAL_ADDRESS.
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb } from '../src/db/database.js';
 import { PROJECT_ROOT } from '../src/project-root.js';
 import { type DiscordEmulator, startDiscordEmulator } from './discord-emulator/emulator.js';
 import { createHarness, type Harness, startLocalEnv } from './support/harness.js';
@@ -54,6 +57,7 @@ class TcpProxy {
   }
 
   resume(): Promise<void> {
+    if (this.server?.listening) return Promise.resolve();
     const server = net.createServer((client) => {
       const upstream = net.connect(this.target.port, this.target.host);
       for (const s of [client, upstream]) {
@@ -92,6 +96,9 @@ async function readyz(base: string): Promise<{ status: number; report: ReadyRepo
   return { status, report: JSON.parse(body) as ReadyReport };
 }
 
+/** The process whose output explains a failed wait (the one the current describe block runs). */
+let explain: HeraldProcess | undefined;
+
 async function until<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
@@ -102,7 +109,11 @@ async function until<T>(probe: () => Promise<T>, accept: (value: T) => boolean, 
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`condition not met in time; last: ${JSON.stringify(last)}`);
+    if (Date.now() > deadline) {
+      const exited = explain?.child.exitCode ?? explain?.child.signalCode;
+      const output = explain ? `\nprocess ${exited === null ? 'running' : `exited (${exited})`}; its output ends:\n${explain.output().slice(-3000)}` : '';
+      throw new Error(`condition not met in time; last: ${JSON.stringify(last)}${output}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -117,6 +128,26 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   }
   return 0;
 }
+
+describe('the database pool', () => {
+  it('fails a query whose connection is lost mid-way, without taking the process down', async () => {
+    const url = new URL(h.databaseUrl);
+    url.port = String(database.port);
+    const db = createDb(url.toString(), { poolMax: 1 });
+    try {
+      const slow = sql`select pg_sleep(5)`.execute(db);
+      await new Promise((r) => setTimeout(r, 300));
+      await database.stop(); // a checked-out client loses its socket: pg emits 'error' on it
+      await expect(slow).rejects.toThrow(/Connection terminated|ECONNRESET/);
+      await database.resume();
+      // The broken client was dropped; the pool connects again.
+      expect((await sql<{ one: number }>`select 1 as one`.execute(db)).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await database.resume().catch(() => undefined);
+      await db.destroy();
+    }
+  });
+});
 
 /** The compose healthcheck's probe (src/ops/probe.ts): its exit code for `path` on `port`. */
 async function probe(port: number, path: string): Promise<number> {
@@ -152,9 +183,11 @@ describe('a worker process', () => {
       SMTP_FROM: 'Herald <herald@example.test>',
       METRICS_PORT: String(port),
       METRICS_HOST: '127.0.0.1',
+      RECONCILE_INTERVAL: '1s',
       LOG_LEVEL: 'info',
     });
     processes.push(worker);
+    explain = worker;
     // Alive from the start, before the worker is ready.
     await until(() => get(`${base}/healthz`), (r) => r.status === 200);
     await worker.waitForOutput(/Herald is running/, 120_000);
@@ -227,6 +260,39 @@ describe('a worker process', () => {
     // Sent no earlier than due, and accepted by the time the sink had it (plus its reply).
     expect(lateness).toBeGreaterThanOrEqual(0);
     expect(lateness).toBeLessThan((mail.receivedAt.getTime() - task.scheduled_at!.getTime()) / 1000 + 1);
+    // Its requester was told (by the log notifier here: this worker has no Discord token).
+    expect(sample(after, 'herald_dm_outcomes_total', { outcome: 'delivered' }) - sample(before, 'herald_dm_outcomes_total', { outcome: 'delivered' })).toBe(1);
+  });
+
+  it('counts a permanent refusal as a failed attempt and a failed send, and a stranded task as a repair', async () => {
+    const before = (await get(`${base}/metrics`)).body;
+    const delta = (text: string, name: string, labels: Record<string, string> = {}) => sample(text, name, labels) - sample(before, name, labels);
+
+    h.sink.failNext(1, 550);
+    const refused = await h.service.enqueueTask({ requesterId: 'ops-fail', template: 'notice', to: 'nobody@example.com', variables: 'title=t;body=b' });
+    await expect(env.client.workflow.getHandle(refused.id).result()).rejects.toThrow();
+    let after = (await get(`${base}/metrics`)).body;
+    expect(delta(after, 'herald_send_attempt_errors_total', { class: 'permanent' })).toBe(1);
+    expect(delta(after, 'herald_send_attempt_errors_total', { class: 'transient' })).toBe(0);
+    expect(delta(after, 'herald_sends_total', { outcome: 'failed' })).toBe(1);
+    expect(delta(after, 'herald_sends_total', { outcome: 'sent' })).toBe(0);
+
+    // A row whose workflow never started (a crash between the two steps), two minutes old.
+    const id = randomUUID();
+    await h.tasks.insert({
+      id,
+      name: 'notice → stranded@example.com',
+      description: 'stranded',
+      requester_id: 'ops-crash',
+      guild_id: null,
+      status: 'queued',
+      scheduled_at: null,
+      payload: { recipients: ['stranded@example.com'], template: 'notice', variables: { title: 'Stranded', body: 'Found' }, language: 'en' },
+    });
+    await sql`UPDATE tasks SET created_at = now() - interval '2 minutes' WHERE id = ${id}`.execute(h.db);
+    after = (await until(() => get(`${base}/metrics`), (r) => delta(r.body, 'herald_reconciler_repairs_total') === 1, 20_000)).body;
+    await env.client.workflow.getHandle(id).result();
+    expect(h.sink.mails.some((m) => m.messageId === `<${id}@example.test>`)).toBe(true);
   });
 
   it('says 503 naming the database while it is unreachable, and 200 again once it is back', async () => {
@@ -298,6 +364,7 @@ describe('a bot process', () => {
       LOG_LEVEL: 'info',
     });
     processes.push(bot);
+    explain = bot;
     await bot.waitForOutput(/Herald is running/, 120_000);
   }, 180_000);
   afterAll(async () => {
