@@ -190,7 +190,16 @@ describe('docker-compose.yml: health and observability', () => {
         if (!oneShot) expect(service(project, dependency).healthcheck?.test, dependency).toBeDefined();
       }
       expect(svc.depends_on?.temporal?.condition, name).toBe('service_healthy');
+      // DKIM: the key folder is mounted, the settings pass through (empty: off).
+      expect(svc.volumes?.some((v) => v.type === 'bind' && v.target === '/run/herald/dkim' && v.source === path.join(ROOT, 'deploy/dkim')), name).toBe(true);
+      for (const variable of ['DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY_PATH']) expect(svc.environment?.[variable] ?? '', name).toBe('');
     }
+    const signed = await composeConfig({ DKIM_DOMAIN: 'example.com', DKIM_SELECTOR: 'herald', DKIM_PRIVATE_KEY_PATH: '/run/herald/dkim/herald.pem' });
+    expect(service(signed, 'herald-worker').environment).toMatchObject({
+      DKIM_DOMAIN: 'example.com',
+      DKIM_SELECTOR: 'herald',
+      DKIM_PRIVATE_KEY_PATH: '/run/herald/dkim/herald.pem',
+    });
   });
 
   it('leaves Prometheus and Grafana out unless the observability profile is asked for', async () => {
