@@ -44,6 +44,21 @@ const OLDER_NAMES = {
 } as const;
 
 /**
+ * The SDK's profile, file then environment. envconfig 1.24 fails with a TypeError on a file that
+ * has no [profile.*] table at all (an empty temporal.toml): that file then gives nothing, unless a
+ * profile was asked for by name.
+ */
+function loadProfile(env: Record<string, string>): ClientConfigProfile {
+  try {
+    return loadClientConfigProfile({ overrideEnvVars: env });
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+    if (env.TEMPORAL_PROFILE !== undefined) throw new Error(`Profile '${env.TEMPORAL_PROFILE}' not found in config data`);
+    return loadClientConfigProfile({ overrideEnvVars: env, disableFile: true });
+  }
+}
+
+/**
  * Reads the settings. `env` holds only non-empty values; `tlsRequested` is Herald's parsed
  * TEMPORAL_TLS (true: TLS without client certificates). Problems name the variable to fix.
  */
@@ -72,7 +87,7 @@ export function resolveTemporalSettings(
 
   let profile: ClientConfigProfile;
   try {
-    profile = loadClientConfigProfile({ overrideEnvVars: sdkEnv });
+    profile = loadProfile(sdkEnv);
   } catch (err) {
     const message = (err as Error).message;
     const variable = /^Profile '/.test(message) ? 'TEMPORAL_PROFILE' : /Cannot specify both/.test(message) ? 'TEMPORAL_TLS' : 'TEMPORAL_CONFIG_FILE';

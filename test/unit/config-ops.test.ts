@@ -197,6 +197,14 @@ describe('Temporal: profile files, and what wins', () => {
     expect(loadConfig({ XDG_CONFIG_HOME: home }).temporal).toMatchObject({ address: 'from-xdg.example:7233', namespace: 'xdg' });
   });
 
+  it('an empty profile file gives nothing, but a profile asked for by name must be in it', () => {
+    const empty = file('empty.toml', '# nothing yet\n');
+    expect(loadConfig({ TEMPORAL_CONFIG_FILE: empty, TEMPORAL_NAMESPACE: 'ns' }).temporal).toMatchObject({ address: undefined, namespace: 'ns' });
+    expect(problemsOf({ TEMPORAL_CONFIG_FILE: empty, TEMPORAL_PROFILE: 'prod' })).toEqual([
+      { variable: 'TEMPORAL_PROFILE', message: "Profile 'prod' not found in config data" },
+    ]);
+  });
+
   it.each([
     [{ TEMPORAL_CONFIG_FILE: PROFILES, TEMPORAL_PROFILE: 'staging' }, 'TEMPORAL_PROFILE', /Profile 'staging' not found/],
     [{ TEMPORAL_CONFIG_FILE: path.join(dir, 'nope.toml') }, 'TEMPORAL_CONFIG_FILE', /no such file/],
