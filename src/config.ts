@@ -7,6 +7,10 @@ import { z } from 'zod';
 import { isValidTimeZone } from './domain/time-zone.js';
 import { MAX_REPEAT_DAYS_CEILING, type RepeatLimits } from './domain/repeat/index.js';
 import { DEFAULT_END_OF_DAY_HOUR } from './domain/when-calendar.js';
+import { type DkimSettings, readDkimPrivateKey } from './mail/dkim.js';
+import { resolveTemporalSettings, type TemporalTlsConfig } from './temporal/envconfig.js';
+
+export type { TemporalTlsConfig } from './temporal/envconfig.js';
 
 const boolish = z
   .string()
@@ -54,16 +58,24 @@ const envSchema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   EMBEDDED_POSTGRES_PORT: port.default(54329),
 
-  // Temporal: an external cluster, or the Temporal CLI dev server when unset.
+  // Temporal: an external cluster, or the Temporal CLI dev server when unset. The connection
+  // settings also come from a Temporal profile file (src/temporal/envconfig.ts), so none has a
+  // default here.
   TEMPORAL_ADDRESS: optionalString,
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_NAMESPACE: optionalString,
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('herald'),
   TEMPORAL_API_KEY: optionalString,
-  TEMPORAL_TLS: boolish.default(false),
+  TEMPORAL_TLS: boolish.optional(),
+  TEMPORAL_TLS_CLIENT_CERT_PATH: optionalString,
+  TEMPORAL_TLS_CLIENT_KEY_PATH: optionalString,
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: optionalString,
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
+  TEMPORAL_PROFILE: optionalString,
+  TEMPORAL_CONFIG_FILE: optionalString,
+  // Herald's older names for the three paths above.
   TEMPORAL_TLS_CERT_PATH: optionalString,
   TEMPORAL_TLS_KEY_PATH: optionalString,
   TEMPORAL_TLS_CA_PATH: optionalString,
-  TEMPORAL_TLS_SERVER_NAME: optionalString,
   TEMPORAL_CLI_PATH: optionalString,
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_DEV_UI_PORT: z.coerce.number().int().min(0).max(65535).default(8233),
@@ -72,6 +84,19 @@ const envSchema = z.object({
   // Holds (see MAIL_PREPARE_LEAD) occupy a slot each while they wait, so this is generous.
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(10_000),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(1).default(40),
+
+  // /metrics, /healthz and /readyz. Unset or 0: not served.
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).default('0.0.0.0'),
+
+  // DKIM signing: all three or none.
+  DKIM_DOMAIN: optionalString.pipe(
+    z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'expected a domain such as example.com').optional(),
+  ),
+  DKIM_SELECTOR: optionalString.pipe(
+    z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i, 'expected a selector such as herald or mail2026').optional(),
+  ),
+  DKIM_PRIVATE_KEY_PATH: optionalString,
 
   // SMTP: a real relay, or the local sink when unset.
   SMTP_URL: optionalString.pipe(urlWithProtocols(['smtp:', 'smtps:']).optional()),
@@ -123,13 +148,6 @@ const envSchema = z.object({
 
 export type Env = z.input<typeof envSchema>;
 
-export interface TemporalTlsConfig {
-  certPath?: string;
-  keyPath?: string;
-  caPath?: string;
-  serverName?: string;
-}
-
 export interface Config {
   env: 'development' | 'production' | 'test';
   logLevel: string;
@@ -141,6 +159,8 @@ export interface Config {
     taskQueue: string;
     apiKey?: string;
     tls?: TemporalTlsConfig;
+    /** gRPC headers for every call (TEMPORAL_GRPC_META_*, a profile's grpc_meta). */
+    grpcMeta?: Record<string, string>;
     cliPath?: string;
     devPort: number;
     devUiPort: number;
@@ -148,6 +168,10 @@ export interface Config {
   };
   worker: { maxCachedWorkflows: number; maxConcurrentActivities: number; maxConcurrentWorkflowTasks: number };
   smtp: { url?: string; from: string; poolMaxConnections: number; sinkPort: number; sinkDir: string };
+  /** Sign every mail when set. */
+  dkim?: DkimSettings;
+  /** The operations server (/metrics, /healthz, /readyz); no port: not served. */
+  metrics: { port?: number; host: string };
   mailRetry: { maximumAttempts: number; initialIntervalMs: number; backoffCoefficient: number };
   delivery: { prepareLeadMs: number; reconcileIntervalMs: number };
   defaults: { timeZone: string; locale: 'en' | 'ko'; endOfDayHour: number };
@@ -186,23 +210,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const e = parsed.data;
-  const problems: { variable: string; message: string }[] = [];
-  if ((e.TEMPORAL_TLS_CERT_PATH === undefined) !== (e.TEMPORAL_TLS_KEY_PATH === undefined)) {
-    problems.push({
-      variable: e.TEMPORAL_TLS_CERT_PATH ? 'TEMPORAL_TLS_KEY_PATH' : 'TEMPORAL_TLS_CERT_PATH',
-      message: 'mTLS needs both TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH',
-    });
-  }
+  const { settings: temporal, problems } = resolveTemporalSettings(given as Record<string, string>, e.TEMPORAL_TLS);
   if (e.DISCORD_TOKEN && !e.DISCORD_APPLICATION_ID) {
     problems.push({ variable: 'DISCORD_APPLICATION_ID', message: 'DISCORD_TOKEN is set, so the application id is needed too' });
   }
-  if (e.TEMPORAL_API_KEY && !e.TEMPORAL_ADDRESS) {
-    problems.push({ variable: 'TEMPORAL_ADDRESS', message: 'TEMPORAL_API_KEY is set, so TEMPORAL_ADDRESS must name the cluster' });
-  }
+  const dkim = dkimSettings(e, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(e.HERALD_DATA_DIR);
-  const useTls = e.TEMPORAL_TLS || e.TEMPORAL_TLS_CERT_PATH !== undefined || e.TEMPORAL_API_KEY !== undefined;
   return {
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
@@ -214,18 +229,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       embeddedDir: path.join(dataDir, 'postgres'),
     },
     temporal: {
-      address: e.TEMPORAL_ADDRESS,
-      namespace: e.TEMPORAL_NAMESPACE,
+      address: temporal.address,
+      namespace: temporal.namespace ?? 'default',
       taskQueue: e.TEMPORAL_TASK_QUEUE,
-      apiKey: e.TEMPORAL_API_KEY,
-      tls: useTls
-        ? {
-            certPath: e.TEMPORAL_TLS_CERT_PATH,
-            keyPath: e.TEMPORAL_TLS_KEY_PATH,
-            caPath: e.TEMPORAL_TLS_CA_PATH,
-            serverName: e.TEMPORAL_TLS_SERVER_NAME,
-          }
-        : undefined,
+      apiKey: temporal.apiKey,
+      tls: temporal.tls,
+      ...(temporal.grpcMeta && { grpcMeta: temporal.grpcMeta }),
       cliPath: e.TEMPORAL_CLI_PATH,
       devPort: e.TEMPORAL_DEV_PORT,
       devUiPort: e.TEMPORAL_DEV_UI_PORT,
@@ -243,6 +252,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sinkPort: e.SMTP_SINK_PORT,
       sinkDir: path.join(dataDir, 'mail'),
     },
+    ...(dkim && { dkim }),
+    metrics: { port: e.METRICS_PORT === 0 ? undefined : e.METRICS_PORT, host: e.METRICS_HOST },
     mailRetry: {
       maximumAttempts: e.MAIL_RETRY_MAX_ATTEMPTS,
       initialIntervalMs: e.MAIL_RETRY_INITIAL_INTERVAL,
@@ -264,4 +275,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     repeat: { minIntervalMs: e.MIN_REPEAT_INTERVAL, maxDays: e.MAX_REPEAT_DAYS },
   };
+}
+
+const DKIM_VARIABLES = ['DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY_PATH'] as const;
+
+/** All three DKIM variables, or none; the key file is read and checked here, at start-up. */
+function dkimSettings(
+  e: Partial<Record<(typeof DKIM_VARIABLES)[number], string>>,
+  problems: { variable: string; message: string }[],
+): DkimSettings | undefined {
+  const set = DKIM_VARIABLES.filter((name) => e[name] !== undefined);
+  if (set.length === 0) return undefined;
+  if (set.length < DKIM_VARIABLES.length) {
+    for (const name of DKIM_VARIABLES.filter((n) => e[n] === undefined)) {
+      problems.push({ variable: name, message: `${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'} set, so DKIM signing needs ${name} too` });
+    }
+    return undefined;
+  }
+  try {
+    return { domainName: e.DKIM_DOMAIN!, keySelector: e.DKIM_SELECTOR!, privateKey: readDkimPrivateKey(e.DKIM_PRIVATE_KEY_PATH!) };
+  } catch (err) {
+    problems.push({ variable: 'DKIM_PRIVATE_KEY_PATH', message: (err as Error).message });
+    return undefined;
+  }
 }

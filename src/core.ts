@@ -87,7 +87,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
   });
   const commands = new HeraldCommands(service, logger.child({ component: 'commands' }), userSettings, config.defaults);
   const mailer = deps.smtpUrl
-    ? createMailer({ url: deps.smtpUrl, from: config.smtp.from, poolMaxConnections: config.smtp.poolMaxConnections })
+    ? createMailer({ url: deps.smtpUrl, from: config.smtp.from, poolMaxConnections: config.smtp.poolMaxConnections, dkim: config.dkim })
     : undefined;
   const activityDeps = (): Omit<ActivityDeps, 'shuttingDown'> => {
     if (!mailer) throw new Error('This Herald does not send: createCore was given no smtpUrl');

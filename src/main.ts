@@ -7,6 +7,7 @@ import { startDiscordBot } from './bot/bot.js';
 import { ConsoleFrontEnd } from './console/console.js';
 import { ConfigError, loadConfig } from './config.js';
 import { Secrets, createLogger } from './logger.js';
+import { startOps } from './ops/ops.js';
 import { startHerald } from './runtime/herald.js';
 import { startInfrastructure } from './runtime/infrastructure.js';
 import { CleanupStack } from './util/cleanup-stack.js';
@@ -73,6 +74,8 @@ async function main(): Promise<void> {
   }
 
   try {
+    const ops = await startOps(config, logger, { temporalWorker: mode !== 'bot' });
+    stops.push(() => ops.stop());
     const infrastructure = await startInfrastructure(config, logger);
     stops.push(() => infrastructure.stop());
     secrets.addUrlPassword(infrastructure.databaseUrl); // embedded PostgreSQL's generated password
@@ -97,6 +100,7 @@ async function main(): Promise<void> {
       });
       stops.push(() => bot.stop());
     }
+    ops.started();
     if (interactive) {
       const frontEnd = new ConsoleFrontEnd({ commands: herald.commands, locale: config.defaults.locale });
       stops.push(async () => {

@@ -24,7 +24,8 @@ interface ComposeService {
   entrypoint?: string[];
   environment?: Record<string, string | null>;
   depends_on?: Record<string, { condition: string }>;
-  healthcheck?: { test?: string[] };
+  healthcheck?: { test?: string[]; start_period?: string };
+  profiles?: string[];
   ports?: { target: number; published?: string; host_ip?: string }[];
   volumes?: { type: string; source?: string; target: string }[];
   restart?: string;
@@ -40,11 +41,11 @@ interface ComposeProject {
  * The resolved compose file. Only PATH and HOME are passed on and no .env file is read, so the
  * file's own defaults are what is checked, whatever this machine's environment holds.
  */
-async function composeConfig(extraEnv: Record<string, string> = {}): Promise<ComposeProject> {
+async function composeConfig(extraEnv: Record<string, string> = {}, profiles: string[] = []): Promise<ComposeProject> {
   const [command, ...prefix] = compose;
   const { stdout } = await promisify(execFile)(
     command!,
-    [...prefix, '--env-file', '/dev/null', '-f', COMPOSE_FILE, 'config', '--format', 'json'],
+    [...prefix, '--env-file', '/dev/null', '-f', COMPOSE_FILE, ...profiles.flatMap((p) => ['--profile', p]), 'config', '--format', 'json'],
     {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...extraEnv },
@@ -167,6 +168,70 @@ describe('docker-compose.yml', () => {
     const mailpit = service(project, 'mailpit');
     expect(mailpit.image).toMatch(/^axllent\/mailpit:/);
     expect(mailpit.ports?.map((p) => p.target)).toEqual(expect.arrayContaining([1025, 8025]));
+  });
+});
+
+describe('docker-compose.yml: health and observability', () => {
+  it(`marks Herald's services healthy by /readyz, and starts them only after healthy servers`, async () => {
+    const project = await composeConfig();
+    for (const name of ['herald-worker', 'herald-bot']) {
+      const svc = service(project, name);
+      // The probe runs the build of src/ops/probe.ts against METRICS_PORT.
+      expect(svc.healthcheck?.test, name).toEqual(['CMD', 'node', 'dist/src/ops/probe.js', '/readyz']);
+      expect(existsSync(path.join(ROOT, 'src/ops/probe.ts'))).toBe(true);
+      expect(svc.environment?.METRICS_PORT, name).toBe('9464');
+      expect(svc.healthcheck?.start_period, name).toBeDefined();
+      const conditions = Object.entries(svc.depends_on ?? {});
+      expect(conditions.length, name).toBeGreaterThan(0);
+      for (const [dependency, { condition }] of conditions) {
+        // Servers must be healthy; one-shot setup jobs must have finished.
+        const oneShot = ['temporal-admin-tools', 'temporal-create-namespace'].includes(dependency);
+        expect(condition, `${name} → ${dependency}`).toBe(oneShot ? 'service_completed_successfully' : 'service_healthy');
+        if (!oneShot) expect(service(project, dependency).healthcheck?.test, dependency).toBeDefined();
+      }
+      expect(svc.depends_on?.temporal?.condition, name).toBe('service_healthy');
+      // DKIM: the key folder is mounted, the settings pass through (empty: off).
+      expect(svc.volumes?.some((v) => v.type === 'bind' && v.target === '/run/herald/dkim' && v.source === path.join(ROOT, 'deploy/dkim')), name).toBe(true);
+      for (const variable of ['DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY_PATH']) expect(svc.environment?.[variable] ?? '', name).toBe('');
+    }
+    const signed = await composeConfig({ DKIM_DOMAIN: 'example.com', DKIM_SELECTOR: 'herald', DKIM_PRIVATE_KEY_PATH: '/run/herald/dkim/herald.pem' });
+    expect(service(signed, 'herald-worker').environment).toMatchObject({
+      DKIM_DOMAIN: 'example.com',
+      DKIM_SELECTOR: 'herald',
+      DKIM_PRIVATE_KEY_PATH: '/run/herald/dkim/herald.pem',
+    });
+  });
+
+  it('leaves Prometheus and Grafana out unless the observability profile is asked for', async () => {
+    const bare = await composeConfig();
+    expect(Object.keys(bare.services)).not.toContain('prometheus');
+    expect(Object.keys(bare.services)).not.toContain('grafana');
+
+    const project = await composeConfig({}, ['observability']);
+    const prometheus = service(project, 'prometheus');
+    const grafana = service(project, 'grafana');
+    for (const [name, svc] of [['prometheus', prometheus], ['grafana', grafana]] as const) {
+      expect(svc.profiles, name).toEqual(['observability']);
+      expect(svc.image, name).toMatch(/:v?\d+\.\d+\.\d+$/);
+      expect(svc.healthcheck?.test, name).toBeDefined();
+      // Reachable from this machine only.
+      for (const p of svc.ports ?? []) expect(p.host_ip, name).toBe('127.0.0.1');
+      for (const volume of svc.volumes ?? []) {
+        if (volume.type === 'bind' && volume.source) expect(existsSync(volume.source), volume.source).toBe(true);
+      }
+    }
+    expect(grafana.depends_on?.prometheus?.condition).toBe('service_healthy');
+    expect(grafana.volumes?.map((v) => v.target)).toEqual(expect.arrayContaining(['/etc/grafana/provisioning', '/etc/grafana/dashboards']));
+
+    // Prometheus scrapes the worker and the bot (every replica) on their METRICS_PORT.
+    const config = prometheus.volumes?.find((v) => v.target === '/etc/prometheus/prometheus.yml');
+    expect(config?.type).toBe('bind');
+    const text = readFileSync(config!.source!, 'utf8');
+    const scraped = [...text.matchAll(/names: \[([\w-]+)\]\s+type: A\s+port: (\d+)/g)].map((m) => [m[1], m[2]]);
+    expect(scraped).toEqual([
+      ['herald-worker', service(project, 'herald-worker').environment?.METRICS_PORT],
+      ['herald-bot', service(project, 'herald-bot').environment?.METRICS_PORT],
+    ]);
   });
 });
 

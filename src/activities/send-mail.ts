@@ -9,6 +9,7 @@ import type { Logger } from '../logger.js';
 import type { ComposedMail, Mailer } from '../mail/mailer.js';
 import { classifySmtpError, describeSmtpError } from '../mail/smtp-errors.js';
 import type { TemplateResolver } from '../mail/template-resolver.js';
+import { countAttemptError, countSent, holding } from '../ops/metrics.js';
 import type { DeliveryResult } from '../workflows/definitions.js';
 
 export interface SendMailDeps {
@@ -58,6 +59,7 @@ export function createSendMailActivity({ tasks, templates, mailer, logger, shutt
       });
     } catch (err) {
       // The template changed since the task was accepted: no retry will fix that.
+      countAttemptError('task_data');
       throw ApplicationFailure.nonRetryable(isHeraldError(err) ? err.message : String(err), MAIL_ERROR_TYPES.taskData);
     }
   }
@@ -86,7 +88,7 @@ export function createSendMailActivity({ tasks, templates, mailer, logger, shutt
       composed = await prepare(row, new Date(input.holdUntil));
       const claimAt = Date.parse(input.holdUntil) - CLAIM_LEAD_MS;
       // A reschedule cancels the hold (the workflow has moved on; the answer is not read).
-      if (!(await hold(claimAt - Date.now(), [shuttingDown, context.cancellationSignal]))) return { kind: 'interrupted' };
+      if (!(await holding(hold(claimAt - Date.now(), [shuttingDown, context.cancellationSignal])))) return { kind: 'interrupted' };
     }
 
     burst.enter();
@@ -120,6 +122,7 @@ export function createSendMailActivity({ tasks, templates, mailer, logger, shutt
       await mailer.sendComposed(composed);
     } catch (err) {
       const kind = classifySmtpError(err);
+      countAttemptError(kind);
       const message = describeSmtpError(err);
       logger.warn({ taskId, attempt, kind, err: message }, 'mail attempt failed');
       await tasks.recordAttemptError(taskId, message);
@@ -128,6 +131,7 @@ export function createSendMailActivity({ tasks, templates, mailer, logger, shutt
       throw ApplicationFailure.retryable(message, MAIL_ERROR_TYPES.smtpTransient);
     }
 
+    countSent(claim.task);
     await tasks.finishSent(taskId);
     logger.info({ taskId, attempt, messageId: composed.messageId, recipients: composed.to.length }, 'mail sent');
     return { kind: 'sent', messageId: composed.messageId };

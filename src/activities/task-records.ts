@@ -2,6 +2,7 @@
 import type { TaskRepository } from '../db/task-repository.js';
 import type { Logger } from '../logger.js';
 import type { Outcome, OutcomeNotifier } from '../notify/outcome-notifier.js';
+import { countDm, countFailed } from '../ops/metrics.js';
 import { toTaskView } from '../tasks/task-view.js';
 
 export function createTaskRecordActivities({
@@ -18,7 +19,7 @@ export function createTaskRecordActivities({
     async notifyRequester(input: { taskId: string; outcome: Outcome }): Promise<'delivered' | 'undeliverable' | 'no-task'> {
       const task = await tasks.findById(input.taskId);
       if (!task) return 'no-task';
-      return notifier.notify(toTaskView(task), input.outcome);
+      return countDm(notifier.notify(toTaskView(task), input.outcome));
     },
     /** The workflow was canceled: record it, unless the row already closed another way. */
     async recordCanceled(taskId: string): Promise<void> {
@@ -29,6 +30,7 @@ export function createTaskRecordActivities({
     async recordFailure(input: { taskId: string; error: string }): Promise<void> {
       const row = await tasks.transition(input.taskId, 'failed', { error: input.error, finishedAt: new Date() });
       if (row) logger.warn({ taskId: input.taskId, error: input.error, attempts: row.attempts }, 'task failed');
+      if (row) countFailed();
     },
   };
 }

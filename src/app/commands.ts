@@ -8,6 +8,7 @@ import { type Locale, localeFromTag } from '../i18n/locale.js';
 import { apology } from '../i18n/messages.js';
 import type { Logger } from '../logger.js';
 import type { TemplateInfo } from '../mail/templates.js';
+import { timeCommand } from '../ops/metrics.js';
 import type { TaskService } from '../tasks/task-service.js';
 import type { Task } from '../tasks/task-view.js';
 
@@ -159,7 +160,7 @@ export class HeraldCommands {
 
   private async run(ctx: CommandContext, command: string, body: () => Promise<CommandResult>): Promise<CommandResult> {
     try {
-      return await body();
+      return await timeCommand(command, body());
     } catch (err) {
       if (isHeraldError(err)) return { kind: 'error', message: err.messageFor(ctx.locale), unexpected: false };
       this.logger.error({ err, command, userId: ctx.userId, guildId: ctx.guildId }, 'command failed unexpectedly');

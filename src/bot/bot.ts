@@ -2,6 +2,8 @@
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { HeraldCommands } from '../app/commands.js';
 import type { Logger } from '../logger.js';
+import { discordCheck } from '../ops/discord-check.js';
+import { readiness } from '../ops/readiness.js';
 import { handleInteraction, type InteractionSettings } from './interactions.js';
 
 export interface DiscordBotOptions extends InteractionSettings {
@@ -30,9 +32,11 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   await client.login(options.token);
   await ready;
   logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'Discord bot connected');
+  const unregister = readiness.register('discord', discordCheck(client));
   return {
     client,
     async stop() {
+      unregister();
       await client.destroy();
       logger.info('Discord bot disconnected');
     },

@@ -13,6 +13,9 @@ export function createDb(connectionString: string, options: { poolMax?: number }
   const pool = new pg.Pool({ connectionString, max: options.poolMax ?? 10 });
   // An idle client losing its server must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // Nor a checked-out one: pg emits 'error' on it as well as failing its query, and an 'error'
+  // without a listener would end the process. The pool drops the broken client on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -4,6 +4,7 @@
 import nodemailer from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
+import type { DkimSettings } from './dkim.js';
 import type { RenderedMail } from './templates.js';
 
 export interface OutgoingMail extends RenderedMail {
@@ -34,6 +35,8 @@ export interface MailerOptions {
   url: string;
   from: string;
   poolMaxConnections: number;
+  /** Sign every message (nodemailer signs at send time, so composed messages are signed too). */
+  dkim?: DkimSettings;
 }
 
 export function createMailer(options: MailerOptions): Mailer {
@@ -48,6 +51,7 @@ export function createMailer(options: MailerOptions): Mailer {
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
+    ...(options.dkim && { dkim: options.dkim }),
     ...(url.username && {
       auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) },
     }),

@@ -6,6 +6,8 @@ import type { Config } from '../config.js';
 import { type Core, createCore } from '../core.js';
 import { createDb, type HeraldDb, migrateToLatest } from '../db/database.js';
 import type { Logger } from '../logger.js';
+import { databaseCheck, temporalCheck, workerCheck } from '../ops/checks.js';
+import { readiness } from '../ops/readiness.js';
 import { createTemporalClient } from '../temporal/client.js';
 import { type TemporalTarget, temporalTlsFrom } from '../temporal/connection-options.js';
 import { installTemporalRuntime } from '../temporal/runtime.js';
@@ -43,6 +45,7 @@ export async function startHerald(
   try {
     const db = createDb(addresses.databaseUrl, { poolMax: config.database.poolMax });
     cleanup.push(() => db.destroy());
+    cleanup.push(readiness.register('database', databaseCheck(db)));
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
 
@@ -51,9 +54,11 @@ export async function startHerald(
       namespace: config.temporal.namespace,
       tls: temporalTlsFrom(config.temporal),
       apiKey: config.temporal.apiKey,
+      metadata: config.temporal.grpcMeta,
     };
     const temporal = await createTemporalClient(target);
     cleanup.push(() => temporal.connection.close());
+    cleanup.push(readiness.register('temporal', temporalCheck(temporal.connection)));
 
     const sends = options.worker !== false;
     const { createWorker, close, ...core } = createCore(config, {
@@ -74,6 +79,7 @@ export async function startHerald(
       cleanup.push(() => connection.close());
       const started = await createWorker(connection);
       workerDone = started.run().catch((err) => logger.error({ err }, 'worker stopped with an error'));
+      cleanup.push(readiness.register('worker', workerCheck(started.worker)));
       const done = workerDone;
       cleanup.push(async () => {
         started.shutdown();

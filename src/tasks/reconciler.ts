@@ -4,6 +4,7 @@
 // several reconcilers, or one racing a slow normal start, never make a second workflow.
 import type { TaskRepository } from '../db/task-repository.js';
 import type { Logger } from '../logger.js';
+import { reconcilerRepairs } from '../ops/metrics.js';
 import type { TaskScheduler } from '../temporal/mail-task-scheduler.js';
 
 export interface ReconcilerOptions {
@@ -36,6 +37,7 @@ export class Reconciler {
         await scheduler.start({ id: task.id, scheduledAt: task.scheduled_at });
         await repository.markWorkflowStarted(task.id);
         started++;
+        reconcilerRepairs.inc();
         logger.warn({ taskId: task.id, status: task.status, createdAt: task.created_at }, 'reconciler started a stranded task');
       }
       if (stranded.length < 200) break;

@@ -13,6 +13,7 @@ import type { ParsedWhen } from '../domain/when.js';
 import type { Locale } from '../i18n/locale.js';
 import type { Logger } from '../logger.js';
 import { type TemplateInfo, type TemplateRegistry, parseVariables } from '../mail/templates.js';
+import { countTaskCreated } from '../ops/metrics.js';
 import type { TaskScheduler } from '../temporal/mail-task-scheduler.js';
 import { type Task, toTaskView } from './task-view.js';
 
@@ -227,6 +228,7 @@ export class TaskService {
       { taskId: task.id, requesterId: task.requester_id, status: task.status, scheduledAt: task.scheduled_at },
       task.status === 'reserved' ? 'mail reserved' : 'mail queued',
     );
+    countTaskCreated(task.status);
     return toTaskView(task);
   }
 

@@ -7,6 +7,7 @@ export async function createTemporalClient(target: TemporalTarget): Promise<Clie
     address: target.address,
     tls: target.tls,
     apiKey: target.apiKey,
+    metadata: target.metadata,
   });
   return new Client({ connection, namespace: target.namespace });
 }

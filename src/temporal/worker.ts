@@ -82,5 +82,5 @@ export async function createHeraldWorker(options: HeraldWorkerOptions): Promise<
 }
 
 export async function connectWorker(target: TemporalTarget): Promise<NativeConnection> {
-  return NativeConnection.connect({ address: target.address, tls: target.tls, apiKey: target.apiKey });
+  return NativeConnection.connect({ address: target.address, tls: target.tls, apiKey: target.apiKey, metadata: target.metadata });
 }

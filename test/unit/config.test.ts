@@ -35,6 +35,7 @@ describe('loadConfig: defaults', () => {
       },
       worker: { maxCachedWorkflows: 250, maxConcurrentActivities: 10000, maxConcurrentWorkflowTasks: 40 },
       smtp: { url: undefined, from: 'Herald <herald@localhost>', poolMaxConnections: 5, sinkPort: 2525, sinkDir: path.join(dataDir, 'mail') },
+      metrics: { port: undefined, host: '0.0.0.0' },
       mailRetry: { maximumAttempts: 3, initialIntervalMs: 5000, backoffCoefficient: 2 },
       delivery: { prepareLeadMs: 60000, reconcileIntervalMs: 60000 },
       defaults: { timeZone: 'UTC', locale: 'en', endOfDayHour: 17 },
@@ -64,7 +65,7 @@ describe('loadConfig: defaults', () => {
     expect(config.dataDir).toBe('/srv/herald');
     expect(config.database).toEqual({ url: 'postgres://u:p@db:5432/herald', poolMax: 10, embeddedPort: 54329, embeddedDir: '/srv/herald/postgres' });
     expect(config.temporal.devPort).toBe(17233);
-    expect(config.temporal.tls).toEqual({ certPath: undefined, keyPath: undefined, caPath: undefined, serverName: undefined });
+    expect(config.temporal.tls).toEqual({});
     expect(config.smtp.url).toBe('smtps://u:p@mail.example.com:465');
     expect(config.defaults).toEqual({ timeZone: 'Asia/Seoul', locale: 'ko', endOfDayHour: 18 });
   });
@@ -183,7 +184,10 @@ describe('loadConfig: combinations', () => {
 
   it('cert and key together turn TLS on', () => {
     const config = loadConfig({ TEMPORAL_TLS_CERT_PATH: '/tls/client.pem', TEMPORAL_TLS_KEY_PATH: '/tls/client.key' });
-    expect(config.temporal.tls).toEqual({ certPath: '/tls/client.pem', keyPath: '/tls/client.key', caPath: undefined, serverName: undefined });
+    expect(config.temporal.tls).toEqual({
+      clientCert: { path: '/tls/client.pem', from: 'TEMPORAL_TLS_CERT_PATH' },
+      clientKey: { path: '/tls/client.key', from: 'TEMPORAL_TLS_KEY_PATH' },
+    });
   });
 
   it('TEMPORAL_API_KEY without TEMPORAL_ADDRESS is refused', () => {
@@ -196,7 +200,7 @@ describe('loadConfig: combinations', () => {
     const config = loadConfig({ TEMPORAL_API_KEY: 'secret', TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233' });
     expect(config.temporal.address).toBe('ns.acct.tmprl.cloud:7233');
     expect(config.temporal.apiKey).toBe('secret');
-    expect(config.temporal.tls).toEqual({ certPath: undefined, keyPath: undefined, caPath: undefined, serverName: undefined });
+    expect(config.temporal.tls).toEqual({});
   });
 
   it('TEMPORAL_TLS=no leaves TLS off', () => {
