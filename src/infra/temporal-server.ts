@@ -21,6 +21,9 @@ export type TemporalService = (typeof TEMPORAL_SERVICES)[number];
 /** Each service's gRPC port and its membership (ringpop) port. */
 export type TemporalServerPorts = Record<TemporalService, { grpc: number; membership: number }>;
 
+/** Temporal keeps membership ports in a SMALLINT column (cluster_membership.rpc_port). */
+export const MAX_MEMBERSHIP_PORT = 32_767;
+
 /**
  * Temporal's own port layout (7233 frontend, 7234 history, 7235 matching, 7239 worker, membership
  * 300 below each), moved so that the frontend is on `frontend`.
@@ -30,8 +33,12 @@ export function serverPortsFrom(frontend: number): TemporalServerPorts {
   const ports = Object.fromEntries(
     TEMPORAL_SERVICES.map((service) => [service, { grpc: frontend + offsets[service], membership: frontend - 300 + offsets[service] }]),
   ) as TemporalServerPorts;
-  for (const port of allPorts(ports)) {
-    if (port < 1 || port > 65535) throw new Error(`The Temporal server needs ports ${frontend - 300}-${frontend + 6}; ${port} is not a port`);
+  const membership = TEMPORAL_SERVICES.map((service) => ports[service].membership);
+  if (Math.min(...membership) < 1 || Math.max(...membership) > MAX_MEMBERSHIP_PORT || ports.worker.grpc > 65_535) {
+    throw new Error(
+      `The Temporal server's ports lie from 300 below its frontend port to 6 above, and Temporal stores the lower ones as a ` +
+        `SMALLINT: the frontend port (TEMPORAL_DEV_PORT, ${frontend}) must be between 301 and ${MAX_MEMBERSHIP_PORT + 300 - 6}.`,
+    );
   }
   return ports;
 }
