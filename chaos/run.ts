@@ -233,7 +233,8 @@ function writeReport(s: typeof summary, faultList: string[]) {
   const body = `# Reliability
 
 Measured by \`npm run chaos\` on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}.
-CI runs \`npm run chaos -- --quick\` (300 reservations) as part of \`npm test\`.
+CI runs \`npm run chaos -- --quick\` (300 reservations) as part of \`npm test\`, on the dev server and again on the
+Temporal server on PostgreSQL (\`--temporal=server\`, 4 shards).
 
 ${s.reservationsMade.toLocaleString('en')} reservations were made through the Discord bot (the local emulator), due over
 ${(WINDOW.to - WINDOW.from) / 60_000} minutes. While they fell due:
