@@ -1,5 +1,6 @@
 // The Temporal CLI dev server (`temporal server start-dev`) on a SQLite db file, so reservations
 // survive restarts. It runs in its own process group: Herald stops it in order on shutdown.
+// The process helpers below run the Temporal server of TEMPORAL_MODE=server too (temporal-server.ts).
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';

@@ -5,16 +5,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import pg from 'pg';
 import { afterAll, expect, inject, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { ConsoleFrontEnd } from '../../src/console/console.js';
-import { createLogger } from '../../src/logger.js';
-import { startHerald } from '../../src/runtime/herald.js';
-import { startInfrastructure } from '../../src/runtime/infrastructure.js';
-import { installTemporalRuntime } from '../../src/temporal/runtime.js';
 import { freePort, freeServerFrontendPort } from '../support/ports.js';
+import { startProduct } from '../support/product.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-dev-server-'));
 fs.chmodSync(dataDir, 0o755);
@@ -22,33 +16,7 @@ afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 // The service's clock runs 20 s behind: a reservation one minute ahead by the rules is due 40 s from
 // now, and with a 30 s prepare lead its workflow sleeps on a server timer for the first 10 s.
-const SKEW_MS = 20_000;
-
-async function startProduct(env: Record<string, string>) {
-  const config = loadConfig(env);
-  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  installTemporalRuntime(logger);
-  const infrastructure = await startInfrastructure(config, logger);
-  const herald = await startHerald(config, infrastructure, logger, { clock: () => new Date(Date.now() - SKEW_MS) });
-  const output = new PassThrough();
-  const lines: string[] = [];
-  output.on('data', (chunk: Buffer) => lines.push(chunk.toString('utf8')));
-  const frontEnd = new ConsoleFrontEnd({ commands: herald.commands, input: new PassThrough(), output });
-  return {
-    infrastructure,
-    herald,
-    async type(line: string) {
-      lines.length = 0;
-      await frontEnd.handle(line);
-      return lines.join('');
-    },
-    async stop() {
-      frontEnd.close();
-      await herald.stop();
-      await infrastructure.stop();
-    },
-  };
-}
+const clock = () => new Date(Date.now() - 20_000);
 
 /** Mail files in the sink's folder (kept across restarts) with this Message-ID. */
 function mailsWithMessageId(messageId: string): number {
@@ -66,7 +34,7 @@ it('runs on the Temporal server on PostgreSQL and keeps a reservation across a r
     TEMPORAL_CLI_PATH: inject('temporalCli'),
     MAIL_PREPARE_LEAD: '30s',
   };
-  let product = await startProduct(env);
+  let product = await startProduct(env, { clock });
   let reservedId: string;
   try {
     const cluster = await product.herald.temporal.workflowService.getClusterInfo({});
@@ -92,7 +60,7 @@ it('runs on the Temporal server on PostgreSQL and keeps a reservation across a r
   }
   expect(mailsWithMessageId(`<${reservedId}@localhost>`)).toBe(0);
 
-  product = await startProduct(env);
+  product = await startProduct(env, { clock });
   try {
     expect(await product.type('list')).toContain(reservedId);
     const handle = product.herald.temporal.workflow.getHandle(reservedId);
@@ -105,7 +73,7 @@ it('runs on the Temporal server on PostgreSQL and keeps a reservation across a r
   }
 
   // The cluster was created with 4 shards; asking for 2 later cannot work, and says so.
-  const refused = await startProduct({ ...env, TEMPORAL_HISTORY_SHARDS: '2' }).then(
+  const refused = await startProduct({ ...env, TEMPORAL_HISTORY_SHARDS: '2' }, { clock }).then(
     async (p) => {
       await p.stop();
       return undefined;
