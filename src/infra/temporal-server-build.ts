@@ -44,15 +44,21 @@ export interface BuildOptions {
 /** What a cold build of 1.31.0 compiles (server and tool, with the standard library): for progress lines only. */
 const APPROX_PACKAGES = 1_700;
 
-let building: Promise<TemporalServerBinaries> | undefined;
+/** Builds in progress in this process, by target folder: concurrent callers share one. */
+const building = new Map<string, Promise<TemporalServerBinaries>>();
 
 /**
  * The server and schema tool at TEMPORAL_SERVER_VERSION, built on first use. A binary counts only if
  * it reports that version, so changing the pin rebuilds.
  */
 export function ensureTemporalServerBinaries(options: BuildOptions = {}): Promise<TemporalServerBinaries> {
-  building ??= build(options).finally(() => (building = undefined));
-  return building;
+  const binDir = options.binDir ?? path.join(TOOLS_DIR, 'bin');
+  let pending = building.get(binDir);
+  if (!pending) {
+    pending = build({ ...options, binDir }).finally(() => building.delete(binDir));
+    building.set(binDir, pending);
+  }
+  return pending;
 }
 
 /** The binaries if both are already built at the pinned version, without building anything. */
@@ -62,8 +68,8 @@ export async function builtTemporalServerBinaries(binDir = path.join(TOOLS_DIR, 
   return versions.every((v) => v === TEMPORAL_SERVER_VERSION) ? { server, sqlTool, version: TEMPORAL_SERVER_VERSION } : undefined;
 }
 
-async function build(options: BuildOptions): Promise<TemporalServerBinaries> {
-  const binDir = options.binDir ?? path.join(TOOLS_DIR, 'bin');
+async function build(options: BuildOptions & { binDir: string }): Promise<TemporalServerBinaries> {
+  const { binDir } = options;
   const ready = await builtTemporalServerBinaries(binDir);
   if (ready) return ready;
 
