@@ -41,7 +41,20 @@ export async function startTestTemporalServer(settings: { historyShards?: number
     namespace: 'default',
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   };
-  let server = await startTemporalServer(options);
+  const cleanUp = async () => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    try {
+      for (const name of Object.values(databases)) await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+    } finally {
+      await admin.end();
+    }
+  };
+  let server = await startTemporalServer(options).catch(async (err: unknown) => {
+    await cleanUp();
+    throw err;
+  });
   return {
     address: server.address,
     options,
@@ -52,14 +65,7 @@ export async function startTestTemporalServer(settings: { historyShards?: number
     },
     async close() {
       await server.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-      const admin = new pg.Client({ connectionString: adminUrl });
-      await admin.connect();
-      try {
-        for (const name of Object.values(databases)) await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-      } finally {
-        await admin.end();
-      }
+      await cleanUp();
     },
   };
 }
