@@ -1,8 +1,8 @@
-// npm run chaos [-- --quick]
+// npm run chaos [-- --quick] [-- --temporal=server]
 // Herald's promise under faults: a confirmed reservation is sent once, at its time, or its
 // requester learns why not. Reservations are made through the Discord bot (the emulator); while
-// they fall due the worker is killed with SIGKILL three times, the Temporal dev server is killed
-// and restarted on its db file once, the bot is restarted once, and the SMTP sink refuses 30% of
+// they fall due the worker is killed with SIGKILL three times, Temporal (the dev server on its db
+// file, or with --temporal=server the production server on PostgreSQL) is killed and restarted once, the bot is restarted once, and the SMTP sink refuses 30% of
 // deliveries with a 4xx. Then every confirmed task is checked. Writes RELIABILITY.md (full mode)
 // and prints a JSON summary as its last line; exits non-zero if the promise was broken.
 import { execFileSync } from 'node:child_process';
@@ -20,6 +20,7 @@ import { BenchSink } from '../scripts/lib/sink.js';
 import { sleep } from '../scripts/lib/stats.js';
 
 const quick = process.argv.includes('--quick');
+const temporalMode = process.argv.includes('--temporal=server') ? 'server' : 'dev';
 const N = quick ? 300 : 1_000;
 const WINDOW = quick ? { from: 75_000, to: 135_000 } : { from: 90_000, to: 270_000 }; // due times, from now
 const LEAD = quick ? '15s' : '30s';
@@ -28,7 +29,8 @@ const logger = createLogger({ level: 'warn' });
 const started = Date.now();
 
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
-const services = await startServices(logger, { redis: false });
+const services = await startServices(logger, { redis: false, temporal: temporalMode });
+log(temporalMode === 'server' ? `on the Temporal server ${services.versions.temporalServer} (PostgreSQL, ${services.temporal.historyShards} shards)` : 'on the Temporal dev server');
 const sink = await BenchSink.start();
 sink.setFailureRate(0.3);
 const APP_ID = '950000000000000001';
@@ -125,7 +127,7 @@ const faults: { at: number; what: string; run: () => Promise<void> }[] = [
   })),
   {
     at: windowStart + span * 0.6,
-    what: 'kill and restart the Temporal dev server on its db file',
+    what: temporalMode === 'server' ? 'kill and restart the Temporal server on its PostgreSQL databases' : 'kill and restart the Temporal dev server on its db file',
     run: () => services.restartTemporal(),
   },
 ].sort((a, b) => a.at - b.at);
@@ -196,6 +198,7 @@ const percentiles = (values: number[]) => {
 const kills = 3;
 const summary = {
   mode: quick ? 'quick' : 'full',
+  temporal: temporalMode === 'server' ? `server ${services.versions.temporalServer}, PostgreSQL, ${services.temporal.historyShards} shards` : 'dev server',
   reservationsMade: N,
   confirmed: confirmed.size,
   unconfirmedWhileBotWasDown: unconfirmed,
@@ -215,7 +218,8 @@ const summary = {
 const ok = summary.lost === 0 && duplicates <= kills && disagreements.length === 0 && delivered + failedWithReason === confirmed.size;
 if (lost.length) log(`lost: ${lost.slice(0, 10).join(', ')}`);
 if (disagreements.length) log(`disagreements: ${disagreements.slice(0, 10).join('; ')}`);
-if (!quick) writeReport(summary, faults.map((f) => f.what));
+// RELIABILITY.md records the dev-server run; a server-mode run prints its summary only.
+if (!quick && temporalMode === 'dev') writeReport(summary, faults.map((f) => f.what));
 log(ok ? 'the promise held' : 'THE PROMISE WAS BROKEN');
 console.log(JSON.stringify(summary));
 process.exit(ok ? 0 : 1);
@@ -229,7 +233,8 @@ function writeReport(s: typeof summary, faultList: string[]) {
   const body = `# Reliability
 
 Measured by \`npm run chaos\` on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}.
-CI runs \`npm run chaos -- --quick\` (300 reservations) as part of \`npm test\`.
+CI runs \`npm run chaos -- --quick\` (300 reservations) as part of \`npm test\`, on the dev server and again on the
+Temporal server on PostgreSQL (\`--temporal=server\`, 4 shards).
 
 ${s.reservationsMade.toLocaleString('en')} reservations were made through the Discord bot (the local emulator), due over
 ${(WINDOW.to - WINDOW.from) / 60_000} minutes. While they fell due:

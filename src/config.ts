@@ -1,5 +1,6 @@
 // Herald's configuration: read once from the environment, validated by one zod schema.
 // A bad value stops start-up with a ConfigError that names the variable.
+import fs from 'node:fs';
 import path from 'node:path';
 // From discord-api-types rather than discord.js: the worker reads this config too and needs no Discord client.
 import { PermissionFlagsBits } from 'discord-api-types/v10';
@@ -11,6 +12,7 @@ import { type DkimSettings, readDkimPrivateKey } from './mail/dkim.js';
 import { resolveTemporalSettings, type TemporalTlsConfig } from './temporal/envconfig.js';
 
 export type { TemporalTlsConfig } from './temporal/envconfig.js';
+import { PROJECT_ROOT } from './project-root.js';
 
 const boolish = z
   .string()
@@ -24,6 +26,9 @@ const optionalString = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 
 const port = z.coerce.number().int().min(1).max(65535);
+
+/** The Temporal server's dynamic config in server mode: the compose stack's file. */
+export const DEFAULT_DYNAMIC_CONFIG_FILE = path.join(PROJECT_ROOT, 'deploy', 'temporal', 'dynamicconfig', 'development-sql.yaml');
 
 /** Durations like "5s", "500ms", "2m", "1h" or plain milliseconds. */
 const duration = z.string().transform((value, ctx) => {
@@ -79,6 +84,12 @@ const envSchema = z.object({
   TEMPORAL_CLI_PATH: optionalString,
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_DEV_UI_PORT: z.coerce.number().int().min(0).max(65535).default(8233),
+  // Which local Temporal `npm run dev` starts when TEMPORAL_ADDRESS is unset: the CLI dev server
+  // (SQLite, one shard, starts in seconds) or the production server on the embedded PostgreSQL.
+  TEMPORAL_MODE: z.enum(['dev', 'server']).default('dev'),
+  // Fixed when the server's schema is first used; Temporal cannot change it afterwards.
+  TEMPORAL_HISTORY_SHARDS: z.coerce.number().int().min(1).max(16_384).default(4),
+  TEMPORAL_DYNAMIC_CONFIG_FILE: z.string().default(DEFAULT_DYNAMIC_CONFIG_FILE),
   // About 0.2 MB per cached workflow; sleeping reservations need no cache, so it stays small.
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
   // Holds (see MAIL_PREPARE_LEAD) occupy a slot each while they wait, so this is generous.
@@ -165,6 +176,9 @@ export interface Config {
     devPort: number;
     devUiPort: number;
     devDbFile: string;
+    /** The local Temporal started when `address` is unset. */
+    mode: 'dev' | 'server';
+    server: { historyShards: number; dynamicConfigFile: string; dataDir: string };
   };
   worker: { maxCachedWorkflows: number; maxConcurrentActivities: number; maxConcurrentWorkflowTasks: number };
   smtp: { url?: string; from: string; poolMaxConnections: number; sinkPort: number; sinkDir: string };
@@ -215,6 +229,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push({ variable: 'DISCORD_APPLICATION_ID', message: 'DISCORD_TOKEN is set, so the application id is needed too' });
   }
   const dkim = dkimSettings(e, problems);
+  // TEMPORAL_MODE picks the local Temporal, so it matters only when TEMPORAL_ADDRESS is unset.
+  if (e.TEMPORAL_MODE === 'server' && !temporal.address) {
+    if (e.DATABASE_URL) {
+      problems.push({ variable: 'TEMPORAL_MODE', message: 'server runs Temporal on the embedded PostgreSQL, so DATABASE_URL must be unset (or set TEMPORAL_ADDRESS to a cluster)' });
+    }
+    if (!fs.existsSync(path.resolve(e.TEMPORAL_DYNAMIC_CONFIG_FILE))) {
+      problems.push({ variable: 'TEMPORAL_DYNAMIC_CONFIG_FILE', message: `no such file: ${path.resolve(e.TEMPORAL_DYNAMIC_CONFIG_FILE)}` });
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(e.HERALD_DATA_DIR);
@@ -239,6 +262,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       devPort: e.TEMPORAL_DEV_PORT,
       devUiPort: e.TEMPORAL_DEV_UI_PORT,
       devDbFile: path.join(dataDir, 'temporal', 'temporal.db'),
+      mode: e.TEMPORAL_MODE,
+      server: {
+        historyShards: e.TEMPORAL_HISTORY_SHARDS,
+        dynamicConfigFile: path.resolve(e.TEMPORAL_DYNAMIC_CONFIG_FILE),
+        dataDir: path.join(dataDir, 'temporal-server'),
+      },
     },
     worker: {
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,

