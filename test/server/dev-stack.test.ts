@@ -65,7 +65,7 @@ it('runs on the Temporal server on PostgreSQL and keeps a reservation across a r
     expect(await product.type('list')).toContain(reservedId);
     const handle = product.herald.temporal.workflow.getHandle(reservedId);
     expect((await handle.describe()).status.name).toBe('RUNNING');
-    expect(await handle.result()).toMatchObject({ outcome: 'sent' });
+    expect(await handle.result()).toMatchObject({ kind: 'sent' });
     await new Promise((r) => setTimeout(r, 2_000)); // room for a duplicate to show up
     expect(mailsWithMessageId(`<${reservedId}@localhost>`)).toBe(1);
   } finally {

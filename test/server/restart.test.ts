@@ -63,7 +63,7 @@ for (const how of ['kill', 'stop'] as const) {
     await h.startWorker();
     for (const task of tasks) {
       const result = await env.client.workflow.getHandle(task.id).result();
-      expect(result).toEqual({ outcome: 'sent', messageId: `<${task.id}@example.test>` });
+      expect(result).toEqual({ kind: 'sent', messageId: `<${task.id}@example.test>` });
     }
     await new Promise((r) => setTimeout(r, 2_000)); // room for a duplicate to show up
     for (const task of tasks) {
