@@ -1,11 +1,13 @@
 // The Temporal CLI dev server (`temporal server start-dev`) on a SQLite db file, so reservations
-// survive restarts. It runs in its own process group: Herald stops it in order on shutdown.
+// survive restarts. It runs in its own process group: Herald stops it in order on shutdown, and at
+// once if Herald exits any other way (stop-on-exit.ts).
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { Logger } from '../logger.js';
+import { stopOnExit } from './stop-on-exit.js';
 
 export interface TemporalDevServerOptions {
   cliPath: string;
@@ -49,6 +51,13 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   ];
   const child = spawn(cliPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   fs.writeFileSync(pidFile, String(child.pid));
+  // Its own process group keeps Ctrl-C away from it, so it must be stopped if Herald exits first.
+  const releaseExitStop = stopOnExit({
+    pid: child.pid!,
+    target: -child.pid!,
+    steps: [['SIGTERM', 1_000], ['SIGKILL', 1_000]],
+    onStopped: () => fs.rmSync(pidFile, { force: true }),
+  });
   const output: string[] = [];
   const collect = (chunk: Buffer) => {
     const text = chunk.toString('utf8').trim();
@@ -61,6 +70,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  void exited.then(releaseExitStop);
 
   const address = `127.0.0.1:${port}`;
   try {
