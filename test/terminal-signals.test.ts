@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SmtpSink } from '../src/infra/smtp-sink.js';
 import { isRunning } from '../src/infra/stop-on-exit.js';
 import { type DiscordEmulator, startDiscordEmulator } from './discord-emulator/emulator.js';
@@ -29,8 +29,12 @@ beforeAll(async () => {
   fs.chmodSync(dataDir, 0o755); // as root, user postgres must reach the cluster inside
 });
 
+// Whatever one test leaves running must not decide the next one.
+afterEach(() => {
+  for (const pid of processesUnder(dataDir)) process.kill(pid, 'SIGKILL');
+});
+
 afterAll(async () => {
-  for (const pid of processesUnder(dataDir ?? '/nonexistent')) process.kill(pid, 'SIGKILL');
   await discord?.close();
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
