@@ -142,7 +142,12 @@ describe.skipIf(!isRoot)('root, with the checkout in a private folder', () => {
     expectModesKept(modesBefore);
   }, 300_000);
 
-  it('npm test: a vitest file runs through the test line\'s global setup', async () => {
+  it('npm test: a vitest file runs through the test line\'s global setup, even with a private TMPDIR', async () => {
+    // The global setup's cluster in a mkdtemp folder under a private TMPDIR moves to the checkout's
+    // home as well, and goes when the run ends.
+    const tmp = path.join(base, 'tmp');
+    fs.mkdirSync(tmp, { mode: 0o700 });
+    const homeBefore = fs.existsSync(home) ? fs.readdirSync(home).sort() : [];
     const result = await promisify(execFile)(process.execPath, [path.join('node_modules', 'vitest', 'vitest.mjs'), 'run', 'test/private-checkout-probe.test.ts'], {
       cwd: checkout,
       env: {
@@ -150,12 +155,14 @@ describe.skipIf(!isRoot)('root, with the checkout in a private folder', () => {
         ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(VITEST|TINYPOOL|TEST_DATABASE_URL)/.test(k))),
         TEMPORAL_CLI_PATH: inject('temporalCli'),
         TEMPORAL_TEST_SERVER_PATH: inject('temporalTestServer'),
+        TMPDIR: tmp,
       },
       maxBuffer: 16 * 1024 * 1024,
     }).catch((err: { stdout?: string; stderr?: string; message: string }) => {
       throw new Error(`vitest in the private checkout failed:\n${err.stdout ?? ''}\n${err.stderr ?? err.message}`);
     });
     expect(result.stdout).toMatch(/1 passed/);
+    expect(fs.readdirSync(home).sort()).toEqual(homeBefore);
     expectModesKept(modesBefore);
   }, 300_000);
 });
