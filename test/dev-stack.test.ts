@@ -5,14 +5,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, expect, inject, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { ConsoleFrontEnd } from '../src/console/console.js';
 import { createLogger } from '../src/logger.js';
 import { startHerald } from '../src/runtime/herald.js';
 import { startInfrastructure } from '../src/runtime/infrastructure.js';
 import { installTemporalRuntime } from '../src/temporal/runtime.js';
-import { freePort } from './support/ports.js';
+import { devServerEnv } from './support/dev-script.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-dev-'));
 fs.chmodSync(dataDir, 0o755);
@@ -45,14 +45,7 @@ async function startProduct(env: Record<string, string>) {
 }
 
 it('runs on embedded defaults, sends and reserves from the console, and keeps reservations across a restart', async () => {
-  const env = {
-    HERALD_DATA_DIR: dataDir,
-    EMBEDDED_POSTGRES_PORT: String(await freePort()),
-    TEMPORAL_DEV_PORT: String(await freePort()),
-    TEMPORAL_DEV_UI_PORT: '0',
-    SMTP_SINK_PORT: String(await freePort()),
-    TEMPORAL_CLI_PATH: inject('temporalCli'),
-  };
+  const env = { HERALD_DATA_DIR: dataDir, ...(await devServerEnv()) };
   let product = await startProduct(env);
   let reservedId: string;
   try {

@@ -13,8 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { checkoutPostgresHome } from '../src/infra/postgres-user.js';
 import { PROJECT_ROOT } from '../src/project-root.js';
 import { type DiscordEmulator, startDiscordEmulator } from './discord-emulator/emulator.js';
-import { describeProcesses, processesUnder, runDevScript } from './support/dev-script.js';
-import { freePort } from './support/ports.js';
+import { describeProcesses, devServerEnv, processesUnder, runDevScript } from './support/dev-script.js';
 
 const TOKEN = 'private-checkout-token';
 const APP_ID = '920000000000000001';
@@ -105,11 +104,7 @@ describe.skipIf(!isRoot)('root, with the checkout in a private folder', () => {
     const run = runDevScript({
       cwd: checkout,
       env: {
-        EMBEDDED_POSTGRES_PORT: String(await freePort()),
-        TEMPORAL_DEV_PORT: String(await freePort()),
-        TEMPORAL_DEV_UI_PORT: '0',
-        SMTP_SINK_PORT: String(await freePort()),
-        TEMPORAL_CLI_PATH: inject('temporalCli'),
+        ...(await devServerEnv()),
         DISCORD_TOKEN: TOKEN,
         DISCORD_APPLICATION_ID: APP_ID,
         DISCORD_API_URL: discord.apiUrl,

@@ -5,12 +5,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SmtpSink } from '../src/infra/smtp-sink.js';
 import { isRunning } from '../src/infra/stop-on-exit.js';
 import { type DiscordEmulator, startDiscordEmulator } from './discord-emulator/emulator.js';
-import { type DevScriptRun, describeProcesses, hasScriptCommand, processesUnder, runDevScript } from './support/dev-script.js';
-import { freePort } from './support/ports.js';
+import { type DevScriptRun, describeProcesses, devServerEnv, hasScriptCommand, processesUnder, runDevScript } from './support/dev-script.js';
 
 const TOKEN = 'signals-bot-token';
 const APP_ID = '910000000000000001';
@@ -39,21 +38,13 @@ afterAll(async () => {
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** The same data folder every time; ports fresh each time, since other programs on this machine take ports too. */
-const devEnv = async (): Promise<Record<string, string>> => ({
-  HERALD_DATA_DIR: dataDir,
-  EMBEDDED_POSTGRES_PORT: String(await freePort()),
-  TEMPORAL_DEV_PORT: String(await freePort()),
-  TEMPORAL_DEV_UI_PORT: '0',
-  SMTP_SINK_PORT: String(await freePort()),
-  TEMPORAL_CLI_PATH: inject('temporalCli'),
-  LOG_LEVEL: 'info',
-});
+/** The same data folder every time; fresh ports each time. */
+const devEnv = async (): Promise<Record<string, string>> => ({ HERALD_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...(await devServerEnv()) });
 
 async function startBot(extra: Record<string, string> = {}): Promise<{ run: DevScriptRun; servers: number[] }> {
   const env = { ...(await devEnv()), DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: discord.apiUrl };
   const run = runDevScript({ env: { ...env, ...extra } });
-  await run.waitForOutput(/"msg":"Herald is running"/);
+  await run.waitForOutput(/"msg":"Herald is running"/, 120_000);
   const servers = processesUnder(dataDir);
   expect(servers.length).toBeGreaterThanOrEqual(2); // the postmaster (and its backends) and the Temporal dev server
   return { run, servers };
@@ -128,7 +119,7 @@ describe('closing the terminal', () => {
 
   it.skipIf(!hasScriptCommand())('closing a real terminal that runs the console stops everything, though the terminal is gone', async () => {
     const run = runDevScript({ env: await devEnv(), terminal: true });
-    await run.waitForOutput(/Herald is running/);
+    await run.waitForOutput(/Herald is running/, 120_000);
     const servers = processesUnder(dataDir);
     expect(servers.length).toBeGreaterThanOrEqual(2);
     run.child.kill('SIGKILL'); // the terminal window goes away: its pseudo-terminal hangs up

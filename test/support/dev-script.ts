@@ -7,14 +7,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { isRunning } from '../../src/infra/stop-on-exit.js';
 import { PROJECT_ROOT } from '../../src/project-root.js';
+import { inject } from 'vitest';
+import { freePort } from './ports.js';
+import { type CapturedOutput, captureOutput } from './processes.js';
 
 const EXIT_PROBE = path.join(PROJECT_ROOT, 'test', 'support', 'exit-probe.cjs');
 
-export interface DevScriptRun {
+export interface DevScriptRun extends CapturedOutput {
   /** npm, or `script` holding the terminal; its pid is the process group's id. */
   child: ChildProcess;
-  output(): string;
-  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<void>;
   /** Herald's own node process (not npm's, not tsx's). */
   heraldPid(): number;
   /** Waits until Herald's process is gone; its exit code, or null if it died without exiting (a kill). */
@@ -27,6 +28,20 @@ export interface DevScriptOptions {
   env: Record<string, string>;
   /** Runs it at a terminal: a pseudo-terminal that `script` holds; killing `script` closes it. */
   terminal?: boolean;
+}
+
+/**
+ * The variables that put `npm run dev`'s embedded servers on ports free a moment ago (other
+ * programs on this machine take ports too), with this run's Temporal CLI.
+ */
+export async function devServerEnv(): Promise<Record<string, string>> {
+  return {
+    EMBEDDED_POSTGRES_PORT: String(await freePort()),
+    TEMPORAL_DEV_PORT: String(await freePort()),
+    TEMPORAL_DEV_UI_PORT: '0',
+    SMTP_SINK_PORT: String(await freePort()),
+    TEMPORAL_CLI_PATH: inject('temporalCli'),
+  };
 }
 
 export function hasScriptCommand(): boolean {
@@ -50,19 +65,7 @@ export function runDevScript(options: DevScriptOptions): DevScriptRun {
   const [command, args] = options.terminal ? ['script', ['--quiet', '--flush', '--return', '--command', 'npm run dev', '/dev/null']] : ['npm', ['run', 'dev']];
   // detached: a new session and process group, like a terminal's job (and no stray signal from ours).
   const child = spawn(command as string, args as string[], { cwd: options.cwd ?? PROJECT_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let text = '';
-  const listeners = new Set<() => void>();
-  const collect = (chunk: Buffer) => {
-    text += chunk.toString('utf8');
-    for (const l of listeners) l();
-  };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
-  let childExited = false;
-  child.once('exit', () => {
-    childExited = true;
-    for (const l of listeners) l();
-  });
+  const captured = captureOutput(child, 'npm run dev');
 
   const probe = () =>
     fs.existsSync(probeFile)
@@ -76,35 +79,19 @@ export function runDevScript(options: DevScriptOptions): DevScriptRun {
 
   return {
     child,
-    output: () => text,
-    waitForOutput(pattern, timeoutMs = 120_000) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => done(new Error(`no output matching ${pattern} within ${timeoutMs} ms:\n${text.slice(-3000)}`)), timeoutMs);
-        const check = () => {
-          if (pattern.test(text)) done();
-          else if (childExited) done(new Error(`npm run dev ended before output matching ${pattern}:\n${text.slice(-3000)}`));
-        };
-        const done = (err?: Error) => {
-          clearTimeout(timer);
-          listeners.delete(check);
-          if (err) reject(err);
-          else resolve();
-        };
-        listeners.add(check);
-        check();
-      });
-    },
+    ...captured,
     heraldPid,
     async heraldExit(timeoutMs = 60_000) {
       const pid = heraldPid();
       const deadline = Date.now() + timeoutMs;
       while (isRunning(pid)) {
-        if (Date.now() > deadline) throw new Error(`Herald (pid ${pid}) still runs ${timeoutMs} ms later:\n${text.slice(-3000)}`);
+        if (Date.now() > deadline) throw new Error(`Herald (pid ${pid}) still runs ${timeoutMs} ms later:\n${captured.output().slice(-3000)}`);
         await new Promise((r) => setTimeout(r, 50));
       }
       const records = probe().filter((r) => r.pid === pid);
+      fs.rmSync(path.dirname(probeFile), { recursive: true, force: true });
       const uncaught = records.find((r) => r.event === 'uncaught');
-      if (uncaught) text += `\n[exit probe] uncaught exception in Herald: ${uncaught.message}\n`;
+      if (uncaught) captured.note(`[exit probe] uncaught exception in Herald: ${uncaught.message}`);
       return records.find((r) => r.event === 'exit')?.code ?? null;
     },
     signalGroup(signal) {
