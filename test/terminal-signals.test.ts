@@ -1,7 +1,8 @@
 // `npm run dev` stopped the ways a terminal stops it. Ctrl-C sends SIGINT to the whole foreground
 // process group (npm, sh, tsx, node), and npm or tsx may pass it on again; closing the terminal
 // sends SIGHUP. Each time Herald must shut down in order, exit 0, and leave no embedded PostgreSQL
-// or Temporal dev server running. A deliberate second Ctrl-C exits at once, and still stops them.
+// or Temporal dev server running. A deliberate second Ctrl-C exits at once, and still stops them;
+// so does a stop request that comes while PostgreSQL is still starting.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,9 +42,20 @@ afterAll(async () => {
 /** The same data folder every time; fresh ports each time. */
 const devEnv = async (): Promise<Record<string, string>> => ({ HERALD_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...(await devServerEnv()) });
 
+const botEnv = async () => ({ ...(await devEnv()), DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: discord.apiUrl });
+
+/** A postmaster runs on this data folder's cluster. */
+const postmasterRuns = () =>
+  processesUnder(dataDir).some((pid) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]!.endsWith('/postgres');
+    } catch {
+      return false;
+    }
+  });
+
 async function startBot(extra: Record<string, string> = {}): Promise<{ run: DevScriptRun; servers: number[] }> {
-  const env = { ...(await devEnv()), DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: discord.apiUrl };
-  const run = runDevScript({ env: { ...env, ...extra } });
+  const run = runDevScript({ env: { ...(await botEnv()), ...extra } });
   await run.waitForOutput(/"msg":"Herald is running"/, 120_000);
   const servers = processesUnder(dataDir);
   expect(servers.length).toBeGreaterThanOrEqual(2); // the postmaster (and its backends) and the Temporal dev server
@@ -125,5 +137,23 @@ describe('closing the terminal', () => {
     run.child.kill('SIGKILL'); // the terminal window goes away: its pseudo-terminal hangs up
     expect(await run.heraldExit(), run.output().slice(-3000)).toBe(0);
     expectNothingLeft(servers);
+  });
+});
+
+describe('a stop request during start-up', () => {
+  it('stops embedded PostgreSQL when told to stop while it is still starting', async () => {
+    const run = runDevScript({ env: await botEnv() });
+    // The moment the postmaster runs, before pg_ctl has seen it ready (and maybe before its pid
+    // file); not initdb's bootstrap postgres on a first start.
+    const clusterMade = () => fs.existsSync(path.join(dataDir, 'postgres.password'));
+    for (const deadline = Date.now() + 120_000; !(clusterMade() && postmasterRuns()); ) {
+      if (Date.now() > deadline) throw new Error(`PostgreSQL never started:\n${run.output().slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    // To Herald alone, as a supervisor sends it. (Ctrl-C reaches pg_ctl too, which then stops the
+    // postmaster it is starting by itself.)
+    process.kill(run.heraldPid(), 'SIGTERM');
+    expect(await run.heraldExit(), run.output().slice(-3000)).toBe(0);
+    expectNothingLeft([]);
   });
 });

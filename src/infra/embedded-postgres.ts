@@ -12,7 +12,8 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
 import { binariesFor, clusterFor, ensurePostgresUser, type PostgresUser } from './postgres-user.js';
-import { stopOnExit } from './stop-on-exit.js';
+import { runningPostmaster } from './postmaster.js';
+import { stopOnExit, waitSync } from './stop-on-exit.js';
 
 const run = promisify(execFile);
 
@@ -51,6 +52,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const pgCtl = (args: string[]) =>
     run(path.join(binDir, 'pg_ctl'), ['-D', clusterDir, ...args], { ...(runAs ?? {}), env: { ...process.env, LC_ALL: 'C' } });
 
+  // Registered before the start, so that an exit in the middle of it (Ctrl-C while starting up)
+  // stops the server too: pg_ctl has forked the postmaster by then, which writes its pid file in
+  // a moment. Immediate shutdown (SIGQUIT) needs no waiting and loses nothing committed.
+  let starting = false;
+  const releaseExitStop = stopOnExit({
+    pid: () => (starting ? waitSync(() => runningPostmaster(clusterDir), 2_000) : runningPostmaster(clusterDir)),
+    steps: [['SIGQUIT', 2_000], ['SIGKILL', 1_000]],
+  });
   const status = await pgCtl(['status']).then(
     () => 'running' as const,
     () => 'stopped' as const,
@@ -59,17 +68,20 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     logger.warn({ dataDir: clusterDir }, 'embedded PostgreSQL was still running from an earlier start; reusing it');
   } else {
     const serverOptions = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200`;
+    starting = true;
+    const start = pgCtl(['-o', serverOptions, '-l', path.join(clusterDir, 'server.log'), '-w', '-t', '60', 'start']);
+    const releaseStarter = stopOnExit({ pid: start.child.pid!, steps: [['SIGTERM', 1_000]] });
     try {
-      await pgCtl(['-o', serverOptions, '-l', path.join(clusterDir, 'server.log'), '-w', '-t', '60', 'start']);
+      await start;
     } catch (err) {
       const log = tail(path.join(clusterDir, 'server.log'));
       throw new Error(`Embedded PostgreSQL did not start on port ${port} (EMBEDDED_POSTGRES_PORT):\n${log}`, { cause: err });
+    } finally {
+      releaseStarter();
+      starting = false;
     }
     logger.info({ port, dataDir: clusterDir }, 'embedded PostgreSQL started');
   }
-  // Immediate shutdown (SIGQUIT) needs no waiting on our side and loses nothing committed.
-  const postmaster = postmasterPid(clusterDir);
-  const release = postmaster ? stopOnExit({ pid: postmaster, target: postmaster, steps: [['SIGQUIT', 2_000], ['SIGKILL', 1_000]] }) : () => {};
 
   const adminUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   await createDatabaseIfMissing(adminUrl, database);
@@ -77,7 +89,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
     clusterDir,
     async stop() {
-      await pgCtl(['-m', 'fast', '-w', '-t', '60', 'stop']).then(release, (err) => {
+      await pgCtl(['-m', 'fast', '-w', '-t', '60', 'stop']).then(releaseExitStop, (err) => {
         logger.warn({ err }, 'embedded PostgreSQL did not stop cleanly');
       });
       logger.info('embedded PostgreSQL stopped');
@@ -131,15 +143,6 @@ async function postgresBinDir(): Promise<string> {
   const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
   const binaries = (await import(platformPackage)) as { pg_ctl: string };
   return path.dirname(binaries.pg_ctl);
-}
-
-function postmasterPid(clusterDir: string): number | undefined {
-  try {
-    const pid = Number(fs.readFileSync(path.join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    return pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function tail(file: string): string {

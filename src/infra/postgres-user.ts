@@ -12,7 +12,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from '../logger.js';
 import { PROJECT_ROOT } from '../project-root.js';
-import { isRunning, stopNow } from './stop-on-exit.js';
+import { runningPostmaster } from './postmaster.js';
+import { stopNow } from './stop-on-exit.js';
 
 const run = promisify(execFile);
 
@@ -221,22 +222,7 @@ function openToOthers(dir: string): void {
 
 /** Stops a postmaster still running on a cluster that is about to be removed. */
 function stopLeftOver(cluster: string): void {
-  let pid: number;
-  try {
-    pid = Number(fs.readFileSync(path.join(cluster, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  } catch {
-    return;
-  }
-  if (pid > 0 && isRunning(pid) && isPostmasterOf(pid, cluster)) stopNow([{ pid, target: pid, steps: [['SIGQUIT', 5_000], ['SIGKILL', 1_000]] }]);
-}
-
-/** A pid from a stale postmaster.pid may belong to another process by now. */
-export function isPostmasterOf(pid: number, cluster: string): boolean {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(cluster);
-  } catch {
-    return false;
-  }
+  stopNow([{ pid: () => runningPostmaster(cluster), steps: [['SIGQUIT', 5_000], ['SIGKILL', 1_000]] }]);
 }
 
 function shortHash(text: string, length: number): string {

@@ -8,10 +8,10 @@
 import fs from 'node:fs';
 
 export interface ExitStop {
-  /** The process that must be gone. */
-  pid: number;
-  /** Where the signals go: `pid`, or -pgid for its whole process group. */
-  target: number;
+  /** The process that must be gone; a function where it is known only at that moment (a pid file). */
+  pid: number | (() => number | undefined);
+  /** Signal its whole process group (it leads one), not the process alone. */
+  group?: boolean;
   /** Signals in turn, each with how long to wait for the process to go before the next. */
   steps: [NodeJS.Signals, number][];
   /** Runs once the process is gone (say, to remove its pid file). */
@@ -42,14 +42,18 @@ export function stopOnExit(stop: ExitStop): () => void {
  * slowest process, not their sum: an exit must be quick, or a parent such as tsx may kill us first.
  * Blocking is the point: on 'exit' no event loop turns any more.
  */
-export function stopNow(stops: ExitStop[]): void {
+export function stopNow(all: ExitStop[]): void {
+  const stops = all.flatMap((stop) => {
+    const pid = typeof stop.pid === 'function' ? stop.pid() : stop.pid;
+    return pid ? [{ ...stop, pid }] : [];
+  });
   for (let step = 0; stops.some((s) => step < s.steps.length && isRunning(s.pid)); step++) {
     let waitMs = 0;
     for (const stop of stops) {
       const current = stop.steps[step];
       if (!current || !isRunning(stop.pid)) continue;
       try {
-        process.kill(stop.target, current[0]);
+        process.kill(stop.group ? -stop.pid : stop.pid, current[0]);
       } catch {
         // Gone meanwhile, or not ours to signal: nothing more to do for it.
       }
@@ -85,6 +89,16 @@ export function isRunning(pid: number): boolean {
       }
     }
     return false;
+  }
+}
+
+/** Polls `check`, blocking, until it gives a value or `timeoutMs` has passed. */
+export function waitSync<T>(check: () => T | undefined, timeoutMs: number): T | undefined {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined || Date.now() >= deadline) return value;
+    sleepSync(10);
   }
 }
 

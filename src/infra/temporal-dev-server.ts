@@ -54,7 +54,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   // Its own process group keeps Ctrl-C away from it, so it must be stopped if Herald exits first.
   const releaseExitStop = stopOnExit({
     pid: child.pid!,
-    target: -child.pid!,
+    group: true,
     steps: [['SIGTERM', 1_000], ['SIGKILL', 1_000]],
     onStopped: () => fs.rmSync(pidFile, { force: true }),
   });

@@ -63,7 +63,7 @@ describe('stopOnExit', () => {
       const child = spawn('sleep', ['300'], { detached: true, stdio: 'ignore' });
       child.unref();
       console.log(child.pid);
-      const release = stopOnExit({ pid: child.pid, target: -child.pid, steps: [['SIGTERM', 1000], ['SIGKILL', 1000]] });
+      const release = stopOnExit({ pid: child.pid, group: true, steps: [['SIGTERM', 1000], ['SIGKILL', 1000]] });
       ${code}
     `;
     try {
