@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
 import { binariesFor, clusterFor, ensurePostgresUser, type PostgresUser } from './postgres-user.js';
-import { runningPostmaster } from './postmaster.js';
+import { postmasterPort, runningPostmaster } from './postmaster.js';
 import { stopOnExit, waitSync } from './stop-on-exit.js';
 
 const run = promisify(execFile);
@@ -60,10 +60,17 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     pid: () => (starting ? waitSync(() => runningPostmaster(clusterDir), 2_000) : runningPostmaster(clusterDir)),
     steps: [['SIGQUIT', 2_000], ['SIGKILL', 1_000]],
   });
-  const status = await pgCtl(['status']).then(
+  let status = await pgCtl(['status']).then(
     () => 'running' as const,
     () => 'stopped' as const,
   );
+  const leftOnPort = status === 'running' ? postmasterPort(clusterDir) : undefined;
+  if (status === 'running' && leftOnPort !== port) {
+    // Left by a Herald that was killed, on another port than this start was given.
+    logger.warn({ dataDir: clusterDir, port: leftOnPort }, `embedded PostgreSQL was still running from an earlier start on port ${leftOnPort}; restarting it on ${port}`);
+    await pgCtl(['-m', 'fast', '-w', '-t', '60', 'stop']);
+    status = 'stopped';
+  }
   if (status === 'running') {
     logger.warn({ dataDir: clusterDir }, 'embedded PostgreSQL was still running from an earlier start; reusing it');
   } else {

@@ -19,3 +19,13 @@ export function runningPostmaster(clusterDir: string): number | undefined {
     return undefined;
   }
 }
+
+/** The port a running postmaster listens on (line 4 of its pid file). */
+export function postmasterPort(clusterDir: string): number | undefined {
+  try {
+    const port = Number(fs.readFileSync(path.join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[3]);
+    return port > 0 ? port : undefined;
+  } catch {
+    return undefined;
+  }
+}
