@@ -5,7 +5,7 @@
 // place it can reach, tied to this checkout: /var/lib/herald/<checkout>-<hash>/ holds a copy of the
 // binaries and the cluster, and the data folder (.data/postgres) becomes a symbolic link to that
 // cluster, so `ls -l .data` shows where it is. The log says so at every start.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -81,9 +81,9 @@ function describeFolder(folder: string): string {
   const stat = fs.statSync(folder);
   let owner = String(stat.uid);
   try {
-    owner = fs.readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.split(':')[2] === String(stat.uid))?.split(':')[0] ?? owner;
+    owner = execFileSync('id', ['-nu', owner], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || owner;
   } catch {
-    // The uid will do.
+    // A uid without a name: the number will do.
   }
   return `${folder} (mode ${(stat.mode & 0o7777).toString(8).padStart(4, '0')}, owner ${owner})`;
 }
