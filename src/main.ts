@@ -11,6 +11,7 @@ import { startOps } from './ops/ops.js';
 import { startHerald } from './runtime/herald.js';
 import { startInfrastructure } from './runtime/infrastructure.js';
 import { CleanupStack } from './util/cleanup-stack.js';
+import { handleShutdownSignals } from './runtime/signals.js';
 
 const MODES = ['all', 'worker', 'bot'] as const;
 type Mode = (typeof MODES)[number];
@@ -62,16 +63,14 @@ async function main(): Promise<void> {
   };
   // Started by a supervisor over IPC (a benchmark, a process manager): stop when it goes away.
   if (process.send) process.once('disconnect', () => void shutdown('parent exited').then(() => process.exit(0)));
-  let signals = 0;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (++signals > 1) {
-        logger.warn('second signal: exiting without waiting');
-        process.exit(1);
-      }
-      void shutdown(signal).then(() => process.exit(0));
-    });
-  }
+  handleShutdownSignals({
+    shutdown: (signal) => void shutdown(signal).then(() => process.exit(0)),
+    exitNow: (signal) => {
+      logger.warn({ signal }, 'second signal: exiting now; the servers Herald started are stopped at once');
+      process.exit(1);
+    },
+    ignored: (signal) => logger.debug({ signal }, 'signal ignored: already shutting down'),
+  });
 
   try {
     const ops = await startOps(config, logger, { temporalWorker: mode !== 'bot' });
@@ -126,8 +125,11 @@ class SwitchableStream extends Writable {
   constructor(public target: NodeJS.WritableStream) {
     super();
   }
+  // Passed straight through, without waiting for the target's callback: otherwise the next lines
+  // queue here and the last ones ("stopped") are lost when the process exits right after them.
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.target.write(chunk, callback);
+    this.target.write(chunk);
+    callback();
   }
 }
 

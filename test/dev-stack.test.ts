@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, expect, inject, it } from 'vitest';
-import { freePort } from './support/ports.js';
+import { afterAll, expect, it } from 'vitest';
+import { devServerEnv } from './support/dev-script.js';
 import { startProduct } from './support/product.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-dev-'));
@@ -13,14 +13,7 @@ fs.chmodSync(dataDir, 0o755);
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 it('runs on embedded defaults, sends and reserves from the console, and keeps reservations across a restart', async () => {
-  const env = {
-    HERALD_DATA_DIR: dataDir,
-    EMBEDDED_POSTGRES_PORT: String(await freePort()),
-    TEMPORAL_DEV_PORT: String(await freePort()),
-    TEMPORAL_DEV_UI_PORT: '0',
-    SMTP_SINK_PORT: String(await freePort()),
-    TEMPORAL_CLI_PATH: inject('temporalCli'),
-  };
+  const env = { HERALD_DATA_DIR: dataDir, ...(await devServerEnv()) };
   let product = await startProduct(env);
   let reservedId: string;
   try {

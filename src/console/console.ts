@@ -48,13 +48,18 @@ export class ConsoleFrontEnd {
   async run(onQuit: () => void): Promise<void> {
     this.print(`Herald console. Type "help" for commands.`);
     this.rl.prompt();
-    for await (const line of this.rl) {
-      const keepGoing = await this.handle(line).catch((err: unknown) => {
-        this.print(`✖ ${(err as Error).message}`);
-        return true;
-      });
-      if (!keepGoing) break;
-      if (!this.closed) this.rl.prompt();
+    try {
+      for await (const line of this.rl) {
+        const keepGoing = await this.handle(line).catch((err: unknown) => {
+          this.print(`✖ ${(err as Error).message}`);
+          return true;
+        });
+        if (!keepGoing) break;
+        if (!this.closed) this.rl.prompt();
+      }
+    } catch (err) {
+      // A closed terminal: readline fails to restore its mode (EIO). That is the end of the input.
+      if ((err as NodeJS.ErrnoException).code !== 'EIO') throw err;
     }
     if (!this.closed) {
       this.closed = true;
@@ -76,7 +81,10 @@ export class ConsoleFrontEnd {
     return new Writable({
       write: (chunk: Buffer, _encoding, callback) => {
         if (this.closed) {
-          out.write(chunk, callback);
+          // Not `callback` as the write's own: once the terminal is gone its EIO would end Herald
+          // mid-shutdown (the stream's own error events are handled in runtime/signals.ts).
+          out.write(chunk);
+          callback();
           return;
         }
         readline.clearLine(out, 0);

@@ -1,12 +1,14 @@
 // The Temporal CLI dev server (`temporal server start-dev`) on a SQLite db file, so reservations
-// survive restarts. It runs in its own process group: Herald stops it in order on shutdown.
-// The process helpers below run the Temporal server of TEMPORAL_MODE=server too (temporal-server.ts).
+// survive restarts. It runs in its own process group: Herald stops it in order on shutdown, and at
+// once if Herald exits any other way (stop-on-exit.ts). The process helpers below run the Temporal
+// server of TEMPORAL_MODE=server too (temporal-server.ts).
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { Logger } from '../logger.js';
+import { stopOnExit } from './stop-on-exit.js';
 
 export interface TemporalDevServerOptions {
   cliPath: string;
@@ -86,6 +88,13 @@ export function spawnTemporalProcess(options: {
   const { name, command, args, pidFile, logger } = options;
   const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   fs.writeFileSync(pidFile, String(child.pid));
+  // Its own process group keeps Ctrl-C away from it, so it must be stopped if Herald exits first.
+  const releaseExitStop = stopOnExit({
+    pid: child.pid!,
+    group: true,
+    steps: [['SIGTERM', 1_000], ['SIGKILL', 1_000]],
+    onStopped: () => fs.rmSync(pidFile, { force: true }),
+  });
   const output: string[] = [];
   const collect = (chunk: Buffer) => {
     const text = chunk.toString('utf8').trim();
@@ -98,6 +107,7 @@ export function spawnTemporalProcess(options: {
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  void exited.then(releaseExitStop);
 
   const stopWith = async (signal: NodeJS.Signals, graceMs: number) => {
     if (child.exitCode === null && child.signalCode === null) {

@@ -22,12 +22,13 @@ export default async function setup(project: TestProject) {
   const [binaries, postgres] = await Promise.all([
     ensureTemporalBinaries(),
     (async () => {
-      if (process.env.TEST_DATABASE_URL) return { url: process.env.TEST_DATABASE_URL, stop: async () => undefined, dir: undefined };
+      if (process.env.TEST_DATABASE_URL) return { url: process.env.TEST_DATABASE_URL, stop: async (): Promise<void> => undefined, dirs: [] as string[] };
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-test-pg-'));
-      fs.chmodSync(dir, 0o755);
+      fs.chmodSync(dir, 0o755); // as root, user postgres must reach the cluster (unless TMPDIR is private)
       const port = await freePort();
       const running = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), port, database: 'postgres', logger });
-      return { ...running, dir };
+      // Where TMPDIR is private after all, the cluster lives elsewhere (src/infra/postgres-user.ts).
+      return { ...running, dirs: [dir, running.clusterDir] };
     })(),
   ]);
   project.provide('postgresAdminUrl', postgres.url);
@@ -35,6 +36,6 @@ export default async function setup(project: TestProject) {
   project.provide('temporalTestServer', binaries.testServer);
   return async () => {
     await postgres.stop();
-    if (postgres.dir) fs.rmSync(postgres.dir, { recursive: true, force: true });
+    for (const dir of postgres.dirs) fs.rmSync(dir, { recursive: true, force: true });
   };
 }

@@ -2,14 +2,19 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { PROJECT_ROOT } from '../../src/project-root.js';
 
-export interface HeraldProcess {
-  child: ChildProcess;
+export interface CapturedOutput {
   /** Everything it wrote to stdout and stderr so far. */
   output(): string;
+  /** Resolves when a line matching `pattern` appears; rejects if the process ends first. */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** Adds a line of the test's own to the output (a clue for failure messages). */
+  note(text: string): void;
+}
+
+export interface HeraldProcess extends CapturedOutput {
+  child: ChildProcess;
   /** Resolves with the exit code. */
   exited: Promise<number | null>;
-  /** Resolves when a line matching `pattern` appears. */
-  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<void>;
 }
 
 export function startHeraldProcess(mode: 'all' | 'worker' | 'bot', env: Record<string, string>): HeraldProcess {
@@ -18,39 +23,48 @@ export function startHeraldProcess(mode: 'all' | 'worker' | 'bot', env: Record<s
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exited, ...captureOutput(child) };
+}
+
+/** Collects a child's stdout and stderr, to wait for lines and to quote in failure messages. */
+export function captureOutput(child: ChildProcess, label = 'the process'): CapturedOutput {
   let text = '';
+  let ended = false;
   const listeners = new Set<() => void>();
-  const collect = (chunk: Buffer) => {
-    text += chunk.toString('utf8');
+  const changed = () => {
     for (const l of listeners) l();
   };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const collect = (chunk: Buffer) => {
+    text += chunk.toString('utf8');
+    changed();
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  child.once('exit', () => {
+    ended = true;
+    changed();
+  });
   return {
-    child,
     output: () => text,
-    exited,
+    note(line) {
+      text += `\n${line}\n`;
+    },
     waitForOutput(pattern, timeoutMs = 60_000) {
-      if (pattern.test(text)) return Promise.resolve();
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`no output matching ${pattern} within ${timeoutMs} ms:\n${text.slice(-2000)}`));
-        }, timeoutMs);
+        const timer = setTimeout(() => done(new Error(`no output matching ${pattern} within ${timeoutMs} ms:\n${text.slice(-3000)}`)), timeoutMs);
         const check = () => {
-          if (!pattern.test(text)) return;
+          if (pattern.test(text)) done();
+          else if (ended) done(new Error(`${label} ended before output matching ${pattern}:\n${text.slice(-3000)}`));
+        };
+        const done = (err?: Error) => {
           clearTimeout(timer);
           listeners.delete(check);
-          resolve();
+          if (err) reject(err);
+          else resolve();
         };
         listeners.add(check);
-        void exited.then(() => {
-          if (!pattern.test(text)) {
-            clearTimeout(timer);
-            reject(new Error(`exited before output matching ${pattern}:\n${text.slice(-2000)}`));
-          }
-        });
+        check();
       });
     },
   };
