@@ -112,7 +112,11 @@ describe('template variables', () => {
           expect(parsed.subject).toBe(rendered.value.subject);
           expect(parsed.to && !Array.isArray(parsed.to) ? parsed.to.value.map((a) => a.address) : []).toEqual(['to@example.com']);
         }),
-        { numRuns: 1_500 },
+        {
+          numRuns: 1_500,
+          // Found by a run: a run of spaces after a line break came back folded to one space.
+          examples: [[{ title: '          Bcc: x@evil.test     %0d%0a\r\n          <script>#;', body: 'y' }, 'en']],
+        },
       );
     } finally {
       mailer.close();

@@ -151,8 +151,12 @@ export class SmtpSink {
     const receivedAt = new Date();
     const mail = await this.describe(raw, receivedAt, envelope);
     if (this.options.dir) {
-      mail.file = path.join(this.options.dir, `${receivedAt.toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`);
-      await fs.promises.writeFile(mail.file, raw);
+      const name = `${receivedAt.toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`;
+      mail.file = path.join(this.options.dir, name);
+      // Written aside and renamed into place, so whoever watches the folder never reads half a mail.
+      const partial = path.join(this.options.dir, `.${name}.part`);
+      await fs.promises.writeFile(partial, raw);
+      await fs.promises.rename(partial, mail.file);
     }
     this.mails.push(mail);
     this.options.logger?.info({ messageId: mail.messageId, to: mail.to, subject: mail.subject, file: mail.file }, 'mail received');

@@ -144,9 +144,13 @@ export function assertVariables(
   }
 }
 
-/** A subject is one header line: line breaks and other control characters in it become spaces. */
+/**
+ * A subject is one header line: line breaks and other control characters in it become spaces, and
+ * runs of spaces become one, as header folding would make them anyway (RFC 5322 unfolding keeps one
+ * space of a folded run), so the subject stored and shown is the subject received.
+ */
 export function oneLine(subject: string): string {
-  return subject.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ').trim();
+  return subject.replace(/[\u0000-\u0020\u007f\u0085\u2028\u2029]+/g, ' ').trim();
 }
 
 /**

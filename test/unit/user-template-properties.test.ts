@@ -356,7 +356,7 @@ function blockDepth(b: Block): number {
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#x60;', '=': '&#x3D;' };
 const escapeHtml = (s: string) => s.replace(/[&<>"'`=]/g, (c) => HTML_ESCAPES[c]!);
 const asIs = (s: string) => s;
-const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ').trim();
+const oneLine = (s: string) => s.replace(/[\u0000-\u0020\u007f\u0085\u2028\u2029]+/g, ' ').trim();
 
 describe('generated from a model', () => {
   const within = (maxTags: number, maxDepth: number, maxLength: number) => (m: Node[]) =>
