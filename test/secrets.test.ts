@@ -51,6 +51,7 @@ it('a full run logs neither the bot token, the SMTP password nor the database pa
     DISCORD_TOKEN: TOKEN,
     DISCORD_APPLICATION_ID: '930000000000000001',
     DISCORD_API_URL: discord.apiUrl,
+    DISCORD_GUILD_ID: '930000000000000003',
     LOG_LEVEL: 'debug',
   });
   await herald.waitForOutput(/Herald is running/);

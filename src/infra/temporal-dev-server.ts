@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import type { Logger } from '../logger.js';
+import { type Logger, redactUrl } from '../logger.js';
 
 export interface TemporalDevServerOptions {
   cliPath: string;
@@ -69,7 +69,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     child.kill('SIGKILL');
     throw new Error(`The Temporal dev server did not start: ${(err as Error).message}\n${output.slice(-5).join('\n')}`, { cause: err });
   }
-  logger.info({ address, dbFile, ui: uiPort > 0 ? `http://127.0.0.1:${uiPort}` : 'off' }, 'Temporal dev server started');
+  logger.info({ address, dbFile, ui: uiPort > 0 ? redactUrl(`http://127.0.0.1:${uiPort}`) : 'off' }, 'Temporal dev server started');
 
   const stopWith = async (signal: NodeJS.Signals, graceMs: number) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
