@@ -96,6 +96,8 @@ const idIn = (message: APIMessage) => /`([0-9a-f-]{36})`/.exec(JSON.stringify(me
 const reserve = (user: User, description: string, guildId: string = ALLOWED, when = 'in 3 days') =>
   run('reserve', { template: 'notice', to: 'team@example.com', when, description, vars: 'title=Hi;body=There' }, user, guildId);
 
+const listedIn = async (guildId: string, user: User) => JSON.stringify((await run('reserved', {}, user, guildId)).message.embeds);
+
 const rowsIn = async (guildId: string) =>
   Number(
     (await h.db.selectFrom('tasks').select((eb) => eb.fn.countAll<string>().as('n')).where('guild_id', '=', guildId).executeTakeFirstOrThrow()).n,
@@ -169,7 +171,7 @@ describe('a task belongs to the server it was made in', () => {
     const here = idIn((await reserve(alice, 'made in Allowed')).message);
     const there = idIn((await reserve(alice, 'made in Also allowed', ALSO_ALLOWED)).message);
 
-    const listed = async (guildId: string) => JSON.stringify((await run('reserved', {}, alice, guildId)).message.embeds);
+    const listed = (guildId: string) => listedIn(guildId, alice);
     expect(await listed(ALSO_ALLOWED)).toContain(there);
     expect(await listed(ALSO_ALLOWED)).not.toContain(here);
     expect(await listed(ALLOWED)).toContain(here);
@@ -185,6 +187,19 @@ describe('a task belongs to the server it was made in', () => {
     expect((await h.tasks.findById(here))!.status).toBe('reserved');
 
     expect((await run('cancel', { task: there }, alice, ALSO_ALLOWED)).message.embeds[0]!.title).toBe('Reservation canceled');
+  });
+
+  it("the console's tasks (no server) stay the console's", async () => {
+    const consoleCtx = await h.commands.contextFor({ userId: alice.id, guildId: null });
+    const made = await h.commands.reserve(consoleCtx, { template: 'notice', to: 'c@example.com', when: 'in 4 days', description: 'from the console', vars: 'title=t;body=b' });
+    expect(made.kind).toBe('reserved');
+    const consoleId = made.kind === 'reserved' ? made.task.id : '';
+    const inConsole = await h.commands.reserved(consoleCtx);
+    expect(inConsole.kind === 'list' && inConsole.tasks.map((t) => t.guildId)).toEqual([null]);
+    expect(await listedIn(ALLOWED, alice)).not.toContain(consoleId);
+    const fromDiscord = await run('cancel', { task: consoleId }, alice);
+    expect(fromDiscord.message.content).toMatch(/^❌ You have no task/);
+    expect((await h.commands.cancel(consoleCtx, { task: consoleId })).kind).toBe('canceled');
   });
 });
 

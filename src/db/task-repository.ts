@@ -12,11 +12,9 @@ export type NewTask = Omit<NewTaskRow, 'payload' | 'created_at' | 'updated_at' |
 /**
  * Which tasks a caller sees: the requester's own in one server (guild null: the console's), or,
  * without a requester, every task of one server (its admins). Tasks elsewhere look missing.
+ * Without `guildId`, the requester's tasks in every server (scripts and tests, not front ends).
  */
-export interface TaskScope {
-  guildId: string | null;
-  requesterId?: string;
-}
+export type TaskScope = { guildId: string | null; requesterId?: string } | { guildId?: undefined; requesterId: string };
 
 /** The caps checked, together with the insert, while the requester's (and the relay's) lock is held. */
 export interface InsertLimits {
@@ -49,7 +47,7 @@ const RELAY_LOCK_KEY = sql`hashtextextended('herald:limits:relay', 0)`;
 function inScope(scope: TaskScope) {
   return (eb: ExpressionBuilder<Database, 'tasks'>) =>
     eb.and([
-      scope.guildId === null ? eb('guild_id', 'is', null) : eb('guild_id', '=', scope.guildId),
+      ...(scope.guildId === undefined ? [] : [scope.guildId === null ? eb('guild_id', 'is', null) : eb('guild_id', '=', scope.guildId)]),
       ...(scope.requesterId === undefined ? [] : [eb('requester_id', '=', scope.requesterId)]),
     ]);
 }

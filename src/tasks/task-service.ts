@@ -68,7 +68,10 @@ export interface Actor {
   isServerAdmin?: boolean;
 }
 
-/** A bare user id acts outside any server, as the console does. */
+/**
+ * Front ends (through HeraldCommands) always pass an Actor. A bare user id is that requester
+ * wherever their tasks were made, for scripts and tests.
+ */
 export type ActorInput = string | Actor;
 
 export type ListScope = 'mine' | 'server';
@@ -114,7 +117,7 @@ export class TaskService {
     return this.createAndStart({ ...prepared, status: 'reserved', scheduled_at: scheduledAt }, now);
   }
 
-  /** The caller's reserved tasks in the caller's server, soonest first. */
+  /** The caller's reserved tasks (in the caller's server), soonest first. */
   async listReserved(actor: ActorInput, limit = DEFAULT_LIST_LIMIT, offset = 0): Promise<Task[]> {
     return (await this.listTasks(actor, { scope: 'mine', limit, offset })).tasks;
   }
@@ -123,8 +126,7 @@ export class TaskService {
    * A page of a listing: the caller's own reservations in the caller's server, or (for an admin of
    * that server) every open task of the server, whoever made it.
    */
-  async listTasks(actorInput: ActorInput, page: { scope: ListScope; limit?: number; offset?: number }): Promise<TaskPage> {
-    const actor = actorOf(actorInput);
+  async listTasks(actor: ActorInput, page: { scope: ListScope; limit?: number; offset?: number }): Promise<TaskPage> {
     const { limit = DEFAULT_LIST_LIMIT, offset = 0 } = page;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
       throw new HeraldError('INVALID_LIMIT', { max: MAX_LIST_LIMIT });
@@ -137,28 +139,28 @@ export class TaskService {
 
   /** The caller's reservations in the caller's server whose id starts with `prefix` (autocomplete). */
   async searchReserved(actor: ActorInput, prefix: string, limit = MAX_LIST_LIMIT): Promise<Task[]> {
-    return this.search(this.scopeFor(actorOf(actor), false), ['reserved'], prefix, limit);
+    return this.search(this.scopeFor(actor, false), ['reserved'], prefix, limit);
   }
 
   /** The tasks the caller may cancel whose id starts with `prefix`: their own, or every open one of the server for its admins. */
   async searchCancelable(actor: ActorInput, prefix: string, limit = MAX_LIST_LIMIT): Promise<Task[]> {
-    return this.search(this.scopeFor(actorOf(actor), true), OPEN_STATUSES, prefix, limit);
+    return this.search(this.scopeFor(actor, true), OPEN_STATUSES, prefix, limit);
   }
 
   /** One of the caller's tasks in the caller's server, by id or unambiguous id prefix. */
   async getTask(actor: ActorInput, taskId: string): Promise<Task> {
-    return toTaskView(await this.requireTask(actorOf(actor), taskId, false));
+    return toTaskView(await this.requireTask(actor, taskId, false));
   }
 
   /**
    * Cancels a task while it is still queued or reserved: the caller's own, or, for an admin of the
    * server, any task of that server. The row records who canceled it.
    */
-  async cancelTask(actorInput: ActorInput, taskId: string): Promise<Task> {
-    const actor = actorOf(actorInput);
+  async cancelTask(actor: ActorInput, taskId: string): Promise<Task> {
+    const canceledBy = typeof actor === 'string' ? actor : actor.userId;
     const task = await this.requireTask(actor, taskId, true);
     this.assertOpen(task);
-    const canceled = await this.deps.repository.transition(task.id, 'canceled', { finishedAt: this.clock(), canceledBy: actor.userId });
+    const canceled = await this.deps.repository.transition(task.id, 'canceled', { finishedAt: this.clock(), canceledBy });
     if (!canceled) return this.failClosed(task.id);
     try {
       await this.deps.scheduler.cancel({ id: task.id, scheduledAt: task.scheduled_at });
@@ -166,7 +168,7 @@ export class TaskService {
       // The row already says canceled, so the send step will not claim it and the run ends skipped.
       this.deps.logger.warn({ taskId: task.id, err }, 'workflow cancellation request failed');
     }
-    this.deps.logger.info({ taskId: task.id, requesterId: task.requester_id, canceledBy: actor.userId }, 'reservation canceled');
+    this.deps.logger.info({ taskId: task.id, requesterId: task.requester_id, canceledBy }, 'reservation canceled');
     return toTaskView(canceled);
   }
 
@@ -174,7 +176,7 @@ export class TaskService {
   async rescheduleTask(actor: ActorInput, taskId: string, when: string | Date, timeZone?: string, locale?: Locale): Promise<Task> {
     const now = this.clock();
     const scheduledAt = this.resolveWhen(when, timeZone, now, locale).instant;
-    const task = await this.requireTask(actorOf(actor), taskId, false);
+    const task = await this.requireTask(actor, taskId, false);
     const requesterId = task.requester_id;
     if (task.status !== 'reserved') {
       this.assertOpen(task);
@@ -289,15 +291,16 @@ export class TaskService {
    * The tasks an actor sees: their own in their server; with `anyRequester`, an admin of the
    * server sees every task of it. The console (guild null) sees only the console's tasks.
    */
-  private scopeFor(actor: Actor, anyRequester: boolean): TaskScope {
+  private scopeFor(actor: ActorInput, anyRequester: boolean): TaskScope {
+    if (typeof actor === 'string') return { requesterId: actor };
     if (anyRequester && actor.isServerAdmin && actor.guildId !== null) return { guildId: actor.guildId };
     return { guildId: actor.guildId, requesterId: actor.userId };
   }
 
   /** What a listing shows: one's own reservations, or every open task of the server for its admins. */
-  private listingOf(actor: Actor, scope: ListScope): { scope: TaskScope; statuses: readonly TaskStatus[] } {
+  private listingOf(actor: ActorInput, scope: ListScope): { scope: TaskScope; statuses: readonly TaskStatus[] } {
     if (scope === 'mine') return { scope: this.scopeFor(actor, false), statuses: ['reserved'] };
-    if (!actor.isServerAdmin || actor.guildId === null) throw new HeraldError('NOT_SERVER_ADMIN', {});
+    if (typeof actor === 'string' || !actor.isServerAdmin || actor.guildId === null) throw new HeraldError('NOT_SERVER_ADMIN', {});
     return { scope: { guildId: actor.guildId }, statuses: OPEN_STATUSES };
   }
 
@@ -307,7 +310,7 @@ export class TaskService {
     return (await this.deps.repository.findByPrefixInScope(scope, clean, limit, statuses)).map(toTaskView);
   }
 
-  private async requireTask(actor: Actor, taskIdInput: string, anyRequester: boolean): Promise<TaskRow> {
+  private async requireTask(actor: ActorInput, taskIdInput: string, anyRequester: boolean): Promise<TaskRow> {
     const scope = this.scopeFor(actor, anyRequester);
     const input = taskIdInput.trim();
     let task: TaskRow | undefined;
@@ -332,10 +335,6 @@ export class TaskService {
     if (current) this.assertOpen(current);
     throw new HeraldError('TASK_NOT_RESERVED', { taskId });
   }
-}
-
-function actorOf(actor: ActorInput): Actor {
-  return typeof actor === 'string' ? { userId: actor, guildId: null } : actor;
 }
 
 /** Why a row was not inserted, in the user's words. */
