@@ -4,7 +4,8 @@ import { type Kysely, sql } from 'kysely';
 // - who canceled a task (the requester, or an admin of the task's server);
 // - a user-safe reason a task failed, beside the raw `error` operators read;
 // - how many recipients a task has, which is what the hourly limits count;
-// - indexes for the per-server listings and the relay-wide hourly budget.
+// - the recipients everyone asked for, per minute, which the relay-wide hourly budget sums;
+// - indexes for the per-server listings.
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .alterTable('tasks')
@@ -31,12 +32,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .where(sql.ref('status'), 'in', sql`('queued', 'reserved')`)
     .execute();
 
-  // The relay-wide budget sums the recipients of the last hour's tasks: an index-only scan.
-  await sql`CREATE INDEX tasks_created_recipients ON tasks (created_at) INCLUDE (recipient_count)`.execute(db);
+  // The relay-wide budget (MAILS_PER_HOUR_TOTAL): recipients requested per minute. Summing at most
+  // sixty rows stays cheap however many tasks the hour had; rows older than an hour are deleted.
+  await db.schema
+    .createTable('relay_usage')
+    .addColumn('minute', 'timestamptz', (col) => col.primaryKey())
+    .addColumn('recipients', 'integer', (col) => col.notNull().check(sql`recipients >= 0`))
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropIndex('tasks_created_recipients').ifExists().execute();
+  await db.schema.dropTable('relay_usage').ifExists().execute();
   await db.schema.dropIndex('tasks_open_by_guild').ifExists().execute();
   await db.schema
     .createIndex('tasks_reserved_by_requester')

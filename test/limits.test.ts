@@ -40,14 +40,14 @@ async function fireAtOnce(calls: (() => Promise<unknown>)[]) {
 const rowsOf = async (requesterId: string) =>
   Number((await h.db.selectFrom('tasks').select((eb) => eb.fn.countAll<string>().as('n')).where('requester_id', '=', requesterId).executeTakeFirstOrThrow()).n);
 
-/** Recipients of every task created in the last hour, as the relay-wide budget counts them. */
+/** Recipients asked for in the last hour under a relay-wide budget, as the budget counts them. */
 const recipientsThisHour = async () =>
   Number(
     (
       await h.db
-        .selectFrom('tasks')
-        .select((eb) => eb.fn.coalesce(eb.fn.sum<string>('recipient_count'), eb.lit(0)).as('n'))
-        .where('created_at', '>', new Date(Date.now() - 3_600_000))
+        .selectFrom('relay_usage')
+        .select((eb) => eb.fn.coalesce(eb.fn.sum<string>('recipients'), eb.lit(0)).as('n'))
+        .where('minute', '>', new Date(Date.now() - 3_600_000))
         .executeTakeFirstOrThrow()
     ).n,
   );

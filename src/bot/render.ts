@@ -99,13 +99,11 @@ function listPage(result: Extract<CommandResult, { kind: 'list' }>, ctx: Command
   const footer = paged && tasks.length > 0 ? pageRange(locale, offset + 1, offset + tasks.length, total) : undefined;
   if (footer) embed.setFooter({ text: footer });
 
-  const fields = tasks.map((task) => ({
-    name: task.name,
-    essentials: [timestamps(task) || statusName(locale, task.status), `\`${task.id}\``, scope === 'server' ? `${ui(locale, 'requester')}: <@${task.requesterId}>` : '']
-      .filter(Boolean)
-      .join('\n'),
-    description: task.description,
-  }));
+  const fields = tasks.map((task) => {
+    const requester = scope === 'server' ? `${ui(locale, 'requester')}: <@${task.requesterId}>` : '';
+    const essentials = [timestamps(task) || statusName(locale, task.status), `\`${task.id}\``, requester].filter(Boolean).join('\n');
+    return { name: task.name, essentials, description: task.description };
+  });
   const natural = (f: (typeof fields)[number]) => ({
     name: clip(f.name, DISCORD_MAX_FIELD_NAME_LENGTH),
     value: clip([f.essentials, f.description].filter(Boolean).join('\n'), DISCORD_MAX_FIELD_VALUE_LENGTH),
@@ -126,7 +124,7 @@ function listPage(result: Extract<CommandResult, { kind: 'list' }>, ctx: Command
   return { content: '', embeds: [embed], components };
 }
 
-function pageRow(ctx: CommandContext, page: { scope: 'mine' | 'server'; offset: number; limit: number; total: number; tasks: Task[] }) {
+function pageRow(ctx: CommandContext, page: Extract<CommandResult, { kind: 'list' }>): ActionRowBuilder<MessageActionRowComponentBuilder> {
   const { locale, userId } = ctx;
   const previous = Math.max(0, page.offset - page.limit);
   const next = page.offset + page.limit;

@@ -97,8 +97,15 @@ export interface ServerTemplateContentsTable {
   optional_variables: string[];
 }
 
+/** Recipients requested in each minute, by everyone: what MAILS_PER_HOUR_TOTAL counts. */
+export interface RelayUsageTable {
+  minute: Timestamp;
+  recipients: number;
+}
+
 export interface Database {
   tasks: TasksTable;
+  relay_usage: RelayUsageTable;
   user_settings: UserSettingsTable;
   server_templates: ServerTemplatesTable;
   server_template_versions: ServerTemplateVersionsTable;

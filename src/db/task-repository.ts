@@ -111,6 +111,10 @@ export class TaskRepository {
         await sql`SELECT pg_advisory_xact_lock(${RELAY_LOCK_KEY})`.execute(trx);
         const refused = await hourlyRefusal(trx, 'relay', undefined, limits.relayPerHour, requested);
         if (refused) return refused;
+        await sql`
+          INSERT INTO relay_usage (minute, recipients) VALUES (date_trunc('minute', now()), ${requested})
+          ON CONFLICT (minute) DO UPDATE SET recipients = relay_usage.recipients + excluded.recipients`.execute(trx);
+        await sql`DELETE FROM relay_usage WHERE minute <= now() - interval '1 hour'`.execute(trx);
       }
       const inserted = await trx
         .insertInto('tasks')
@@ -331,8 +335,8 @@ export class TaskRepository {
 
 /**
  * Within a transaction holding the matching lock: refuses a task of `requested` recipients that
- * would take the last hour's recipients (the requester's, or everyone's) past `limit`, and says
- * in how many minutes enough of them age out of the hour for it to fit.
+ * would take the last hour's recipients (the requester's tasks, or everyone's per-minute usage)
+ * past `limit`, and says in how many minutes enough of them age out of the hour for it to fit.
  */
 async function hourlyRefusal(
   trx: HeraldDb,
@@ -341,17 +345,22 @@ async function hourlyRefusal(
   limit: number,
   requested: number,
 ): Promise<LimitedInsert | undefined> {
-  const inWindow = sql`${requesterId === undefined ? sql`TRUE` : sql`requester_id = ${requesterId}`} AND created_at > now() - interval '1 hour'`;
-  const { rows } = await sql<{ used: string }>`SELECT coalesce(sum(recipient_count), 0) AS used FROM tasks WHERE ${inWindow}`.execute(trx);
+  // (at, n): when recipients were asked for, and how many. The relay's are counted per minute, so
+  // they leave the hour up to a minute early.
+  const recent =
+    scope === 'requester'
+      ? sql`SELECT created_at AS at, recipient_count AS n FROM tasks WHERE requester_id = ${requesterId} AND created_at > now() - interval '1 hour'`
+      : sql`SELECT minute AS at, recipients AS n FROM relay_usage WHERE minute > now() - interval '1 hour'`;
+  const { rows } = await sql<{ used: string }>`SELECT coalesce(sum(n), 0) AS used FROM (${recent}) AS recent`.execute(trx);
   const used = Number(rows[0]!.used);
   if (used + requested <= limit) return undefined;
   if (requested > limit) return { kind: 'over-hourly-limit', scope, limit, used, requested, retryInMinutes: null };
-  // The oldest tasks leave the hour first: the first one after which enough has left decides.
+  // The oldest leave the hour first: the first one after which enough has left decides.
   const { rows: frees } = await sql<{ minutes: string }>`
-    SELECT greatest(1, ceil(extract(epoch FROM created_at + interval '1 hour' - now()) / 60)) AS minutes
-      FROM (SELECT created_at, sum(recipient_count) OVER (ORDER BY created_at, id) AS aged_out FROM tasks WHERE ${inWindow}) AS recent
+    SELECT greatest(1, ceil(extract(epoch FROM at + interval '1 hour' - now()) / 60)) AS minutes
+      FROM (SELECT at, sum(n) OVER (ORDER BY at) AS aged_out FROM (${recent}) AS recent) AS running
      WHERE ${used} - aged_out + ${requested} <= ${limit}
-     ORDER BY created_at
+     ORDER BY at
      LIMIT 1`.execute(trx);
   return { kind: 'over-hourly-limit', scope, limit, used, requested, retryInMinutes: frees[0] ? Number(frees[0].minutes) : 60 };
 }
