@@ -17,14 +17,15 @@ const SECRET_PARAM = /pass|secret|token|key|auth|credential/i;
 /**
  * A URL as it may be logged: its password (and any secret-looking query value) replaced by
  * "[redacted]", the rest kept so that operators see where Herald connects. What cannot be read
- * as a URL loses everything between "//" and "@".
+ * as a URL loses everything between "//" and the last "@".
  */
 export function redactUrl(url: string): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return url.replace(/\/\/[^/]*@/, `//${CENSOR}@`);
+    // A password with an unescaped "/", "?" or "#" makes it unreadable: cut up to the last "@".
+    return url.replace(/\/\/.*@/, `//${CENSOR}@`);
   }
   const auth = parsed.username || parsed.password ? `${parsed.username}${parsed.password ? `:${CENSOR}` : ''}@` : '';
   const params = [...parsed.searchParams.entries()].map(([key, value]) =>

@@ -45,6 +45,7 @@ it('redactUrl leaves the password out of a URL, and keeps where it points', () =
   expect(redactUrl(`smtp://herald:${SHORT_SMTP_PASSWORD_IN_URL}@relay.example.com:587`)).toBe('smtp://herald:[redacted]@relay.example.com:587');
   expect(redactUrl('smtp://127.0.0.1:2525')).toBe('smtp://127.0.0.1:2525');
   expect(redactUrl('//user:pw@not a url')).toBe('//[redacted]@not a url');
+  expect(redactUrl('postgres://u:pa/ss@db.internal/herald')).toBe('postgres://[redacted]@db.internal/herald');
 });
 
 it('the Secrets scrubber removes every form of a secret from a line', () => {
