@@ -191,6 +191,7 @@ const bot = startChild(path.join(ROOT, 'dist/src/main.js'), ['bot'], {
   DISCORD_TOKEN: TOKEN,
   DISCORD_APPLICATION_ID: APP_ID,
   DISCORD_API_URL: discord.apiUrl,
+  DISCORD_ALLOWED_GUILD_IDS: GUILD,
 });
 cleanups.push(() => bot.stop());
 await discord.waitForIdentify({ timeoutMs: 60_000 });

@@ -35,10 +35,11 @@ const sink = await BenchSink.start();
 sink.setFailureRate(0.3);
 const APP_ID = '950000000000000001';
 const TOKEN = 'chaos-bot-token-0123456789';
+const GUILD_ID = '950000000000000003';
 const discord = await startDiscordEmulator({
   applicationId: APP_ID,
   botUser: { id: '950000000000000002', username: 'herald' },
-  guilds: [{ id: '950000000000000003', name: 'chaos' }],
+  guilds: [{ id: GUILD_ID, name: 'chaos' }],
   token: TOKEN,
 });
 const env = {
@@ -46,6 +47,7 @@ const env = {
   DISCORD_TOKEN: TOKEN,
   DISCORD_APPLICATION_ID: APP_ID,
   DISCORD_API_URL: discord.apiUrl,
+  DISCORD_ALLOWED_GUILD_IDS: GUILD_ID,
   MAIL_PREPARE_LEAD: LEAD,
   RECONCILE_INTERVAL: '10s',
   LOG_LEVEL: 'error', // refusals and kills make warnings by the hundred; errors are what matter here

@@ -7,6 +7,12 @@ import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { z } from 'zod';
 import { isValidTimeZone } from './domain/time-zone.js';
 import { MAX_REPEAT_DAYS_CEILING, type RepeatLimits } from './domain/repeat/index.js';
+import {
+  DEFAULT_MAILS_PER_HOUR,
+  DEFAULT_MAILS_PER_HOUR_TOTAL,
+  DEFAULT_MAX_OPEN_RESERVATIONS,
+  MAX_CONFIGURABLE_LIMIT,
+} from './domain/limits.js';
 import { DEFAULT_END_OF_DAY_HOUR } from './domain/when-calendar.js';
 import { type DkimSettings, readDkimPrivateKey } from './mail/dkim.js';
 import { resolveTemporalSettings, type TemporalTlsConfig } from './temporal/envconfig.js';
@@ -29,6 +35,14 @@ const port = z.coerce.number().int().min(1).max(65535);
 
 /** The Temporal server's dynamic config in server mode: the compose stack's file. */
 export const DEFAULT_DYNAMIC_CONFIG_FILE = path.join(PROJECT_ROOT, 'deploy', 'temporal', 'dynamicconfig', 'development-sql.yaml');
+
+const DISCORD_ID = /^\d{15,21}$/;
+
+const discordPermission = z
+  .string()
+  .refine((v) => Object.hasOwn(PermissionFlagsBits, v), { message: 'expected a Discord permission name such as ManageGuild or SendMessages' });
+
+const countLimit = (fallback: number) => z.coerce.number().int().min(1).max(MAX_CONFIGURABLE_LIMIT).default(fallback);
 
 /** Durations like "5s", "500ms", "2m", "1h" or plain milliseconds. */
 const duration = z.string().transform((value, ctx) => {
@@ -137,11 +151,20 @@ const envSchema = z.object({
   DISCORD_TOKEN: optionalString,
   DISCORD_APPLICATION_ID: optionalString.pipe(z.string().regex(/^\d{15,21}$/, 'expected a Discord application id (digits)').optional()),
   DISCORD_API_URL: urlWithProtocols(['https:', 'http:']).default('https://discord.com/api'),
-  DISCORD_GUILD_ID: optionalString.pipe(z.string().regex(/^\d{15,21}$/, 'expected a Discord server id (digits)').optional()),
-  DISCORD_REQUIRED_PERMISSION: z
-    .string()
-    .default('ManageGuild')
-    .refine((v) => Object.hasOwn(PermissionFlagsBits, v), { message: 'expected a Discord permission name such as ManageGuild or SendMessages' }),
+  DISCORD_GUILD_ID: optionalString.pipe(z.string().regex(DISCORD_ID, 'expected a Discord server id (digits)').optional()),
+  // The servers whose commands, buttons and autocomplete Herald answers; default DISCORD_GUILD_ID.
+  DISCORD_ALLOWED_GUILD_IDS: optionalString.pipe(
+    z
+      .string()
+      .transform((v) => [...new Set(v.split(',').map((id) => id.trim()).filter((id) => id !== ''))])
+      .refine((ids) => ids.length > 0 && ids.every((id) => DISCORD_ID.test(id)), {
+        message: 'expected comma-separated Discord server ids (digits), such as 123456789012345678,234567890123456789',
+      })
+      .optional(),
+  ),
+  DISCORD_REQUIRED_PERMISSION: discordPermission.default('ManageGuild'),
+  // Members with this permission may list and cancel every open task of their server.
+  DISCORD_ADMIN_PERMISSION: discordPermission.default('ManageGuild'),
 
   // Guard rails.
   RECIPIENT_DOMAIN_ALLOWLIST: z
@@ -149,8 +172,10 @@ const envSchema = z.object({
     .default('')
     .transform((v) => v.split(',').map((d) => d.trim().toLowerCase()).filter((d) => d !== ''))
     .refine((domains) => domains.every((d) => /^[a-z0-9.-]+\.[a-z]{2,}$/.test(d)), { message: 'expected comma-separated domains such as example.com' }),
-  MAILS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
-  MAX_OPEN_RESERVATIONS: z.coerce.number().int().min(1).max(100_000).default(25),
+  // Recipients, not tasks: a mail to three addresses counts three.
+  MAILS_PER_HOUR: countLimit(DEFAULT_MAILS_PER_HOUR),
+  MAILS_PER_HOUR_TOTAL: countLimit(DEFAULT_MAILS_PER_HOUR_TOTAL),
+  MAX_OPEN_RESERVATIONS: countLimit(DEFAULT_MAX_OPEN_RESERVATIONS),
 
   // Repeating reservations: the shortest gap between runs, and how many days a series may span.
   MIN_REPEAT_INTERVAL: duration.pipe(z.number().min(60_000, 'at least 1m').max(86_400_000, 'at most 24h')).default(3_600_000),
@@ -194,9 +219,16 @@ export interface Config {
     applicationId?: string;
     apiUrl: string;
     guildId?: string;
+    /**
+     * The servers Herald answers in: DISCORD_ALLOWED_GUILD_IDS, else DISCORD_GUILD_ID. Undefined
+     * (any server) only without a token, when no Discord front end runs.
+     */
+    allowedGuildIds?: string[];
     requiredPermission: keyof typeof PermissionFlagsBits;
+    /** Members with it may list and cancel every open task of their server. */
+    adminPermission: keyof typeof PermissionFlagsBits;
   };
-  guardRails: { allowedRecipientDomains: string[]; mailsPerHour: number; maxOpenReservations: number };
+  guardRails: { allowedRecipientDomains: string[]; mailsPerHour: number; mailsPerHourTotal: number; maxOpenReservations: number };
   /** The RepeatLimits every series is built with. */
   repeat: RepeatLimits;
 }
@@ -227,6 +259,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const { settings: temporal, problems } = resolveTemporalSettings(given as Record<string, string>, e.TEMPORAL_TLS);
   if (e.DISCORD_TOKEN && !e.DISCORD_APPLICATION_ID) {
     problems.push({ variable: 'DISCORD_APPLICATION_ID', message: 'DISCORD_TOKEN is set, so the application id is needed too' });
+  }
+  const allowedGuildIds = e.DISCORD_ALLOWED_GUILD_IDS ?? (e.DISCORD_GUILD_ID ? [e.DISCORD_GUILD_ID] : undefined);
+  if (e.DISCORD_TOKEN && !allowedGuildIds) {
+    // Any server that invites the bot could otherwise send mail through the operator's relay.
+    problems.push({
+      variable: 'DISCORD_ALLOWED_GUILD_IDS',
+      message: 'DISCORD_TOKEN is set, so Herald needs to know which servers it may answer in: set DISCORD_ALLOWED_GUILD_IDS (comma-separated server ids) or DISCORD_GUILD_ID (one server)',
+    });
   }
   const dkim = dkimSettings(e, problems);
   // TEMPORAL_MODE picks the local Temporal, so it matters only when TEMPORAL_ADDRESS is unset.
@@ -295,11 +335,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       applicationId: e.DISCORD_APPLICATION_ID,
       apiUrl: e.DISCORD_API_URL.replace(/\/+$/, ''),
       guildId: e.DISCORD_GUILD_ID,
+      ...(allowedGuildIds && { allowedGuildIds }),
       requiredPermission: e.DISCORD_REQUIRED_PERMISSION as keyof typeof PermissionFlagsBits,
+      adminPermission: e.DISCORD_ADMIN_PERMISSION as keyof typeof PermissionFlagsBits,
     },
     guardRails: {
       allowedRecipientDomains: e.RECIPIENT_DOMAIN_ALLOWLIST,
       mailsPerHour: e.MAILS_PER_HOUR,
+      mailsPerHourTotal: e.MAILS_PER_HOUR_TOTAL,
       maxOpenReservations: e.MAX_OPEN_RESERVATIONS,
     },
     repeat: { minIntervalMs: e.MIN_REPEAT_INTERVAL, maxDays: e.MAX_REPEAT_DAYS },

@@ -16,6 +16,7 @@ import { createMailer, type Mailer } from './mail/mailer.js';
 import { TemplateResolver } from './mail/template-resolver.js';
 import { TemplateRegistry } from './mail/templates.js';
 import { DiscordDmNotifier, LogNotifier, type OutcomeNotifier } from './notify/outcome-notifier.js';
+import { DiscordMembershipChecker, type MembershipChecker } from './tasks/membership.js';
 import { Reconciler } from './tasks/reconciler.js';
 import { TaskService, type TaskServiceDeps } from './tasks/task-service.js';
 import { type TaskScheduler, TemporalTaskScheduler } from './temporal/mail-task-scheduler.js';
@@ -33,6 +34,11 @@ export interface CoreDeps extends Pick<TaskServiceDeps, 'clock' | 'newTaskId'> {
    * they go out as Discord DMs when the bot has a token, and are off otherwise.
    */
   notifier?: OutcomeNotifier;
+  /**
+   * How the worker checks that a requester is still in the task's server before sending. By
+   * default through Discord when the bot has a token; without one, nothing is checked.
+   */
+  membership?: MembershipChecker;
 }
 
 export interface Core {
@@ -85,13 +91,22 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     logger: logger.child({ component: 'reconciler' }),
     intervalMs: config.delivery.reconcileIntervalMs,
   });
-  const commands = new HeraldCommands(service, logger.child({ component: 'commands' }), userSettings, config.defaults);
+  const commands = new HeraldCommands(service, logger.child({ component: 'commands' }), userSettings, config.defaults, {
+    allowedGuildIds: config.discord.allowedGuildIds,
+  });
   const mailer = deps.smtpUrl
     ? createMailer({ url: deps.smtpUrl, from: config.smtp.from, poolMaxConnections: config.smtp.poolMaxConnections, dkim: config.dkim })
     : undefined;
   const activityDeps = (): Omit<ActivityDeps, 'shuttingDown'> => {
     if (!mailer) throw new Error('This Herald does not send: createCore was given no smtpUrl');
-    return { tasks, templates: resolver, mailer, logger: logger.child({ component: 'worker' }), notifier: deps.notifier ?? defaultNotifier(config, logger) };
+    return {
+      tasks,
+      templates: resolver,
+      mailer,
+      logger: logger.child({ component: 'worker' }),
+      notifier: deps.notifier ?? defaultNotifier(config, logger),
+      membership: deps.membership ?? defaultMembership(config),
+    };
   };
 
   return {
@@ -124,4 +139,10 @@ function defaultNotifier(config: Config, logger: Logger): OutcomeNotifier {
   const log = logger.child({ component: 'notices' });
   const { token, apiUrl } = config.discord;
   return token ? new DiscordDmNotifier({ token, apiUrl }, log) : new LogNotifier(log);
+}
+
+/** Requesters' membership is checked through Discord when the bot has a token. */
+function defaultMembership(config: Config): MembershipChecker | undefined {
+  const { token, apiUrl } = config.discord;
+  return token ? new DiscordMembershipChecker({ token, apiUrl }) : undefined;
 }

@@ -1,6 +1,8 @@
-// Structured logs with pino. Secrets never reach the output: fields with secret-looking names are
-// redacted, and the known secret values (the bot token, passwords in URLs, API keys) are scrubbed
-// from every line, wherever they appear (an error message quoting a URL, say).
+// Structured logs with pino. Secrets never reach the output: a URL is logged through redactUrl(),
+// which leaves its password out, so no form of it (raw, decoded, encoded another way, however
+// short) is ever written. As a second line, fields with secret-looking names are redacted, and the
+// known secret values (the bot token, passwords in URLs, API keys) are scrubbed from every line,
+// wherever they appear (an error message quoting a URL, say).
 import pino from 'pino';
 import pretty from 'pino-pretty';
 
@@ -8,6 +10,30 @@ export type Logger = pino.Logger;
 
 const REDACTED_KEYS = ['token', 'password', 'pass', 'apiKey', 'authorization', 'DISCORD_TOKEN', 'DATABASE_URL', 'SMTP_URL', 'TEMPORAL_API_KEY'];
 const CENSOR = '[redacted]';
+
+/** Query parameters whose values are secrets (`?password=…`, `?sslkey=…`, `?token=…`). */
+const SECRET_PARAM = /pass|secret|token|key|auth|credential/i;
+
+/**
+ * A URL as it may be logged: its password (and any secret-looking query value) replaced by
+ * "[redacted]", the rest kept so that operators see where Herald connects. What cannot be read
+ * as a URL loses everything between "//" and the last "@".
+ */
+export function redactUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // A password with an unescaped "/", "?" or "#" makes it unreadable: cut up to the last "@".
+    return url.replace(/\/\/.*@/, `//${CENSOR}@`);
+  }
+  const auth = parsed.username || parsed.password ? `${parsed.username}${parsed.password ? `:${CENSOR}` : ''}@` : '';
+  const params = [...parsed.searchParams.entries()].map(([key, value]) =>
+    `${encodeURIComponent(key)}=${SECRET_PARAM.test(key) ? CENSOR : encodeURIComponent(value)}`,
+  );
+  const query = params.length > 0 ? `?${params.join('&')}` : '';
+  return `${parsed.protocol}//${auth}${parsed.host}${parsed.pathname}${query}`;
+}
 
 /** Secret values to scrub from log lines; more can be added once they are known. */
 export class Secrets {
@@ -28,8 +54,9 @@ export class Secrets {
   addUrlPassword(url: string | undefined): void {
     if (!url) return;
     try {
+      // As written in the URL (its own percent-encoding) and decoded, with their other forms.
       const password = new URL(url).password;
-      if (password) this.add(decodeURIComponent(password));
+      if (password) this.add(password, decodeURIComponent(password));
     } catch {
       // Not a URL: nothing to take from it.
     }

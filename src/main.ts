@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { startDiscordBot } from './bot/bot.js';
 import { ConsoleFrontEnd } from './console/console.js';
 import { ConfigError, loadConfig } from './config.js';
-import { Secrets, createLogger } from './logger.js';
+import { Secrets, createLogger, redactUrl } from './logger.js';
 import { startOps } from './ops/ops.js';
 import { startHerald } from './runtime/herald.js';
 import { startInfrastructure } from './runtime/infrastructure.js';
@@ -78,9 +78,14 @@ async function main(): Promise<void> {
     const infrastructure = await startInfrastructure(config, logger);
     stops.push(() => infrastructure.stop());
     secrets.addUrlPassword(infrastructure.databaseUrl); // embedded PostgreSQL's generated password
-    // Where Herald is connected; any password in these URLs is scrubbed from the line.
+    // Where Herald is connected, with the passwords left out of the URLs.
     logger.info(
-      { database: infrastructure.databaseUrl, temporal: infrastructure.temporalAddress, smtp: infrastructure.smtpUrl, discord: discord ? config.discord.apiUrl : 'off' },
+      {
+        database: redactUrl(infrastructure.databaseUrl),
+        temporal: infrastructure.temporalAddress,
+        smtp: redactUrl(infrastructure.smtpUrl),
+        discord: discord ? redactUrl(config.discord.apiUrl) : 'off',
+      },
       'using these servers',
     );
     const herald = await startHerald(config, infrastructure, logger, { worker: mode !== 'bot' });
@@ -94,6 +99,7 @@ async function main(): Promise<void> {
         token: config.discord.token!,
         apiUrl: config.discord.apiUrl,
         requiredPermission: config.discord.requiredPermission,
+        adminPermission: config.discord.adminPermission,
         commands: herald.commands,
         logger,
       });

@@ -42,8 +42,17 @@ const h = useHarness(() => ({
   notifier: new DiscordDmNotifier({ token: TOKEN, apiUrl: discord.apiUrl }, createLogger({ level: 'silent' })),
 }));
 
+// Admins (who see and cancel every task of the server) are tested in test/public-bot.test.ts; here
+// the emulator's members, who may Manage Server, are ordinary users.
 const startBot = () =>
-  startDiscordBot({ token: TOKEN, apiUrl: discord.apiUrl, requiredPermission: 'ManageGuild', commands: h.commands, logger: h.logger });
+  startDiscordBot({
+    token: TOKEN,
+    apiUrl: discord.apiUrl,
+    requiredPermission: 'ManageGuild',
+    adminPermission: 'Administrator',
+    commands: h.commands,
+    logger: h.logger,
+  });
 
 beforeAll(async () => {
   bot = await startBot();
@@ -93,7 +102,14 @@ describe('deploy-commands', () => {
     const reserve = registered.find((c) => c.name === 'reserve')!;
     expect(reserve.name_localizations).toEqual({ ko: '예약' });
     expect(reserve.default_member_permissions).toBe('32'); // Manage Server
-    expect(reserve.options!.map((o) => o.name)).toEqual(['template', 'to', 'when', 'vars', 'description']);
+    // description is required, as the service requires it for a reservation; required options first.
+    expect(reserve.options!.map((o) => [o.name, o.required === true])).toEqual([
+      ['template', true],
+      ['to', true],
+      ['when', true],
+      ['description', true],
+      ['vars', false],
+    ]);
   });
 });
 

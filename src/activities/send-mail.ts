@@ -5,11 +5,13 @@ import type { TaskRow } from '../db/schema.js';
 import type { TaskRepository } from '../db/task-repository.js';
 import { isHeraldError } from '../domain/errors.js';
 import { MAIL_ERROR_TYPES } from '../domain/retry-policy.js';
+import { sourcesOf } from '../domain/task-status.js';
 import type { Logger } from '../logger.js';
 import type { ComposedMail, Mailer } from '../mail/mailer.js';
-import { classifySmtpError, describeSmtpError } from '../mail/smtp-errors.js';
+import { classifySmtpError, describeSmtpError, smtpFailureReason } from '../mail/smtp-errors.js';
 import type { TemplateResolver } from '../mail/template-resolver.js';
 import { countAttemptError, countSent, holding } from '../ops/metrics.js';
+import type { MembershipChecker } from '../tasks/membership.js';
 import type { DeliveryResult } from '../workflows/definitions.js';
 
 export interface SendMailDeps {
@@ -20,6 +22,8 @@ export interface SendMailDeps {
   logger: Logger;
   /** Aborted when the worker begins to shut down: holds end at once and hand their task back. */
   shuttingDown: AbortSignal;
+  /** Asks whether a requester is still in the task's server; none without Discord (no check). */
+  membership?: MembershipChecker;
 }
 
 /**
@@ -43,8 +47,38 @@ export interface SendTaskMailInput {
   holdUntil?: string;
 }
 
-export function createSendMailActivity({ tasks, templates, mailer, logger, shuttingDown }: SendMailDeps) {
+export function createSendMailActivity({ tasks, templates, mailer, logger, shuttingDown, membership }: SendMailDeps) {
   const burst = new SendBurst();
+
+  /**
+   * A task made in a server goes out only while its requester is still a member of that server.
+   * One who left fails the task for good, unsent. When Discord cannot tell (down, slow), the mail
+   * goes out and the miss is logged: an outage elsewhere must not fail mail.
+   */
+  async function assertRequesterStillMember(taskId: string, dueBy: Date, known: TaskRow | undefined): Promise<void> {
+    if (!membership) return;
+    const row = known ?? (await tasks.findById(taskId));
+    // Nothing to check, or nothing the claim would send now: the claim says why.
+    if (!row?.guild_id || !sourcesOf('running').includes(row.status) || (row.status === 'reserved' && row.scheduled_at! > dueBy)) return;
+    let found;
+    try {
+      found = await membership.check(row.guild_id, row.requester_id);
+    } catch (err) {
+      logger.warn({ taskId, guildId: row.guild_id, err }, 'could not check that the requester is still a member; sending anyway');
+      return;
+    }
+    if (found === 'member') return;
+    const reason = found === 'not-member' ? 'requester-left' : 'server-gone';
+    // Only a task still open fails: one canceled meanwhile stays canceled, and the claim says so.
+    if (!(await tasks.recordFailureReason(taskId, reason))) return;
+    logger.warn({ taskId, guildId: row.guild_id, requesterId: row.requester_id, reason }, 'not sending: the requester is no longer in the server');
+    throw ApplicationFailure.nonRetryable(
+      found === 'not-member'
+        ? `The requester ${row.requester_id} is no longer a member of server ${row.guild_id}`
+        : `Herald is no longer in server ${row.guild_id}`,
+      MAIL_ERROR_TYPES.requesterLeft,
+    );
+  }
 
   /** Renders and composes the task's mail; a task that can no longer be rendered fails for good. */
   async function prepare(task: TaskRow, date: Date | undefined): Promise<ComposedMail> {
@@ -60,6 +94,8 @@ export function createSendMailActivity({ tasks, templates, mailer, logger, shutt
     } catch (err) {
       // The template changed since the task was accepted: no retry will fix that.
       countAttemptError('task_data');
+      // Only the words users see; the failure itself is recorded by the workflow either way.
+      await tasks.recordFailureReason(task.id, 'template').catch(() => undefined);
       throw ApplicationFailure.nonRetryable(isHeraldError(err) ? err.message : String(err), MAIL_ERROR_TYPES.taskData);
     }
   }
@@ -82,14 +118,17 @@ export function createSendMailActivity({ tasks, templates, mailer, logger, shutt
 
     // Holding: compose now, so that at the due time only the claim and the SMTP exchange remain.
     let composed: ComposedMail | undefined;
+    let heldRow: TaskRow | undefined;
     if (input.holdUntil) {
-      const row = await tasks.findById(taskId);
+      const row = (heldRow = await tasks.findById(taskId));
       if (!row) throw missingRow(taskId);
       composed = await prepare(row, new Date(input.holdUntil));
       const claimAt = Date.parse(input.holdUntil) - CLAIM_LEAD_MS;
       // A reschedule cancels the hold (the workflow has moved on; the answer is not read).
       if (!(await holding(hold(claimAt - Date.now(), [shuttingDown, context.cancellationSignal])))) return { kind: 'interrupted' };
     }
+
+    await assertRequesterStillMember(taskId, new Date(input.dueBy), heldRow);
 
     burst.enter();
     try {
@@ -125,7 +164,7 @@ export function createSendMailActivity({ tasks, templates, mailer, logger, shutt
       countAttemptError(kind);
       const message = describeSmtpError(err);
       logger.warn({ taskId, attempt, kind, err: message }, 'mail attempt failed');
-      await tasks.recordAttemptError(taskId, message);
+      await tasks.recordAttemptError(taskId, message, smtpFailureReason(err));
       if (kind === 'permanent') throw ApplicationFailure.nonRetryable(message, MAIL_ERROR_TYPES.smtpPermanent);
       if (kind === 'configuration') throw ApplicationFailure.nonRetryable(message, MAIL_ERROR_TYPES.configuration);
       throw ApplicationFailure.retryable(message, MAIL_ERROR_TYPES.smtpTransient);

@@ -9,16 +9,27 @@ import { apology } from '../i18n/messages.js';
 import type { Logger } from '../logger.js';
 import type { TemplateInfo } from '../mail/templates.js';
 import { timeCommand } from '../ops/metrics.js';
-import type { TaskService } from '../tasks/task-service.js';
+import type { Actor, ListScope, TaskService } from '../tasks/task-service.js';
 import type { Task } from '../tasks/task-view.js';
 
 /** Who is asking, and how to talk to them. */
 export interface CommandContext {
   userId: string;
+  /** The server the command comes from; null for the console. */
   guildId: string | null;
   locale: Locale;
   /** The user's IANA time zone. */
   timeZone: string;
+  /**
+   * Whether the front end found the user to be an admin of `guildId` (Discord: the member has
+   * DISCORD_ADMIN_PERMISSION there). What an admin may do is decided here, not by the front end.
+   */
+  isServerAdmin?: boolean;
+}
+
+/** Which servers Herald answers in; without a list, every one (no Discord front end runs then). */
+export interface ServerAccess {
+  allowedGuildIds?: readonly string[];
 }
 
 export type CommandResult =
@@ -26,7 +37,8 @@ export type CommandResult =
   | { kind: 'queued'; task: Task }
   /** nextYear: the time was a date without a year that has passed this year, so it is next year's. */
   | { kind: 'reserved'; task: Task; nextYear?: boolean }
-  | { kind: 'list'; tasks: Task[] }
+  /** A page of a listing: `tasks` are those from `offset` on, of `total` in all. */
+  | { kind: 'list'; scope: ListScope; tasks: Task[]; total: number; offset: number; limit: number }
   | { kind: 'canceled'; task: Task }
   | { kind: 'rescheduled'; task: Task; nextYear?: boolean }
   | { kind: 'templates'; templates: TemplateInfo[] }
@@ -54,10 +66,26 @@ export class HeraldCommands {
     private readonly logger: Logger,
     private readonly timeZones: TimeZoneStore,
     private readonly defaults: { timeZone: string; locale: Locale },
+    private readonly access: ServerAccess = {},
   ) {}
 
+  /**
+   * Why Herald does not answer in this server at all, or undefined when it does. Front ends ask
+   * before anything else (buttons and autocomplete too); every command checks it again.
+   */
+  refusal(where: { guildId: string | null; locale: Locale }): string | undefined {
+    const allowed = this.access.allowedGuildIds;
+    if (where.guildId === null || allowed === undefined || allowed.includes(where.guildId)) return undefined;
+    return new HeraldError('SERVER_NOT_ALLOWED', {}).messageFor(where.locale);
+  }
+
   /** The context for a user: their language from the front end, their saved time zone or the default. */
-  async contextFor(user: { userId: string; guildId: string | null; locale?: string | null }): Promise<CommandContext> {
+  async contextFor(user: {
+    userId: string;
+    guildId: string | null;
+    locale?: string | null;
+    isServerAdmin?: boolean;
+  }): Promise<CommandContext> {
     let timeZone = this.defaults.timeZone;
     try {
       timeZone = (await this.timeZones.get(user.userId)) ?? timeZone;
@@ -69,6 +97,7 @@ export class HeraldCommands {
       guildId: user.guildId,
       locale: localeFromTag(user.locale, this.defaults.locale),
       timeZone,
+      isServerAdmin: user.isServerAdmin === true,
     };
   }
 
@@ -88,22 +117,31 @@ export class HeraldCommands {
     }));
   }
 
-  reserved(ctx: CommandContext, options: { limit?: number | null } = {}): Promise<CommandResult> {
-    return this.run(ctx, 'reserved', async () => ({
-      kind: 'list',
-      tasks: await this.service.listReserved(ctx.userId, options.limit ?? DEFAULT_LIST_LIMIT),
-    }));
+  /** Your reservations in this server; with scope "server", every open task of the server (its admins only). */
+  reserved(
+    ctx: CommandContext,
+    options: { limit?: number | null; offset?: number | null; scope?: ListScope | null } = {},
+  ): Promise<CommandResult> {
+    return this.run(ctx, 'reserved', async () => {
+      const scope = options.scope ?? 'mine';
+      const page = await this.service.listTasks(actorOf(ctx), {
+        scope,
+        limit: options.limit ?? DEFAULT_LIST_LIMIT,
+        offset: options.offset ?? 0,
+      });
+      return { kind: 'list', scope, ...page };
+    });
   }
 
   cancel(ctx: CommandContext, options: { task: string }): Promise<CommandResult> {
-    return this.run(ctx, 'cancel', async () => ({ kind: 'canceled', task: await this.service.cancelTask(ctx.userId, options.task) }));
+    return this.run(ctx, 'cancel', async () => ({ kind: 'canceled', task: await this.service.cancelTask(actorOf(ctx), options.task) }));
   }
 
   reschedule(ctx: CommandContext, options: { task: string; when: string }): Promise<CommandResult> {
     return this.run(ctx, 'reschedule', async () => ({
       kind: 'rescheduled',
       nextYear: this.service.previewWhen(options.when, ctx.timeZone, ctx.locale).nextYear,
-      task: await this.service.rescheduleTask(ctx.userId, options.task, options.when, ctx.timeZone, ctx.locale),
+      task: await this.service.rescheduleTask(actorOf(ctx), options.task, options.when, ctx.timeZone, ctx.locale),
     }));
   }
 
@@ -126,6 +164,8 @@ export class HeraldCommands {
 
   /** For autocomplete: what `when` means, or why it cannot be read. Never throws. */
   previewWhen(ctx: CommandContext, when: string): WhenPreview {
+    const refused = this.refusal(ctx);
+    if (refused) return { kind: 'error', message: refused };
     try {
       const { instant, nextYear } = this.service.previewWhen(when, ctx.timeZone, ctx.locale);
       return { kind: 'preview', instant, nextYear };
@@ -136,10 +176,15 @@ export class HeraldCommands {
     }
   }
 
-  /** For autocomplete: the caller's reservations whose id starts with `prefix`. */
-  async suggestReservations(ctx: CommandContext, prefix: string): Promise<Task[]> {
+  /**
+   * For autocomplete: the tasks whose id starts with `prefix` that the caller may reschedule (their
+   * own reservations in this server) or cancel (for an admin, every open task of the server).
+   */
+  async suggestReservations(ctx: CommandContext, prefix: string, purpose: 'cancel' | 'reschedule' = 'reschedule'): Promise<Task[]> {
+    if (this.refusal(ctx)) return [];
     try {
-      return await this.service.searchReserved(ctx.userId, prefix);
+      const actor = actorOf(ctx);
+      return await (purpose === 'cancel' ? this.service.searchCancelable(actor, prefix) : this.service.searchReserved(actor, prefix));
     } catch (err) {
       this.logger.error({ err, userId: ctx.userId }, 'reservation suggestions failed');
       return [];
@@ -159,6 +204,8 @@ export class HeraldCommands {
   }
 
   private async run(ctx: CommandContext, command: string, body: () => Promise<CommandResult>): Promise<CommandResult> {
+    const refused = this.refusal(ctx);
+    if (refused) return { kind: 'error', message: refused, unexpected: false };
     try {
       return await timeCommand(command, body());
     } catch (err) {
@@ -167,4 +214,8 @@ export class HeraldCommands {
       return { kind: 'error', message: apology[ctx.locale], unexpected: true };
     }
   }
+}
+
+function actorOf(ctx: CommandContext): Actor {
+  return { userId: ctx.userId, guildId: ctx.guildId, isServerAdmin: ctx.isServerAdmin === true };
 }

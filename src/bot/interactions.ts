@@ -6,13 +6,16 @@ import type { CommandContext } from '../app/commands.js';
 import { type Locale, localeFromTag } from '../i18n/locale.js';
 import { apology, errorMessage } from '../i18n/messages.js';
 import { handleCancelButton, parseCancelButtonId } from './cancel-button.js';
-import type { BotServices } from './command.js';
+import { type BotServices, choice } from './command.js';
 import { botCommands } from './commands/index.js';
+import { handleListButton, parseListButtonId } from './list-buttons.js';
 import { renderForDiscord } from './render.js';
 
 export interface InteractionSettings {
   /** The member permission every command needs (a PermissionFlagsBits name). */
   requiredPermission: keyof typeof PermissionFlagsBits;
+  /** Members with this permission are admins of their server for Herald (default ManageGuild). */
+  adminPermission?: keyof typeof PermissionFlagsBits;
 }
 
 export async function handleInteraction(interaction: Interaction, services: BotServices, settings: InteractionSettings): Promise<void> {
@@ -27,23 +30,32 @@ export async function handleInteraction(interaction: Interaction, services: BotS
   try {
     if (interaction.isAutocomplete()) {
       const command = botCommands.get(interaction.commandName);
+      // A server Herald does not serve gets the reason, as the one suggestion.
+      const refused = services.commands.refusal({ guildId: interaction.guildId, locale });
+      if (refused) return void (await interaction.respond([choice(`⛔ ${refused}`, '-')]));
       if (!command?.autocomplete || !allowed(interaction, settings)) return void (await interaction.respond([]));
-      const ctx = await contextOf(interaction, services);
+      const ctx = await contextOf(interaction, services, settings);
       await interaction.respond(await command.autocomplete(interaction, ctx, services));
       return;
     }
     if (!interaction.isChatInputCommand() && !interaction.isButton()) return;
 
-    const refusal = refusalFor(interaction, settings, locale);
+    const refusal = refusalFor(interaction, settings, locale, services);
     if (refusal) {
       await interaction.reply({ content: `❌ ${refusal}`, flags: MessageFlags.Ephemeral });
       return;
     }
 
     if (interaction.isButton()) {
+      const page = parseListButtonId(interaction.customId);
+      if (page) {
+        await handleListButton(interaction, page, await contextOf(interaction, services, settings), services);
+        log.info({ button: 'list', scope: page.scope, offset: page.offset, ms: Date.now() - started }, 'button handled');
+        return;
+      }
       const target = parseCancelButtonId(interaction.customId);
       if (!target) return;
-      await handleCancelButton(interaction, target, await contextOf(interaction, services), services);
+      await handleCancelButton(interaction, target, await contextOf(interaction, services, settings), services);
       log.info({ button: 'cancel', taskId: target.taskId, ms: Date.now() - started }, 'button handled');
       return;
     }
@@ -56,7 +68,7 @@ export async function handleInteraction(interaction: Interaction, services: BotS
     }
     // The work may take longer than Discord's 3 s: acknowledge first, privately.
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const ctx = await contextOf(interaction, services);
+    const ctx = await contextOf(interaction, services, settings);
     const result = await command.execute(interaction, ctx, services);
     await interaction.editReply(renderForDiscord(result, ctx));
     log.info({ result: result.kind, ms: Date.now() - started }, 'command handled');
@@ -70,8 +82,10 @@ function allowed(interaction: Interaction, settings: InteractionSettings): boole
   return interaction.inGuild() && (interaction.memberPermissions?.has(PermissionFlagsBits[settings.requiredPermission]) ?? false);
 }
 
-function refusalFor(interaction: Interaction, settings: InteractionSettings, locale: Locale): string | undefined {
+function refusalFor(interaction: Interaction, settings: InteractionSettings, locale: Locale, services: BotServices): string | undefined {
   if (!interaction.inGuild()) return errorMessage(locale, 'GUILD_ONLY', {});
+  const refused = services.commands.refusal({ guildId: interaction.guildId, locale });
+  if (refused) return refused;
   if (!allowed(interaction, settings)) return errorMessage(locale, 'MISSING_PERMISSION', { permission: permissionLabel(settings.requiredPermission) });
   return undefined;
 }
@@ -81,8 +95,15 @@ function permissionLabel(name: string): string {
   return name === 'ManageGuild' ? 'Manage Server' : name.replace(/([a-z])([A-Z])/g, '$1 $2');
 }
 
-function contextOf(interaction: Interaction, services: BotServices): Promise<CommandContext> {
-  return services.commands.contextFor({ userId: interaction.user.id, guildId: interaction.guildId, locale: interaction.locale });
+/** The caller, as HeraldCommands sees them: Discord knows the member's permissions, the core what an admin may do. */
+function contextOf(interaction: Interaction, services: BotServices, settings: InteractionSettings): Promise<CommandContext> {
+  const adminPermission = PermissionFlagsBits[settings.adminPermission ?? 'ManageGuild'];
+  return services.commands.contextFor({
+    userId: interaction.user.id,
+    guildId: interaction.guildId,
+    locale: interaction.locale,
+    isServerAdmin: interaction.inGuild() && (interaction.memberPermissions?.has(adminPermission) ?? false),
+  });
 }
 
 async function answerWithApology(interaction: RepliableInteraction, locale: Locale): Promise<void> {

@@ -9,12 +9,17 @@ import {
   type MessageActionRowComponentBuilder,
 } from 'discord.js';
 import type { CommandContext, CommandResult } from '../app/commands.js';
-import { DISCORD_MAX_FIELD_NAME_LENGTH, DISCORD_MAX_FIELD_VALUE_LENGTH } from '../domain/limits.js';
+import {
+  DISCORD_MAX_EMBED_LENGTH,
+  DISCORD_MAX_FIELD_NAME_LENGTH,
+  DISCORD_MAX_FIELD_VALUE_LENGTH,
+} from '../domain/limits.js';
 import type { Locale } from '../i18n/locale.js';
-import { nextYearNote, statusName, TASK_RESULT_TITLES, ui } from '../i18n/ui.js';
+import { failureText, nextYearNote, pageRange, statusName, TASK_RESULT_TITLES, ui } from '../i18n/ui.js';
 import type { Task } from '../tasks/task-view.js';
 import { cancelButtonId } from './cancel-button.js';
 import { clip } from './command.js';
+import { listButtonId } from './list-buttons.js';
 
 const COLORS = { ok: 0x2e7d32, info: 0x1565c0, muted: 0x757575, error: 0xc62828 };
 
@@ -44,17 +49,8 @@ export function renderForDiscord(result: CommandResult, ctx: CommandContext): Di
         components: cancelButton ? [cancelRow(result.task, locale)] : [],
       };
     }
-    case 'list': {
-      const embed = new EmbedBuilder().setColor(COLORS.info).setTitle(`${ui(locale, 'listTitle')} (${result.tasks.length})`);
-      if (result.tasks.length === 0) embed.setDescription(ui(locale, 'listEmpty'));
-      for (const task of result.tasks) {
-        embed.addFields({
-          name: clip(task.name, DISCORD_MAX_FIELD_NAME_LENGTH),
-          value: clip([timestamps(task), `\`${task.id}\``, task.description].filter(Boolean).join('\n'), DISCORD_MAX_FIELD_VALUE_LENGTH),
-        });
-      }
-      return { content: '', embeds: [embed], components: [] };
-    }
+    case 'list':
+      return listPage(result, ctx);
     case 'templates': {
       const embed = new EmbedBuilder().setColor(COLORS.info).setTitle(ui(locale, 'templatesTitle'));
       for (const t of result.templates) {
@@ -82,7 +78,68 @@ function taskEmbed(task: Task, locale: Locale, title: string, color: number, whe
     );
   if (task.scheduledAt) embed.addFields({ name: ui(locale, 'when'), value: timestamps(task) + (whenNote ? `\n📅 ${whenNote}` : '') });
   if (task.description) embed.addFields({ name: ui(locale, 'description'), value: clip(task.description, DISCORD_MAX_FIELD_VALUE_LENGTH) });
+  if (task.status === 'canceled' && task.canceledBy) embed.addFields({ name: ui(locale, 'canceledBy'), value: `<@${task.canceledBy}>` });
+  if (task.status === 'failed') embed.addFields({ name: ui(locale, 'failure'), value: failureText(locale, task) });
   return embed;
+}
+
+/**
+ * One page of a listing, within Discord's limit for all of an embed's text: when a full page of
+ * long names and descriptions would pass it, every task gets an equal share and its description
+ * (last in the field) is cut; the time, the id and the requester always stay. Previous and Next
+ * carry the page in their custom ids.
+ */
+function listPage(result: Extract<CommandResult, { kind: 'list' }>, ctx: CommandContext): DiscordReply {
+  const { locale } = ctx;
+  const { tasks, total, offset, limit, scope } = result;
+  const title = `${ui(locale, scope === 'server' ? 'serverListTitle' : 'listTitle')} (${total})`;
+  const embed = new EmbedBuilder().setColor(COLORS.info).setTitle(title);
+  if (tasks.length === 0) embed.setDescription(ui(locale, scope === 'server' ? 'serverListEmpty' : 'listEmpty'));
+  const paged = offset > 0 || offset + tasks.length < total;
+  const footer = paged && tasks.length > 0 ? pageRange(locale, offset + 1, offset + tasks.length, total) : undefined;
+  if (footer) embed.setFooter({ text: footer });
+
+  const fields = tasks.map((task) => {
+    const requester = scope === 'server' ? `${ui(locale, 'requester')}: <@${task.requesterId}>` : '';
+    const essentials = [timestamps(task) || statusName(locale, task.status), `\`${task.id}\``, requester].filter(Boolean).join('\n');
+    return { name: task.name, essentials, description: task.description };
+  });
+  const natural = (f: (typeof fields)[number]) => ({
+    name: clip(f.name, DISCORD_MAX_FIELD_NAME_LENGTH),
+    value: clip([f.essentials, f.description].filter(Boolean).join('\n'), DISCORD_MAX_FIELD_VALUE_LENGTH),
+  });
+  let rendered = fields.map(natural);
+  const fixed = title.length + (footer?.length ?? 0);
+  if (fixed + rendered.reduce((sum, f) => sum + f.name.length + f.value.length, 0) > DISCORD_MAX_EMBED_LENGTH) {
+    const share = Math.floor((DISCORD_MAX_EMBED_LENGTH - fixed) / fields.length);
+    rendered = fields.map((f) => {
+      const name = clip(f.name, Math.min(DISCORD_MAX_FIELD_NAME_LENGTH, Math.floor(share / 3)));
+      const room = share - name.length - f.essentials.length - 1;
+      return { name, value: room > 1 && f.description ? `${f.essentials}\n${clip(f.description, room)}` : f.essentials };
+    });
+  }
+  embed.addFields(rendered);
+
+  const components = paged ? [pageRow(ctx, result)] : [];
+  return { content: '', embeds: [embed], components };
+}
+
+function pageRow(ctx: CommandContext, page: Extract<CommandResult, { kind: 'list' }>): ActionRowBuilder<MessageActionRowComponentBuilder> {
+  const { locale, userId } = ctx;
+  const previous = Math.max(0, page.offset - page.limit);
+  const next = page.offset + page.limit;
+  return new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(
+    new ButtonBuilder()
+      .setCustomId(listButtonId({ scope: page.scope, ownerId: userId, offset: previous, limit: page.limit }))
+      .setStyle(ButtonStyle.Secondary)
+      .setLabel(`◀ ${ui(locale, 'previousPage')}`)
+      .setDisabled(page.offset === 0),
+    new ButtonBuilder()
+      .setCustomId(listButtonId({ scope: page.scope, ownerId: userId, offset: next, limit: page.limit }))
+      .setStyle(ButtonStyle.Secondary)
+      .setLabel(`${ui(locale, 'nextPage')} ▶`)
+      .setDisabled(page.offset + page.tasks.length >= page.total),
+  );
 }
 
 /** "next year: 25 Nov 2027" when the time was a date without a year that has passed this year. */

@@ -5,6 +5,7 @@ import readline from 'node:readline';
 import readlinePromises from 'node:readline/promises';
 import type { HeraldCommands } from '../app/commands.js';
 import type { Locale } from '../i18n/locale.js';
+import { escapeVariableValue } from '../mail/templates.js';
 import { renderPlain } from './render.js';
 
 const HELP = `Commands (quote values with spaces):
@@ -188,8 +189,15 @@ function splitArgs(args: string[]): { positional: string[]; vars: string; descri
       description = args.slice(i + 1).join(' ');
       break;
     }
-    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) vars.push(word);
+    // Each word is one variable, so a ";" in its value is the value's, not a separator.
+    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) vars.push(escapeVariable(word));
     else positional.push(word);
   }
   return { positional, vars: vars.join(';'), description };
+}
+
+/** "body=a;b" → "body=a\;b": the name as typed, the value escaped for parseVariables. */
+function escapeVariable(word: string): string {
+  const eq = word.indexOf('=');
+  return `${word.slice(0, eq + 1)}${escapeVariableValue(word.slice(eq + 1))}`;
 }

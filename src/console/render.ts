@@ -1,7 +1,7 @@
 // Plain-text rendering of command results, for the console front end.
 import type { CommandContext, CommandResult } from '../app/commands.js';
 import { formatInZone } from '../domain/time-zone.js';
-import { nextYearNote, statusName, TASK_RESULT_TITLES, ui } from '../i18n/ui.js';
+import { failureText, nextYearNote, pageRange, statusName, TASK_RESULT_TITLES, ui } from '../i18n/ui.js';
 import type { Task } from '../tasks/task-view.js';
 
 export function renderPlain(result: CommandResult, ctx: CommandContext, now: Date = new Date()): string {
@@ -14,9 +14,12 @@ export function renderPlain(result: CommandResult, ctx: CommandContext, now: Dat
     case 'canceled':
     case 'rescheduled':
       return `✔ ${ui(locale, TASK_RESULT_TITLES[result.kind])}\n${taskLines(result.task, ctx, now, 'nextYear' in result && result.nextYear === true)}`;
-    case 'list':
+    case 'list': {
       if (result.tasks.length === 0) return ui(locale, 'listEmpty');
-      return `${ui(locale, 'listTitle')} (${result.tasks.length})\n${result.tasks.map((t) => `• ${t.name}\n${taskLines(t, ctx, now)}`).join('\n\n')}`;
+      const { tasks, total, offset } = result;
+      const range = tasks.length < total ? `\n(${pageRange(locale, offset + 1, offset + tasks.length, total)})` : '';
+      return `${ui(locale, 'listTitle')} (${total})\n${tasks.map((t) => `• ${t.name}\n${taskLines(t, ctx, now)}`).join('\n\n')}${range}`;
+    }
     case 'templates':
       return result.templates
         .map((t) => `• ${t.name}: ${t.description[locale]}\n  ${ui(locale, 'variables')}: ${t.variables.join(', ')}  ${ui(locale, 'languages')}: ${t.languages.join(', ')}`)
@@ -38,6 +41,8 @@ function taskLines(task: Task, ctx: CommandContext, now: Date, nextYear = false)
     if (nextYear) lines.push(`  📅 ${nextYearNote(ctx.locale, when, ctx.timeZone)}`);
   }
   if (task.description) lines.push(`  ${ui(ctx.locale, 'description')}: ${task.description}`);
+  if (task.status === 'canceled' && task.canceledBy) lines.push(`  ${ui(ctx.locale, 'canceledBy')}: ${task.canceledBy}`);
+  if (task.status === 'failed') lines.push(`  ${ui(ctx.locale, 'failure')}: ${failureText(ctx.locale, task)}`);
   return lines.join('\n');
 }
 

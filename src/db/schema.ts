@@ -1,5 +1,6 @@
 // Table types for kysely, kept beside the db module as kysely recommends.
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { FailureReason } from '../domain/failure-reason.js';
 import type { TaskStatus } from '../domain/task-status.js';
 import type { Locale } from '../i18n/locale.js';
 import type { TemplateRef } from '../mail/template-resolver.js';
@@ -38,6 +39,12 @@ export interface TasksTable {
   claim_token: Generated<string | null>;
   /** Set once the task's workflow is known to exist; null rows are the reconciler's to start. */
   workflow_started_at: Generated<Date | null>;
+  /** Who canceled the task: its requester, or an admin of its server; null if not canceled by a user. */
+  canceled_by: Generated<string | null>;
+  /** Why the task failed, in words safe to show users (FailureReason); the raw detail is in `error`. */
+  failure_reason: Generated<FailureReason | null>;
+  /** Recipients of the mail: what the hourly limits count. */
+  recipient_count: Generated<number>;
 }
 
 export interface UserSettingsTable {
@@ -90,8 +97,15 @@ export interface ServerTemplateContentsTable {
   optional_variables: string[];
 }
 
+/** Recipients requested in each minute, by everyone: what MAILS_PER_HOUR_TOTAL counts. */
+export interface RelayUsageTable {
+  minute: Timestamp;
+  recipients: number;
+}
+
 export interface Database {
   tasks: TasksTable;
+  relay_usage: RelayUsageTable;
   user_settings: UserSettingsTable;
   server_templates: ServerTemplatesTable;
   server_template_versions: ServerTemplateVersionsTable;

@@ -1,12 +1,56 @@
 // Task rows. Every status change is a conditional UPDATE whose WHERE clause comes from
 // domain/task-status.ts, so two racing writers can never both win an illegal change.
 import DataLoader from 'dataloader';
-import { sql } from 'kysely';
+import { type ExpressionBuilder, sql } from 'kysely';
+import type { FailureReason } from '../domain/failure-reason.js';
 import { OPEN_STATUSES, type TaskStatus, sourcesOf } from '../domain/task-status.js';
 import type { HeraldDb } from './database.js';
-import type { NewTaskRow, TaskPayload, TaskRow } from './schema.js';
+import type { Database, NewTaskRow, TaskPayload, TaskRow } from './schema.js';
 
-export type NewTask = Omit<NewTaskRow, 'payload' | 'created_at' | 'updated_at' | 'attempts'> & { payload: TaskPayload };
+export type NewTask = Omit<NewTaskRow, 'payload' | 'created_at' | 'updated_at' | 'attempts' | 'recipient_count'> & { payload: TaskPayload };
+
+/**
+ * Which tasks a caller sees: the requester's own in one server (guild null: the console's), or,
+ * without a requester, every task of one server (its admins). Tasks elsewhere look missing.
+ * Without `guildId`, the requester's tasks in every server (scripts and tests, not front ends).
+ */
+export type TaskScope = { guildId: string | null; requesterId?: string } | { guildId?: undefined; requesterId: string };
+
+/** The caps checked, together with the insert, while the requester's (and the relay's) lock is held. */
+export interface InsertLimits {
+  /** Recipients the requester may have asked for in the last hour, this task's included. */
+  requesterPerHour?: number;
+  /** Recipients everyone together may have asked for in the last hour. */
+  relayPerHour?: number;
+  /** Open (queued or reserved) tasks the requester may have, this one included. */
+  maxOpen?: number;
+}
+
+export type LimitedInsert =
+  | { kind: 'inserted'; task: TaskRow }
+  | {
+      kind: 'over-hourly-limit';
+      scope: 'requester' | 'relay';
+      limit: number;
+      /** Recipients requested in the last hour before this task. */
+      used: number;
+      requested: number;
+      /** When enough of the hour's recipients age out for this task to fit; null if it never fits. */
+      retryInMinutes: number | null;
+    }
+  | { kind: 'too-many-open'; limit: number };
+
+/** Advisory lock keys: one per requester, one for the relay; a hash collision only makes two wait in turn. */
+const requesterLockKey = (requesterId: string) => sql`hashtextextended(${`herald:limits:requester:${requesterId}`}, 0)`;
+const RELAY_LOCK_KEY = sql`hashtextextended('herald:limits:relay', 0)`;
+
+function inScope(scope: TaskScope) {
+  return (eb: ExpressionBuilder<Database, 'tasks'>) =>
+    eb.and([
+      ...(scope.guildId === undefined ? [] : [scope.guildId === null ? eb('guild_id', 'is', null) : eb('guild_id', '=', scope.guildId)]),
+      ...(scope.requesterId === undefined ? [] : [eb('requester_id', '=', scope.requesterId)]),
+    ]);
+}
 
 /** What the send step found when it tried to claim a task. */
 export type ClaimResult =
@@ -34,41 +78,95 @@ export class TaskRepository {
   async insert(task: NewTask): Promise<TaskRow> {
     return this.db
       .insertInto('tasks')
-      .values({ ...task, payload: JSON.stringify(task.payload) })
+      .values({ ...task, payload: JSON.stringify(task.payload), recipient_count: task.payload.recipients.length })
       .returningAll()
       .executeTakeFirstOrThrow();
+  }
+
+  /**
+   * Inserts the task if the caps allow it, atomically: the requester's advisory lock (and the
+   * relay's, for the relay-wide budget) is held from the count to the commit, so requests made at
+   * the same moment are counted one after another and never all squeeze under a cap together.
+   * The hour is the database's, like `created_at`.
+   */
+  async insertWithinLimits(task: NewTask, limits: InsertLimits): Promise<LimitedInsert> {
+    const requested = task.payload.recipients.length;
+    return this.db.transaction().execute(async (trx): Promise<LimitedInsert> => {
+      await sql`SELECT pg_advisory_xact_lock(${requesterLockKey(task.requester_id)})`.execute(trx);
+      if (limits.maxOpen !== undefined) {
+        const open = await trx
+          .selectFrom('tasks')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('requester_id', '=', task.requester_id)
+          .where('status', 'in', OPEN_STATUSES)
+          .executeTakeFirstOrThrow();
+        if (Number(open.n) >= limits.maxOpen) return { kind: 'too-many-open', limit: limits.maxOpen };
+      }
+      if (limits.requesterPerHour !== undefined) {
+        const refused = await hourlyRefusal(trx, 'requester', task.requester_id, limits.requesterPerHour, requested);
+        if (refused) return refused;
+      }
+      if (limits.relayPerHour !== undefined) {
+        // Taken after the requester's lock, always in this order, so two requests never wait on each other in a circle.
+        await sql`SELECT pg_advisory_xact_lock(${RELAY_LOCK_KEY})`.execute(trx);
+        const refused = await hourlyRefusal(trx, 'relay', undefined, limits.relayPerHour, requested);
+        if (refused) return refused;
+        await sql`
+          INSERT INTO relay_usage (minute, recipients) VALUES (date_trunc('minute', now()), ${requested})
+          ON CONFLICT (minute) DO UPDATE SET recipients = relay_usage.recipients + excluded.recipients`.execute(trx);
+        await sql`DELETE FROM relay_usage WHERE minute <= now() - interval '1 hour'`.execute(trx);
+      }
+      const inserted = await trx
+        .insertInto('tasks')
+        .values({ ...task, payload: JSON.stringify(task.payload), recipient_count: requested })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return { kind: 'inserted', task: inserted };
+    });
   }
 
   async findById(id: string): Promise<TaskRow | undefined> {
     return this.db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  /** The task if it exists and belongs to `requesterId`; other users' tasks look missing. */
-  async findOwned(id: string, requesterId: string): Promise<TaskRow | undefined> {
-    return this.db
-      .selectFrom('tasks')
-      .selectAll()
-      .where('id', '=', id)
-      .where('requester_id', '=', requesterId)
-      .executeTakeFirst();
+  /** The task if it exists within `scope`; tasks outside it look missing. */
+  async findInScope(id: string, scope: TaskScope): Promise<TaskRow | undefined> {
+    return this.db.selectFrom('tasks').selectAll().where('id', '=', id).where(inScope(scope)).executeTakeFirst();
   }
 
-  /** The requester's reserved tasks, soonest first (served by tasks_reserved_by_requester). */
-  async listReserved(requesterId: string, limit: number): Promise<TaskRow[]> {
-    return this.db
-      .selectFrom('tasks')
-      .selectAll()
-      .where('requester_id', '=', requesterId)
-      .where('status', '=', 'reserved')
-      .orderBy('scheduled_at', 'asc')
-      .orderBy('id', 'asc')
-      .limit(limit)
-      .execute();
+  /**
+   * A page of the tasks in `scope` that are in `statuses`, soonest first (sends now last), and how
+   * many there are in all. Served by tasks_reserved_by_requester_guild and tasks_open_by_guild.
+   */
+  async listInScope(
+    scope: TaskScope,
+    statuses: readonly TaskStatus[],
+    page: { limit: number; offset: number },
+  ): Promise<{ rows: TaskRow[]; total: number }> {
+    const [rows, count] = await Promise.all([
+      this.db
+        .selectFrom('tasks')
+        .selectAll()
+        .where(inScope(scope))
+        .where('status', 'in', [...statuses])
+        .orderBy('scheduled_at', 'asc')
+        .orderBy('id', 'asc')
+        .limit(page.limit)
+        .offset(page.offset)
+        .execute(),
+      this.db
+        .selectFrom('tasks')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where(inScope(scope))
+        .where('status', 'in', [...statuses])
+        .executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(count.n) };
   }
 
-  /** The requester's tasks whose id starts with `idPrefix` (optionally only in `statuses`), soonest first. */
-  async findOwnedByPrefix(
-    requesterId: string,
+  /** The tasks in `scope` whose id starts with `idPrefix` (optionally only in `statuses`), soonest first. */
+  async findByPrefixInScope(
+    scope: TaskScope,
     idPrefix: string,
     limit: number,
     statuses?: readonly TaskStatus[],
@@ -76,30 +174,10 @@ export class TaskRepository {
     let query = this.db
       .selectFrom('tasks')
       .selectAll()
-      .where('requester_id', '=', requesterId)
+      .where(inScope(scope))
       .where(sql<string>`id::text`, 'like', `${idPrefix.replace(/[%_\\]/g, '\\$&')}%`);
     if (statuses) query = query.where('status', 'in', [...statuses]);
     return query.orderBy('scheduled_at', 'asc').orderBy('id', 'asc').limit(limit).execute();
-  }
-
-  async countCreatedSince(requesterId: string, since: Date): Promise<{ count: number; oldest: Date | null }> {
-    const row = await this.db
-      .selectFrom('tasks')
-      .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min('created_at').as('oldest')])
-      .where('requester_id', '=', requesterId)
-      .where('created_at', '>=', since)
-      .executeTakeFirstOrThrow();
-    return { count: Number(row.count), oldest: row.oldest ? new Date(row.oldest as Date) : null };
-  }
-
-  async countOpen(requesterId: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('tasks')
-      .select((eb) => eb.fn.countAll<number>().as('count'))
-      .where('requester_id', '=', requesterId)
-      .where('status', 'in', OPEN_STATUSES)
-      .executeTakeFirstOrThrow();
-    return Number(row.count);
   }
 
   /**
@@ -109,7 +187,7 @@ export class TaskRepository {
   async transition(
     id: string,
     to: TaskStatus,
-    fields: { error?: string | null; startedAt?: Date; finishedAt?: Date; attempts?: number } = {},
+    fields: { error?: string | null; startedAt?: Date; finishedAt?: Date; attempts?: number; canceledBy?: string } = {},
   ): Promise<TaskRow | undefined> {
     return this.db
       .updateTable('tasks')
@@ -117,6 +195,7 @@ export class TaskRepository {
         status: to,
         updated_at: sql`now()`,
         ...(fields.error !== undefined && { error: fields.error }),
+        ...(fields.canceledBy !== undefined && { canceled_by: fields.canceledBy }),
         ...(fields.startedAt && { started_at: fields.startedAt }),
         ...(fields.finishedAt && { finished_at: fields.finishedAt }),
         ...(fields.attempts !== undefined && { attempts: fields.attempts }),
@@ -193,14 +272,29 @@ export class TaskRepository {
     return ids.map((id) => finished.has(id));
   }
 
-  /** Records the latest attempt's error on a task that is still being sent. */
-  async recordAttemptError(id: string, error: string): Promise<void> {
+  /** Records the latest attempt's error (and what it means for the user) on a task that is still being sent. */
+  async recordAttemptError(id: string, error: string, reason?: FailureReason): Promise<void> {
     await this.db
       .updateTable('tasks')
-      .set({ error, updated_at: sql`now()` })
+      .set({ error, updated_at: sql`now()`, ...(reason && { failure_reason: reason }) })
       .where('id', '=', id)
       .where('status', '=', 'running')
       .execute();
+  }
+
+  /**
+   * Records, on a task not yet closed, the user-safe reason it is about to fail for; the failure
+   * itself (status and raw error) is recorded by the workflow as for any other failure. False if
+   * the task is already closed.
+   */
+  async recordFailureReason(id: string, reason: FailureReason): Promise<boolean> {
+    const updated = await this.db
+      .updateTable('tasks')
+      .set({ failure_reason: reason, updated_at: sql`now()` })
+      .where('id', '=', id)
+      .where('status', 'in', sourcesOf('failed'))
+      .executeTakeFirst();
+    return updated.numUpdatedRows > 0n;
   }
 
   /** Moves a reserved task's time; undefined if it is no longer reserved. */
@@ -237,4 +331,36 @@ export class TaskRepository {
       .limit(limit)
       .execute();
   }
+}
+
+/**
+ * Within a transaction holding the matching lock: refuses a task of `requested` recipients that
+ * would take the last hour's recipients (the requester's tasks, or everyone's per-minute usage)
+ * past `limit`, and says in how many minutes enough of them age out of the hour for it to fit.
+ */
+async function hourlyRefusal(
+  trx: HeraldDb,
+  scope: 'requester' | 'relay',
+  requesterId: string | undefined,
+  limit: number,
+  requested: number,
+): Promise<LimitedInsert | undefined> {
+  // (at, n): when recipients were asked for, and how many. The relay's are counted per minute, so
+  // they leave the hour up to a minute early.
+  const recent =
+    scope === 'requester'
+      ? sql`SELECT created_at AS at, recipient_count AS n FROM tasks WHERE requester_id = ${requesterId} AND created_at > now() - interval '1 hour'`
+      : sql`SELECT minute AS at, recipients AS n FROM relay_usage WHERE minute > now() - interval '1 hour'`;
+  const { rows } = await sql<{ used: string }>`SELECT coalesce(sum(n), 0) AS used FROM (${recent}) AS recent`.execute(trx);
+  const used = Number(rows[0]!.used);
+  if (used + requested <= limit) return undefined;
+  if (requested > limit) return { kind: 'over-hourly-limit', scope, limit, used, requested, retryInMinutes: null };
+  // The oldest leave the hour first: the first one after which enough has left decides.
+  const { rows: frees } = await sql<{ minutes: string }>`
+    SELECT greatest(1, ceil(extract(epoch FROM at + interval '1 hour' - now()) / 60)) AS minutes
+      FROM (SELECT at, sum(n) OVER (ORDER BY at) AS aged_out FROM (${recent}) AS recent) AS running
+     WHERE ${used} - aged_out + ${requested} <= ${limit}
+     ORDER BY at
+     LIMIT 1`.execute(trx);
+  return { kind: 'over-hourly-limit', scope, limit, used, requested, retryInMinutes: frees[0] ? Number(frees[0].minutes) : 60 };
 }

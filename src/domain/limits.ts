@@ -12,9 +12,30 @@ export const MIN_LEAD_MS = 60_000;
 /** …and at most this many days ahead. */
 export const MAX_LEAD_DAYS = 366;
 
-/** Reservations one listing shows at most, and by default. */
+/** Reservations one listing (one page of /reserved) shows at most, and by default. */
 export const MAX_LIST_LIMIT = 25;
 export const DEFAULT_LIST_LIMIT = 10;
+/** Where a page of a listing may start: far beyond any list a user can have open. */
+export const MAX_LIST_OFFSET = 100_000;
+
+/** The hourly limits count the recipients of the tasks made in this rolling window. */
+export const RATE_WINDOW_MS = 3_600_000;
+/** Recipients (mails) one user may request per rolling hour (MAILS_PER_HOUR), by default. */
+export const DEFAULT_MAILS_PER_HOUR = 20;
+/** Recipients all users together may request per rolling hour (MAILS_PER_HOUR_TOTAL), by default. */
+export const DEFAULT_MAILS_PER_HOUR_TOTAL = 500;
+/** Open tasks one user may have at once (MAX_OPEN_RESERVATIONS), by default. */
+export const DEFAULT_MAX_OPEN_RESERVATIONS = 25;
+/** The most any of the three may be set to. */
+export const MAX_CONFIGURABLE_LIMIT = 10_000_000;
+
+/**
+ * How long the worker trusts "the requester is a member of the server" before asking Discord
+ * again: the mails of one burst share one answer, and a member who left is noticed within this.
+ */
+export const MEMBERSHIP_CACHE_MS = 60_000;
+/** A membership check that takes longer than this is given up on (the mail goes out; see membership.ts). */
+export const MEMBERSHIP_CHECK_TIMEOUT_MS = 5_000;
 
 /** Recipients of one mail, after removing repeats. */
 export const MAX_RECIPIENTS = 10;
@@ -28,10 +49,8 @@ export const MAX_VARIABLE_NAME_LENGTH = 40;
 /** A variable's value. */
 export const MAX_VARIABLE_LENGTH = 2_000;
 
-/** A task's error as stored (the SMTP reply, or why the workflow could not start)… */
+/** A task's error as stored for operators (the SMTP reply, or why the workflow could not start). */
 export const MAX_ERROR_LENGTH = 500;
-/** …and as quoted in the notice to the requester. */
-export const MAX_NOTICE_ERROR_LENGTH = 300;
 
 /** A `repeat` phrase ("every monday", "매주 월요일") or an `until` date as typed. */
 export const MAX_REPEAT_LENGTH = 100;
@@ -54,6 +73,11 @@ export const DISCORD_OPTION_MAX_LENGTH = {
 } as const;
 
 /** Discord's own caps on what a bot sends back. */
+/** All of an embed's text together: title, description, field names and values, footer. */
+export const DISCORD_MAX_EMBED_LENGTH = 6_000;
+export const DISCORD_MAX_EMBED_FIELDS = 25;
+export const DISCORD_MAX_FOOTER_LENGTH = 2_048;
+export const DISCORD_MAX_CUSTOM_ID_LENGTH = 100;
 export const DISCORD_MAX_CHOICES = 25;
 export const DISCORD_MAX_CHOICE_LENGTH = 100;
 export const DISCORD_MAX_FIELD_NAME_LENGTH = 256;

@@ -20,11 +20,18 @@ export const MAIL_ERROR_TYPES = {
   configuration: 'MailConfigurationError',
   /** The task's row is missing, or its template can no longer be rendered. */
   taskData: 'TaskDataError',
+  /** The requester left the task's server (or Herald did): the task is not to be sent. */
+  requesterLeft: 'RequesterNotMemberError',
   /** A 4xx or 503 reply, or the relay could not be reached: worth another attempt. */
   smtpTransient: 'SmtpTransientError',
 } as const;
 
-export const PERMANENT_MAIL_ERROR_TYPES = [MAIL_ERROR_TYPES.smtpPermanent, MAIL_ERROR_TYPES.configuration, MAIL_ERROR_TYPES.taskData] as const;
+export const PERMANENT_MAIL_ERROR_TYPES = [
+  MAIL_ERROR_TYPES.smtpPermanent,
+  MAIL_ERROR_TYPES.configuration,
+  MAIL_ERROR_TYPES.taskData,
+  MAIL_ERROR_TYPES.requesterLeft,
+] as const;
 
 export function mailRetryPolicy(config: Pick<Config, 'mailRetry'>): MailRetryPolicy {
   return {

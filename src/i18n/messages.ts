@@ -17,6 +17,9 @@ const at: Record<Locale, (p: { part: TemplatePart; line: number }) => string> = 
   ko: (p) => `${partName.ko[p.part]} ${p.line}번째 줄: `,
 };
 
+type ControlCharacterAt = ({ field: 'description' } | { field: 'variable'; name: string }) & { codePoint: string; position: number };
+type RateLimited = { limit: number; remaining: number; requested: number; retryInMinutes: number };
+
 const errors = {
   TIME_IN_PAST: {
     en: (_: { when: string }) => 'That time is already in the past. Pick a time in the future.',
@@ -114,9 +117,15 @@ const errors = {
     en: (p: { field: string; max: number }) => `${p.field} is too long (at most ${p.max} characters).`,
     ko: (p: { field: string; max: number }) => `${p.field}이(가) 너무 깁니다 (최대 ${p.max}자).`,
   },
-  INVALID_FIELD: {
-    en: (p: { field: string }) => `${p.field} contains characters that are not allowed (line breaks or control characters).`,
-    ko: (p: { field: string }) => `${p.field}에 쓸 수 없는 문자(줄바꿈이나 제어 문자)가 있습니다.`,
+  CONTROL_CHARACTER: {
+    en: (p: ControlCharacterAt) =>
+      p.field === 'description'
+        ? `The description has a control character (${p.codePoint}, such as a line break) at character ${p.position}. Write it as one line of plain text.`
+        : `The value of variable "${p.name}" has a control character (${p.codePoint}) at character ${p.position}. Remove it.`,
+    ko: (p: ControlCharacterAt) =>
+      p.field === 'description'
+        ? `설명의 ${p.position}번째 글자에 제어 문자(${p.codePoint}, 줄바꿈 등)가 있습니다. 한 줄의 일반 텍스트로 써 주세요.`
+        : `변수 "${p.name}" 값의 ${p.position}번째 글자에 제어 문자(${p.codePoint})가 있습니다. 지워 주세요.`,
   },
   TASK_NOT_FOUND: {
     en: (p: { taskId: string }) => `You have no task "${p.taskId}". Use /reserved to see your reservations.`,
@@ -142,9 +151,24 @@ const errors = {
     en: (_: Record<string, never>) => 'Herald\'s scheduler did not answer in time, so nothing was changed. Please try again shortly.',
     ko: (_: Record<string, never>) => '스케줄러가 제때 응답하지 않아 아무것도 바뀌지 않았습니다. 잠시 후 다시 시도해 주세요.',
   },
+  // Mails are counted per recipient: a mail to three addresses is three.
   RATE_LIMITED: {
-    en: (p: { limit: number; retryInMinutes: number }) => `You have reached the limit of ${p.limit} mails per hour. Try again in about ${p.retryInMinutes} minute(s).`,
-    ko: (p: { limit: number; retryInMinutes: number }) => `시간당 ${p.limit}통 한도에 도달했습니다. 약 ${p.retryInMinutes}분 뒤에 다시 시도해 주세요.`,
+    en: (p: RateLimited) =>
+      p.remaining === 0
+        ? `You have reached the limit of ${p.limit} mails per hour. Try again in about ${p.retryInMinutes} minute(s).`
+        : `This mail has ${p.requested} recipients, but only ${p.remaining} of your ${p.limit} mails per hour are left. Send to fewer recipients, or try again in about ${p.retryInMinutes} minute(s).`,
+    ko: (p: RateLimited) =>
+      p.remaining === 0
+        ? `시간당 ${p.limit}통 한도에 도달했습니다. 약 ${p.retryInMinutes}분 뒤에 다시 시도해 주세요.`
+        : `이 메일의 받는 사람은 ${p.requested}명인데, 시간당 ${p.limit}통 중 ${p.remaining}통만 남았습니다. 받는 사람을 줄이거나 약 ${p.retryInMinutes}분 뒤에 다시 시도해 주세요.`,
+  },
+  RECIPIENTS_OVER_HOURLY_LIMIT: {
+    en: (p: { requested: number; limit: number }) => `This mail has ${p.requested} recipients, more than the ${p.limit} mails per hour allowed. Send it to fewer recipients.`,
+    ko: (p: { requested: number; limit: number }) => `이 메일의 받는 사람(${p.requested}명)이 시간당 한도인 ${p.limit}통보다 많습니다. 받는 사람을 줄여 주세요.`,
+  },
+  RELAY_HOURLY_LIMIT: {
+    en: (p: { limit: number; retryInMinutes: number }) => `Herald has reached its limit of ${p.limit} mails per hour for everyone together. Try again in about ${p.retryInMinutes} minute(s).`,
+    ko: (p: { limit: number; retryInMinutes: number }) => `Herald 전체의 시간당 ${p.limit}통 한도에 도달했습니다. 약 ${p.retryInMinutes}분 뒤에 다시 시도해 주세요.`,
   },
   TOO_MANY_OPEN_RESERVATIONS: {
     en: (p: { max: number }) => `You already have ${p.max} open reservations, the most allowed. Cancel one first.`,
@@ -158,6 +182,18 @@ const errors = {
     en: (_: Record<string, never>) => 'Use Herald\'s commands in a server, not in direct messages.',
     ko: (_: Record<string, never>) => 'Herald 명령은 DM이 아니라 서버에서 사용해 주세요.',
   },
+  SERVER_NOT_ALLOWED: {
+    en: (_: Record<string, never>) => 'Herald is not set up to work in this server. Ask the bot\'s operator to allow it.',
+    ko: (_: Record<string, never>) => '이 서버에서는 Herald 를 쓸 수 없도록 설정되어 있습니다. 봇 운영자에게 허용을 요청해 주세요.',
+  },
+  NOT_SERVER_ADMIN: {
+    en: (_: Record<string, never>) => 'Only this server\'s Herald admins can see every reservation of the server. Use /reserved without scope to see yours.',
+    ko: (_: Record<string, never>) => '서버의 모든 예약은 이 서버의 Herald 관리자만 볼 수 있습니다. 내 예약은 범위 없이 /reserved 로 확인해 주세요.',
+  },
+  NOT_YOUR_LIST_BUTTON: {
+    en: (_: Record<string, never>) => 'These buttons page through someone else\'s list. Use /reserved for your own.',
+    ko: (_: Record<string, never>) => '다른 사람의 목록을 넘기는 버튼입니다. 내 목록은 /reserved 로 확인해 주세요.',
+  },
   NOT_YOUR_TASK_BUTTON: {
     en: (_: Record<string, never>) => 'Only the person who made this reservation can cancel it.',
     ko: (_: Record<string, never>) => '이 예약은 예약한 사람만 취소할 수 있습니다.',
@@ -165,6 +201,10 @@ const errors = {
   INVALID_LIMIT: {
     en: (p: { max: number }) => `The limit must be between 1 and ${p.max}.`,
     ko: (p: { max: number }) => `개수는 1에서 ${p.max} 사이여야 합니다.`,
+  },
+  INVALID_PAGE: {
+    en: (_: Record<string, never>) => 'That page of the list does not exist. Run /reserved again.',
+    ko: (_: Record<string, never>) => '목록에 그런 페이지가 없습니다. /reserved 를 다시 실행해 주세요.',
   },
 
   // --- Repeating reservations (issue 11, src/domain/repeat/) -----------------------------------

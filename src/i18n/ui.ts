@@ -1,4 +1,5 @@
 // Labels and confirmations, in English and Korean. Errors are in messages.ts.
+import type { FailureReason } from '../domain/failure-reason.js';
 import { formatDayInZone } from '../domain/time-zone.js';
 import type { Locale } from './locale.js';
 
@@ -9,6 +10,13 @@ const text = {
   rescheduledTitle: { en: 'Reservation moved', ko: '예약 시각을 바꿨습니다' },
   listTitle: { en: 'Your reservations', ko: '내 예약 목록' },
   listEmpty: { en: 'You have no reservations.', ko: '예약이 없습니다.' },
+  serverListTitle: { en: 'Open tasks of this server', ko: '이 서버의 열린 작업' },
+  serverListEmpty: { en: 'This server has no open tasks.', ko: '이 서버에는 열린 작업이 없습니다.' },
+  previousPage: { en: 'Previous', ko: '이전' },
+  nextPage: { en: 'Next', ko: '다음' },
+  requester: { en: 'Requester', ko: '요청한 사람' },
+  canceledBy: { en: 'Canceled by', ko: '취소한 사람' },
+  failure: { en: 'Why it failed', ko: '실패 이유' },
   templatesTitle: { en: 'Templates', ko: '템플릿' },
   task: { en: 'Task', ko: '작업' },
   template: { en: 'Template', ko: '템플릿' },
@@ -57,4 +65,34 @@ const statusNames = {
 
 export function statusName(locale: Locale, status: keyof typeof statusNames): string {
   return statusNames[status][locale];
+}
+
+/** "11–20 of 37": which part of a listing a page shows. */
+export function pageRange(locale: Locale, first: number, last: number, total: number): string {
+  return locale === 'ko' ? `전체 ${total}개 중 ${first}–${last}` : `${first}–${last} of ${total}`;
+}
+
+const failureReasons: Record<FailureReason | 'unknown', Record<Locale, string>> = {
+  'address-refused': { en: 'the mail server refused the address', ko: '메일 서버가 받는 사람 주소를 거부했습니다' },
+  'mailbox-full': { en: "the recipient's mailbox is full, or the mail is too large for it", ko: '받는 사람의 메일함이 가득 찼거나 메일이 너무 큽니다' },
+  'message-refused': { en: 'the mail server refused the mail', ko: '메일 서버가 메일을 거부했습니다' },
+  'temporarily-refused': { en: 'the mail server kept asking to try again later', ko: '메일 서버가 계속 나중에 다시 시도하라고 답했습니다' },
+  unreachable: { en: 'could not reach the mail server', ko: '메일 서버에 연결할 수 없었습니다' },
+  'relay-configuration': {
+    en: "the mail server did not accept Herald's settings; please tell the bot's operator",
+    ko: '메일 서버가 Herald 의 설정을 받아들이지 않았습니다. 봇 운영자에게 알려 주세요',
+  },
+  template: { en: "the template can no longer be filled in with this mail's values", ko: '이 메일의 값으로는 더 이상 템플릿을 채울 수 없습니다' },
+  'requester-left': { en: 'the requester left the server', ko: '요청한 사람이 서버를 떠났습니다' },
+  'server-gone': { en: 'Herald is no longer in the server the mail was made in', ko: 'Herald 가 메일을 만든 서버에 더 이상 없습니다' },
+  unknown: { en: "Herald could not send it; the details are logged for the bot's operator", ko: '보내지 못했습니다. 자세한 내용은 봇 운영자를 위해 기록해 두었습니다' },
+};
+
+/**
+ * Why a task failed, as users may read it: a classified reason plus the SMTP reply's codes, never
+ * the raw error (host names, ports, stack traces stay in the row for operators).
+ */
+export function failureText(locale: Locale, task: { failureReason: FailureReason | null; smtpCodes: string | null }): string {
+  const text = failureReasons[task.failureReason ?? 'unknown'][locale];
+  return task.smtpCodes && task.failureReason !== null ? `${text} (${task.smtpCodes})` : text;
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import type { Logger } from '../logger.js';
+import { type Logger, redactUrl } from '../logger.js';
 
 export interface ReceivedMail {
   messageId: string;
@@ -78,7 +78,7 @@ export class SmtpSink {
     });
     const port = (server.server.address() as AddressInfo).port;
     sink = new SmtpSink(server, port, options);
-    options.logger?.info({ url: sink.url, dir: options.dir }, 'SMTP sink listening');
+    options.logger?.info({ url: redactUrl(sink.url), dir: options.dir }, 'SMTP sink listening');
     return sink;
   }
 

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import type { Logger } from '../logger.js';
+import { type Logger, redactUrl } from '../logger.js';
 import { stopOnExit } from './stop-on-exit.js';
 
 export interface TemporalDevServerOptions {
@@ -58,7 +58,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     await server.kill();
     throw new Error(`The Temporal dev server did not start: ${(err as Error).message}\n${server.output().slice(-5).join('\n')}`, { cause: err });
   }
-  logger.info({ address, dbFile, ui: uiPort > 0 ? `http://127.0.0.1:${uiPort}` : 'off' }, 'Temporal dev server started');
+  logger.info({ address, dbFile, ui: uiPort > 0 ? redactUrl(`http://127.0.0.1:${uiPort}`) : 'off' }, 'Temporal dev server started');
   return { address, process: server.process, stop: server.stop, kill: server.kill };
 }
 

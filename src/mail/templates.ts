@@ -154,13 +154,14 @@ export function oneLine(subject: string): string {
 }
 
 /**
- * Parses "name=Alice;team=Ops" into variables. Values may contain "=" after the first one.
- * An empty string gives no variables.
+ * Parses "name=Alice;team=Ops" into variables. Values may contain "=" after the first one, and
+ * ";" written as "\;" (a backslash before ";" or another backslash as "\\"; any other
+ * backslash is kept as it is, so "C:\dir" needs no escaping). An empty string gives no variables.
  */
 export function parseVariables(input: string | undefined): Variables {
   const variables: Variables = {};
   if (!input || input.trim() === '') return variables;
-  for (const fragment of input.split(';')) {
+  for (const fragment of splitVariables(input)) {
     if (fragment.trim() === '') continue;
     const eq = fragment.indexOf('=');
     const key = eq < 0 ? '' : fragment.slice(0, eq).trim();
@@ -170,6 +171,32 @@ export function parseVariables(input: string | undefined): Variables {
     if (Object.keys(variables).length > MAX_VARIABLES) throw new HeraldError('TOO_MANY_VARIABLES', { max: MAX_VARIABLES });
   }
   return variables;
+}
+
+/** Writes a value so that parseVariables reads it back whole: "a;b" becomes "a\;b". */
+export function escapeVariableValue(value: string): string {
+  return value.replace(/\\(?=[\\;]|$)/g, '\\\\').replace(/;/g, '\\;');
+}
+
+/** Splits at every ";" that is not escaped, and resolves the escapes "\;" and "\\". */
+function splitVariables(input: string): string[] {
+  const fragments: string[] = [];
+  let current = '';
+  for (let i = 0; i < input.length; i++) {
+    const char = input[i]!;
+    const next = input[i + 1];
+    if (char === '\\' && (next === ';' || next === '\\')) {
+      current += next;
+      i++;
+    } else if (char === ';') {
+      fragments.push(current);
+      current = '';
+    } else {
+      current += char;
+    }
+  }
+  fragments.push(current);
+  return fragments;
 }
 
 /**

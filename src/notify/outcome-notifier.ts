@@ -3,8 +3,7 @@
 // without Discord, the notice is logged.
 import { DiscordAPIError, REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
-import { MAX_NOTICE_ERROR_LENGTH } from '../domain/limits.js';
-import { ui } from '../i18n/ui.js';
+import { failureText, ui } from '../i18n/ui.js';
 import type { Logger } from '../logger.js';
 import type { Task } from '../tasks/task-view.js';
 
@@ -20,7 +19,8 @@ export function noticeText(task: Task, outcome: Outcome): string {
   const head = outcome === 'sent' ? `✅ ${ui(language, 'outcomeSent')}` : `⚠️ ${ui(language, 'outcomeFailed')}`;
   const lines = [head, `${ui(language, 'task')}: \`${task.id}\` · ${template} → ${recipients.join(', ')}`];
   if (task.description) lines.push(`${ui(language, 'description')}: ${task.description}`);
-  if (outcome === 'failed' && task.error) lines.push(`> ${task.error.slice(0, MAX_NOTICE_ERROR_LENGTH)}`);
+  // A classified reason, never the raw error: that can name the relay's host and port.
+  if (outcome === 'failed') lines.push(`> ${failureText(language, task)}`);
   return lines.join('\n');
 }
 

@@ -1,7 +1,7 @@
 // Operations for one Herald process: the metrics and health server on METRICS_PORT, started before
 // anything else so /healthz answers during start-up, and /readyz says "not ready" until started().
 import type { Config } from '../config.js';
-import type { Logger } from '../logger.js';
+import { type Logger, redactUrl } from '../logger.js';
 import { collectProcessMetrics, registry } from './metrics.js';
 import { readiness } from './readiness.js';
 import { startOpsServer } from './server.js';
@@ -27,7 +27,10 @@ export async function startOps(config: Config, logger: Logger, options: StartOps
   const temporalMetrics = options.temporalWorker ? await enableTemporalCoreMetrics(logger) : undefined;
   const starting = readiness.hold('start-up', 'Herald is starting');
   const server = await startOpsServer({ host, port, readiness, registry, extraMetrics: temporalMetrics });
-  logger.info({ metrics: `${server.url}/metrics`, health: `${server.url}/healthz`, ready: `${server.url}/readyz` }, 'operations endpoints listening');
+  logger.info(
+    { metrics: redactUrl(`${server.url}/metrics`), health: redactUrl(`${server.url}/healthz`), ready: redactUrl(`${server.url}/readyz`) },
+    'operations endpoints listening',
+  );
   return {
     url: server.url,
     started: starting,

@@ -3,12 +3,13 @@
 // every change (conditional UPDATEs); the scheduler is told afterwards, to start, move or cancel.
 import { randomUUID } from 'node:crypto';
 import type { TaskRow } from '../db/schema.js';
-import type { TaskRepository } from '../db/task-repository.js';
+import type { LimitedInsert, TaskRepository, TaskScope } from '../db/task-repository.js';
+import { findControlCharacter } from '../domain/control-characters.js';
 import { HeraldError } from '../domain/errors.js';
 import { reservationTime } from '../domain/lead-time.js';
-import { DEFAULT_LIST_LIMIT, MAX_DESCRIPTION_LENGTH, MAX_ERROR_LENGTH, MAX_LIST_LIMIT } from '../domain/limits.js';
+import { DEFAULT_LIST_LIMIT, MAX_DESCRIPTION_LENGTH, MAX_ERROR_LENGTH, MAX_LIST_LIMIT, MAX_LIST_OFFSET } from '../domain/limits.js';
 import { assertRecipientDomainsAllowed, parseRecipients } from '../domain/recipients.js';
-import { isOpen } from '../domain/task-status.js';
+import { isOpen, OPEN_STATUSES, type TaskStatus } from '../domain/task-status.js';
 import type { ParsedWhen } from '../domain/when.js';
 import type { Locale } from '../i18n/locale.js';
 import type { Logger } from '../logger.js';
@@ -21,8 +22,10 @@ const TASK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const TASK_ID_PREFIX = /^[0-9a-f][0-9a-f-]{5,35}$/i;
 
 export interface GuardRails {
-  /** Mails (sends and reservations) a user may request per rolling hour; undefined for no limit. */
+  /** Recipients (of sends and reservations) a user may request per rolling hour; undefined for no limit. */
   mailsPerHour?: number;
+  /** Recipients all users together may request per rolling hour; undefined for no limit. */
+  mailsPerHourTotal?: number;
   /** Open (queued or reserved) tasks a user may have at once; undefined for no limit. */
   maxOpenReservations?: number;
   /** Recipient domains allowed; empty allows every domain. */
@@ -55,6 +58,32 @@ export interface MailRequest {
   description?: string;
 }
 
+/**
+ * Who acts on tasks: a user in a server (guild null: the console), and whether the front end found
+ * them to be an admin of that server. Tasks belong to the server they were made in.
+ */
+export interface Actor {
+  userId: string;
+  guildId: string | null;
+  isServerAdmin?: boolean;
+}
+
+/**
+ * Front ends (through HeraldCommands) always pass an Actor. A bare user id is that requester
+ * wherever their tasks were made, for scripts and tests.
+ */
+export type ActorInput = string | Actor;
+
+export type ListScope = 'mine' | 'server';
+
+export interface TaskPage {
+  tasks: Task[];
+  /** How many tasks the listing has in all. */
+  total: number;
+  offset: number;
+  limit: number;
+}
+
 export interface ReserveRequest extends MailRequest {
   /** Natural language or "YYYY-MM-DD HH:mm", read in `timeZone`; or an instant. */
   when: string | Date;
@@ -74,7 +103,7 @@ export class TaskService {
   async enqueueTask(request: MailRequest): Promise<Task> {
     const id = this.newTaskId();
     const now = this.clock();
-    const prepared = await this.prepare(id, request, { descriptionRequired: false });
+    const prepared = this.prepare(id, request, { descriptionRequired: false });
     return this.createAndStart({ ...prepared, status: 'queued', scheduled_at: null }, now);
   }
 
@@ -84,38 +113,54 @@ export class TaskService {
     const now = this.clock();
     // The requester's language also decides which time grammar is tried first.
     const scheduledAt = this.resolveWhen(request.when, request.timeZone, now, request.language).instant;
-    const prepared = await this.prepare(id, request, { descriptionRequired: true });
-    const open = await this.deps.repository.countOpen(request.requesterId);
-    const maxOpen = this.deps.guardRails?.maxOpenReservations;
-    if (maxOpen !== undefined && open >= maxOpen) throw new HeraldError('TOO_MANY_OPEN_RESERVATIONS', { max: maxOpen });
+    const prepared = this.prepare(id, request, { descriptionRequired: true });
     return this.createAndStart({ ...prepared, status: 'reserved', scheduled_at: scheduledAt }, now);
   }
 
-  /** The caller's reserved tasks, soonest first. */
-  async listReserved(requesterId: string, limit = DEFAULT_LIST_LIMIT): Promise<Task[]> {
+  /** The caller's reserved tasks (in the caller's server), soonest first. */
+  async listReserved(actor: ActorInput, limit = DEFAULT_LIST_LIMIT, offset = 0): Promise<Task[]> {
+    return (await this.listTasks(actor, { scope: 'mine', limit, offset })).tasks;
+  }
+
+  /**
+   * A page of a listing: the caller's own reservations in the caller's server, or (for an admin of
+   * that server) every open task of the server, whoever made it.
+   */
+  async listTasks(actor: ActorInput, page: { scope: ListScope; limit?: number; offset?: number }): Promise<TaskPage> {
+    const { limit = DEFAULT_LIST_LIMIT, offset = 0 } = page;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
       throw new HeraldError('INVALID_LIMIT', { max: MAX_LIST_LIMIT });
     }
-    return (await this.deps.repository.listReserved(requesterId, limit)).map(toTaskView);
+    if (!Number.isInteger(offset) || offset < 0 || offset > MAX_LIST_OFFSET) throw new HeraldError('INVALID_PAGE', {});
+    const { scope, statuses } = this.listingOf(actor, page.scope);
+    const { rows, total } = await this.deps.repository.listInScope(scope, statuses, { limit, offset });
+    return { tasks: rows.map(toTaskView), total, offset, limit };
   }
 
-  /** The caller's reserved tasks whose id starts with `prefix` (autocomplete). */
-  async searchReserved(requesterId: string, prefix: string, limit = MAX_LIST_LIMIT): Promise<Task[]> {
-    const clean = prefix.trim().toLowerCase();
-    if (clean !== '' && !/^[0-9a-f-]{1,36}$/.test(clean)) return [];
-    return (await this.deps.repository.findOwnedByPrefix(requesterId, clean, limit, ['reserved'])).map(toTaskView);
+  /** The caller's reservations in the caller's server whose id starts with `prefix` (autocomplete). */
+  async searchReserved(actor: ActorInput, prefix: string, limit = MAX_LIST_LIMIT): Promise<Task[]> {
+    return this.search(this.scopeFor(actor, false), ['reserved'], prefix, limit);
   }
 
-  /** One of the caller's tasks, by id or unambiguous id prefix. */
-  async getTask(requesterId: string, taskId: string): Promise<Task> {
-    return toTaskView(await this.requireOwned(requesterId, taskId));
+  /** The tasks the caller may cancel whose id starts with `prefix`: their own, or every open one of the server for its admins. */
+  async searchCancelable(actor: ActorInput, prefix: string, limit = MAX_LIST_LIMIT): Promise<Task[]> {
+    return this.search(this.scopeFor(actor, true), OPEN_STATUSES, prefix, limit);
   }
 
-  /** Cancels the caller's task while it is still queued or reserved. */
-  async cancelTask(requesterId: string, taskId: string): Promise<Task> {
-    const task = await this.requireOwned(requesterId, taskId);
+  /** One of the caller's tasks in the caller's server, by id or unambiguous id prefix. */
+  async getTask(actor: ActorInput, taskId: string): Promise<Task> {
+    return toTaskView(await this.requireTask(actor, taskId, false));
+  }
+
+  /**
+   * Cancels a task while it is still queued or reserved: the caller's own, or, for an admin of the
+   * server, any task of that server. The row records who canceled it.
+   */
+  async cancelTask(actor: ActorInput, taskId: string): Promise<Task> {
+    const canceledBy = typeof actor === 'string' ? actor : actor.userId;
+    const task = await this.requireTask(actor, taskId, true);
     this.assertOpen(task);
-    const canceled = await this.deps.repository.transition(task.id, 'canceled', { finishedAt: this.clock() });
+    const canceled = await this.deps.repository.transition(task.id, 'canceled', { finishedAt: this.clock(), canceledBy });
     if (!canceled) return this.failClosed(task.id);
     try {
       await this.deps.scheduler.cancel({ id: task.id, scheduledAt: task.scheduled_at });
@@ -123,15 +168,16 @@ export class TaskService {
       // The row already says canceled, so the send step will not claim it and the run ends skipped.
       this.deps.logger.warn({ taskId: task.id, err }, 'workflow cancellation request failed');
     }
-    this.deps.logger.info({ taskId: task.id, requesterId }, 'reservation canceled');
+    this.deps.logger.info({ taskId: task.id, requesterId: task.requester_id, canceledBy }, 'reservation canceled');
     return toTaskView(canceled);
   }
 
-  /** Moves the caller's reservation to a new time, under the same lead rule as reserving. */
-  async rescheduleTask(requesterId: string, taskId: string, when: string | Date, timeZone?: string, locale?: Locale): Promise<Task> {
+  /** Moves the caller's own reservation (in the caller's server) to a new time, under the same lead rule as reserving. */
+  async rescheduleTask(actor: ActorInput, taskId: string, when: string | Date, timeZone?: string, locale?: Locale): Promise<Task> {
     const now = this.clock();
     const scheduledAt = this.resolveWhen(when, timeZone, now, locale).instant;
-    const task = await this.requireOwned(requesterId, taskId);
+    const task = await this.requireTask(actor, taskId, false);
+    const requesterId = task.requester_id;
     if (task.status !== 'reserved') {
       this.assertOpen(task);
       throw new HeraldError('TASK_NOT_RESERVED', { taskId: task.id });
@@ -172,21 +218,27 @@ export class TaskService {
    * Validates and normalizes everything a mail request carries. Stores nothing. The request has
    * its task id from the start, so a refused one can be traced by the id it would have had.
    */
-  private async prepare(id: string, request: MailRequest, options: { descriptionRequired: boolean }) {
+  private prepare(id: string, request: MailRequest, options: { descriptionRequired: boolean }) {
     const description = (request.description ?? '').trim();
     if (options.descriptionRequired && description === '') throw new HeraldError('DESCRIPTION_REQUIRED', {});
     if (description.length > MAX_DESCRIPTION_LENGTH) {
       throw new HeraldError('FIELD_TOO_LONG', { field: 'description', max: MAX_DESCRIPTION_LENGTH });
     }
-    if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(description)) throw new HeraldError('INVALID_FIELD', { field: 'description' });
+    // A description is one line of plain text.
+    const inDescription = findControlCharacter(description);
+    if (inDescription) throw new HeraldError('CONTROL_CHARACTER', { field: 'description', ...inDescription });
     const recipients = parseRecipients(request.to);
     assertRecipientDomainsAllowed(recipients, this.deps.guardRails?.allowedRecipientDomains ?? []);
     const variables = typeof request.variables === 'string' || request.variables === undefined
       ? parseVariables(request.variables)
       : { ...request.variables };
+    for (const [name, value] of Object.entries(variables)) {
+      // Values may span lines (a notice's body); nothing else below U+0020 belongs in a mail.
+      const inValue = findControlCharacter(value, ['\t', '\n', '\r']);
+      if (inValue) throw new HeraldError('CONTROL_CHARACTER', { field: 'variable', name: name.slice(0, 40), ...inValue });
+    }
     const language = request.language ?? 'en';
     this.deps.templates.validate(request.template, language, variables);
-    await this.assertWithinRateLimit(request.requesterId);
     const extra = recipients.length > 1 ? ` (+${recipients.length - 1})` : '';
     return {
       id,
@@ -198,20 +250,23 @@ export class TaskService {
     };
   }
 
-  private async assertWithinRateLimit(requesterId: string): Promise<void> {
-    const limit = this.deps.guardRails?.mailsPerHour;
-    if (limit === undefined) return;
-    const now = this.clock();
-    const windowStart = new Date(now.getTime() - 3_600_000);
-    const { count, oldest } = await this.deps.repository.countCreatedSince(requesterId, windowStart);
-    if (count < limit) return;
-    const freesAt = (oldest ?? now).getTime() + 3_600_000;
-    const retryInMinutes = Math.max(1, Math.ceil((freesAt - now.getTime()) / 60_000));
-    throw new HeraldError('RATE_LIMITED', { limit, retryInMinutes });
+  /**
+   * Stores the row if the guard rails allow it, counted and inserted atomically (see
+   * insertWithinLimits): the hourly limits count recipients; the open-task cap applies to reservations.
+   */
+  private async insertWithinLimits(row: Parameters<TaskRepository['insert']>[0]): Promise<TaskRow> {
+    const rails = this.deps.guardRails;
+    const result = await this.deps.repository.insertWithinLimits(row, {
+      requesterPerHour: rails?.mailsPerHour,
+      relayPerHour: rails?.mailsPerHourTotal,
+      maxOpen: row.status === 'reserved' ? rails?.maxOpenReservations : undefined,
+    });
+    if (result.kind === 'inserted') return result.task;
+    throw limitError(result);
   }
 
   private async createAndStart(row: Parameters<TaskRepository['insert']>[0], now: Date): Promise<Task> {
-    const task = await this.deps.repository.insert(row);
+    const task = await this.insertWithinLimits(row);
     try {
       await this.deps.scheduler.start({ id: task.id, scheduledAt: task.scheduled_at });
       // A crash before this line leaves the row for the reconciler, which starts it again (safely).
@@ -232,13 +287,37 @@ export class TaskService {
     return toTaskView(task);
   }
 
-  private async requireOwned(requesterId: string, taskIdInput: string): Promise<TaskRow> {
+  /**
+   * The tasks an actor sees: their own in their server; with `anyRequester`, an admin of the
+   * server sees every task of it. The console (guild null) sees only the console's tasks.
+   */
+  private scopeFor(actor: ActorInput, anyRequester: boolean): TaskScope {
+    if (typeof actor === 'string') return { requesterId: actor };
+    if (anyRequester && actor.isServerAdmin && actor.guildId !== null) return { guildId: actor.guildId };
+    return { guildId: actor.guildId, requesterId: actor.userId };
+  }
+
+  /** What a listing shows: one's own reservations, or every open task of the server for its admins. */
+  private listingOf(actor: ActorInput, scope: ListScope): { scope: TaskScope; statuses: readonly TaskStatus[] } {
+    if (scope === 'mine') return { scope: this.scopeFor(actor, false), statuses: ['reserved'] };
+    if (typeof actor === 'string' || !actor.isServerAdmin || actor.guildId === null) throw new HeraldError('NOT_SERVER_ADMIN', {});
+    return { scope: { guildId: actor.guildId }, statuses: OPEN_STATUSES };
+  }
+
+  private async search(scope: TaskScope, statuses: readonly TaskStatus[], prefix: string, limit: number): Promise<Task[]> {
+    const clean = prefix.trim().toLowerCase();
+    if (clean !== '' && !/^[0-9a-f-]{1,36}$/.test(clean)) return [];
+    return (await this.deps.repository.findByPrefixInScope(scope, clean, limit, statuses)).map(toTaskView);
+  }
+
+  private async requireTask(actor: ActorInput, taskIdInput: string, anyRequester: boolean): Promise<TaskRow> {
+    const scope = this.scopeFor(actor, anyRequester);
     const input = taskIdInput.trim();
     let task: TaskRow | undefined;
     if (TASK_ID.test(input)) {
-      task = await this.deps.repository.findOwned(input.toLowerCase(), requesterId);
+      task = await this.deps.repository.findInScope(input.toLowerCase(), scope);
     } else if (TASK_ID_PREFIX.test(input)) {
-      const matches = await this.deps.repository.findOwnedByPrefix(requesterId, input.toLowerCase(), 2);
+      const matches = await this.deps.repository.findByPrefixInScope(scope, input.toLowerCase(), 2);
       if (matches.length === 1) task = matches[0];
     }
     if (!task) throw new HeraldError('TASK_NOT_FOUND', { taskId: input.slice(0, 40) });
@@ -256,4 +335,13 @@ export class TaskService {
     if (current) this.assertOpen(current);
     throw new HeraldError('TASK_NOT_RESERVED', { taskId });
   }
+}
+
+/** Why a row was not inserted, in the user's words. */
+function limitError(result: Exclude<LimitedInsert, { kind: 'inserted' }>): HeraldError {
+  if (result.kind === 'too-many-open') return new HeraldError('TOO_MANY_OPEN_RESERVATIONS', { max: result.limit });
+  const { scope, limit, used, requested, retryInMinutes } = result;
+  if (retryInMinutes === null) return new HeraldError('RECIPIENTS_OVER_HOURLY_LIMIT', { requested, limit });
+  if (scope === 'relay') return new HeraldError('RELAY_HOURLY_LIMIT', { limit, retryInMinutes });
+  return new HeraldError('RATE_LIMITED', { limit, remaining: Math.max(0, limit - used), requested, retryInMinutes });
 }

@@ -1,6 +1,7 @@
 // A task as front ends and notices see it: camelCase, the payload spread out, no bookkeeping
 // columns. This is the one mapping from the database row, so renaming a column breaks no renderer.
 import type { TaskRow } from '../db/schema.js';
+import { type FailureReason, isFailureReason, smtpCodesOf } from '../domain/failure-reason.js';
 import type { TaskStatus } from '../domain/task-status.js';
 import type { Locale } from '../i18n/locale.js';
 
@@ -21,8 +22,15 @@ export interface Task {
   language: Locale;
   /** Send attempts so far. */
   attempts: number;
-  /** Why the last attempt failed, or why the task failed. */
-  error: string | null;
+  /**
+   * Why the task failed (or its last attempt did), in words safe to show users; null when Herald
+   * has no such words for it. The raw error stays in the row, for operators only.
+   */
+  failureReason: FailureReason | null;
+  /** The SMTP reply's codes ("550 5.1.1") when the relay refused: digits only. */
+  smtpCodes: string | null;
+  /** Who canceled the task: its requester or an admin of its server. */
+  canceledBy: string | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -43,7 +51,9 @@ export function toTaskView(row: TaskRow): Task {
     variables: { ...payload.variables },
     language: payload.language,
     attempts: row.attempts,
-    error: row.error,
+    failureReason: isFailureReason(row.failure_reason) ? row.failure_reason : null,
+    smtpCodes: smtpCodesOf(row.error) ?? null,
+    canceledBy: row.canceled_by,
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,

@@ -12,6 +12,7 @@ import { createDb, type HeraldDb, migrateToLatest } from '../../src/db/database.
 import { type ReceivedMail, SmtpSink } from '../../src/infra/smtp-sink.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { LogNotifier, type OutcomeNotifier } from '../../src/notify/outcome-notifier.js';
+import type { MembershipChecker } from '../../src/tasks/membership.js';
 import { installTemporalRuntime } from '../../src/temporal/runtime.js';
 import type { HeraldWorker } from '../../src/temporal/worker.js';
 import { CleanupStack } from '../../src/util/cleanup-stack.js';
@@ -84,8 +85,12 @@ export interface Harness extends Omit<Core, 'close' | 'createWorker'> {
 export interface HarnessOptions {
   env: TestWorkflowEnvironment;
   clock?: () => Date;
-  /** Default: limits too high to matter. */
-  guardRails?: Config['guardRails'];
+  /** Default: limits too high to matter; the ones given replace those. */
+  guardRails?: Partial<Config['guardRails']>;
+  /** The servers Herald answers in (DISCORD_ALLOWED_GUILD_IDS); default: any. */
+  allowedGuildIds?: string[];
+  /** How the worker checks requesters are still in their server (default: no check, as without Discord). */
+  membership?: MembershipChecker;
   /** Start a worker right away (default true). */
   worker?: boolean;
   /** How outcome notices reach requesters (default: logged). */
@@ -121,9 +126,14 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
       WORKER_MAX_CONCURRENT_ACTIVITIES: '200',
       WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '10',
       MAILS_PER_HOUR: '100000',
+      MAILS_PER_HOUR_TOTAL: '10000000',
       MAX_OPEN_RESERVATIONS: '100000',
     });
-    const config: Config = { ...loaded, guardRails: options.guardRails ?? loaded.guardRails };
+    const config: Config = {
+      ...loaded,
+      guardRails: { ...loaded.guardRails, ...options.guardRails },
+      discord: { ...loaded.discord, ...(options.allowedGuildIds && { allowedGuildIds: options.allowedGuildIds }) },
+    };
     // The service reads "now" from the Temporal server's clock, as the workflows do.
     let offsetMs = 0;
     const now = () => new Date(Date.now() + offsetMs);
@@ -133,6 +143,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
       logger,
       smtpUrl: sink.url,
       notifier: options.notifier ?? new LogNotifier(logger),
+      membership: options.membership,
       clock: options.clock ?? now,
       newTaskId: options.newTaskId,
     });

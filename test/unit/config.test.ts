@@ -41,8 +41,8 @@ describe('loadConfig: defaults', () => {
       mailRetry: { maximumAttempts: 3, initialIntervalMs: 5000, backoffCoefficient: 2 },
       delivery: { prepareLeadMs: 60000, reconcileIntervalMs: 60000 },
       defaults: { timeZone: 'UTC', locale: 'en', endOfDayHour: 17 },
-      discord: { token: undefined, applicationId: undefined, apiUrl: 'https://discord.com/api', guildId: undefined, requiredPermission: 'ManageGuild' },
-      guardRails: { allowedRecipientDomains: [], mailsPerHour: 20, maxOpenReservations: 25 },
+      discord: { token: undefined, applicationId: undefined, apiUrl: 'https://discord.com/api', guildId: undefined, requiredPermission: 'ManageGuild', adminPermission: 'ManageGuild' },
+      guardRails: { allowedRecipientDomains: [], mailsPerHour: 20, mailsPerHourTotal: 500, maxOpenReservations: 25 },
       repeat: { minIntervalMs: 3_600_000, maxDays: 366 },
     });
     expect(config.database.url).toBeUndefined();
@@ -232,6 +232,7 @@ describe('loadConfig: Discord and guard rails', () => {
       DISCORD_TOKEN: 'abc.def.ghi',
       DISCORD_APPLICATION_ID: '123456789012345678',
       DISCORD_API_URL: 'http://127.0.0.1:9999/api/',
+      DISCORD_ALLOWED_GUILD_IDS: ' 223456789012345678,323456789012345678, 223456789012345678 ',
       RECIPIENT_DOMAIN_ALLOWLIST: ' Example.com, ops.example.org ',
     });
     expect(config.discord).toEqual({
@@ -239,17 +240,52 @@ describe('loadConfig: Discord and guard rails', () => {
       applicationId: '123456789012345678',
       apiUrl: 'http://127.0.0.1:9999/api',
       guildId: undefined,
+      allowedGuildIds: ['223456789012345678', '323456789012345678'],
       requiredPermission: 'ManageGuild',
+      adminPermission: 'ManageGuild',
     });
     expect(config.guardRails).toEqual({
       allowedRecipientDomains: ['example.com', 'ops.example.org'],
       mailsPerHour: 20,
+      mailsPerHourTotal: 500,
       maxOpenReservations: 25,
     });
   });
 
+  it('answers in DISCORD_GUILD_ID alone when no list is given, and in any server when Discord is off', () => {
+    const one = loadConfig({ DISCORD_TOKEN: 't', DISCORD_APPLICATION_ID: '123456789012345678', DISCORD_GUILD_ID: '223456789012345678' });
+    expect(one.discord.allowedGuildIds).toEqual(['223456789012345678']);
+    const both = loadConfig({
+      DISCORD_TOKEN: 't',
+      DISCORD_APPLICATION_ID: '123456789012345678',
+      DISCORD_GUILD_ID: '223456789012345678',
+      DISCORD_ALLOWED_GUILD_IDS: '323456789012345678',
+    });
+    expect(both.discord.allowedGuildIds).toEqual(['323456789012345678']);
+    expect(loadConfig({}).discord.allowedGuildIds).toBeUndefined();
+  });
+
+  it('refuses to start the bot without knowing its servers, naming both variables', () => {
+    const env = { DISCORD_TOKEN: 't', DISCORD_APPLICATION_ID: '123456789012345678' };
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    const problems = (() => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (err) {
+        return (err as ConfigError).problems;
+      }
+    })();
+    expect(problems.map((p) => p.variable)).toEqual(['DISCORD_ALLOWED_GUILD_IDS']);
+    expect(problems[0]!.message).toMatch(/DISCORD_ALLOWED_GUILD_IDS.*DISCORD_GUILD_ID/);
+  });
+
   it.each([
-    [{ DISCORD_TOKEN: 'abc' }, 'DISCORD_APPLICATION_ID'],
+    [{ DISCORD_TOKEN: 'abc', DISCORD_GUILD_ID: '223456789012345678' }, 'DISCORD_APPLICATION_ID'],
+    [{ DISCORD_ALLOWED_GUILD_IDS: '223456789012345678,my-server' }, 'DISCORD_ALLOWED_GUILD_IDS'],
+    [{ DISCORD_ALLOWED_GUILD_IDS: ' , ' }, 'DISCORD_ALLOWED_GUILD_IDS'],
+    [{ DISCORD_ADMIN_PERMISSION: 'BeBoss' }, 'DISCORD_ADMIN_PERMISSION'],
+    [{ MAILS_PER_HOUR_TOTAL: '0' }, 'MAILS_PER_HOUR_TOTAL'],
     [{ DISCORD_APPLICATION_ID: 'herald' }, 'DISCORD_APPLICATION_ID'],
     [{ DISCORD_REQUIRED_PERMISSION: 'BeNice' }, 'DISCORD_REQUIRED_PERMISSION'],
     [{ RECIPIENT_DOMAIN_ALLOWLIST: 'example.com, not a domain' }, 'RECIPIENT_DOMAIN_ALLOWLIST'],

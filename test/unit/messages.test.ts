@@ -30,19 +30,25 @@ const PARAMS: { [C in ErrorCode]: ErrorParams<C> } = {
   RECIPIENT_DOMAIN_NOT_ALLOWED: { address: 'a@x.com', allowed: ['example.com'] },
   DESCRIPTION_REQUIRED: {},
   FIELD_TOO_LONG: { field: 'to', max: 2000 },
-  INVALID_FIELD: { field: 'description' },
+  CONTROL_CHARACTER: { field: 'variable', name: 'body', codePoint: 'U+0000', position: 3 },
   TASK_NOT_FOUND: { taskId: 'T-1' },
   TASK_NOT_OPEN: { taskId: 'T-1', status: 'finished' },
   TASK_NOT_RESERVED: { taskId: 'T-1' },
   TASK_ALREADY_SENDING: { taskId: 'T-1' },
   SCHEDULE_FAILED: {},
   SCHEDULER_UNAVAILABLE: {},
-  RATE_LIMITED: { limit: 20, retryInMinutes: 7 },
+  RATE_LIMITED: { limit: 20, remaining: 0, requested: 1, retryInMinutes: 7 },
+  RECIPIENTS_OVER_HOURLY_LIMIT: { requested: 12, limit: 10 },
+  RELAY_HOURLY_LIMIT: { limit: 500, retryInMinutes: 12 },
   TOO_MANY_OPEN_RESERVATIONS: { max: 25 },
   MISSING_PERMISSION: { permission: 'Manage Messages' },
   GUILD_ONLY: {},
   NOT_YOUR_TASK_BUTTON: {},
+  SERVER_NOT_ALLOWED: {},
+  NOT_SERVER_ADMIN: {},
+  NOT_YOUR_LIST_BUTTON: {},
   INVALID_LIMIT: { max: 25 },
+  INVALID_PAGE: {},
   // Repeating reservations (issue 11).
   REPEAT_UNPARSEABLE: { input: 'every blue moon' },
   REPEAT_HAS_TIME: { input: 'every monday 9am' },
@@ -88,8 +94,8 @@ function message(locale: 'en' | 'ko', code: ErrorCode): string {
 const HANGUL = /[\uAC00-\uD7A3]/;
 
 describe('error messages', () => {
-  it('covers 71 codes', () => {
-    expect(CODES).toHaveLength(71);
+  it('covers 77 codes', () => {
+    expect(CODES).toHaveLength(77);
   });
 
   for (const code of CODES) {
@@ -112,6 +118,14 @@ describe('error messages', () => {
     expect(message('en', 'UNKNOWN_TEMPLATE')).toBe('There is no template "nope". Templates: notice, reminder, welcome.');
     expect(message('en', 'MISSING_VARIABLES')).toBe('Template "welcome" needs: name. Pass them as vars, e.g. name=…');
     expect(message('en', 'RATE_LIMITED')).toBe('You have reached the limit of 20 mails per hour. Try again in about 7 minute(s).');
+    // Mails are counted per recipient: a request that does not fit says how many are left.
+    expect(errorMessage('en', 'RATE_LIMITED', { limit: 20, remaining: 2, requested: 3, retryInMinutes: 7 })).toBe(
+      'This mail has 3 recipients, but only 2 of your 20 mails per hour are left. Send to fewer recipients, or try again in about 7 minute(s).',
+    );
+    expect(message('en', 'CONTROL_CHARACTER')).toBe('The value of variable "body" has a control character (U+0000) at character 3. Remove it.');
+    expect(errorMessage('ko', 'CONTROL_CHARACTER', { field: 'description', codePoint: 'U+000A', position: 5 })).toBe(
+      '설명의 5번째 글자에 제어 문자(U+000A, 줄바꿈 등)가 있습니다. 한 줄의 일반 텍스트로 써 주세요.',
+    );
     expect(message('ko', 'TOO_MANY_RECIPIENTS')).toBe('한 메일에 받는 사람은 최대 10명입니다.');
     expect(message('en', 'TEMPLATE_HELPER_NOT_ALLOWED')).toBe('Text body, line 3: unknown helper `foo`. Templates may use only if, unless.');
     expect(message('ko', 'TEMPLATE_HELPER_NOT_ALLOWED')).toBe('텍스트 본문 3번째 줄: `foo` 헬퍼는 쓸 수 없습니다. 쓸 수 있는 헬퍼: if, unless.');

@@ -29,6 +29,9 @@ const row: TaskRow = {
   finished_at: null,
   claim_token: 'run/1',
   workflow_started_at: new Date('2026-11-30T08:00:01Z'),
+  canceled_by: null,
+  failure_reason: null,
+  recipient_count: 2,
 };
 
 const ctx: CommandContext = { userId: 'user-1', guildId: 'guild-1', locale: 'en', timeZone: 'UTC' };
@@ -48,7 +51,9 @@ describe('toTaskView', () => {
       variables: { name: 'Ada', event: 'Standup', when: '9:30' },
       language: 'en',
       attempts: 0,
-      error: null,
+      failureReason: null,
+      smtpCodes: null,
+      canceledBy: null,
       createdAt: new Date('2026-11-30T08:00:00Z'),
       startedAt: null,
       finishedAt: null,
@@ -68,7 +73,7 @@ describe('front ends render the view', () => {
   const task: Task = toTaskView(row);
 
   it('the console list shows each task under its name', () => {
-    const text = renderPlain({ kind: 'list', tasks: [task] }, ctx, new Date('2026-11-30T09:00:00Z'));
+    const text = renderPlain({ kind: 'list', scope: 'mine', tasks: [task], total: 1, offset: 0, limit: 10 }, ctx, new Date('2026-11-30T09:00:00Z'));
     // ICU puts a narrow no-break space before AM/PM in some versions.
     expect(text.replace(/\u202f/g, ' ')).toBe(
       [
@@ -90,7 +95,7 @@ describe('front ends render the view', () => {
   });
 
   it('the Discord list names each field after the task, with its time, id and description', () => {
-    const reply = renderForDiscord({ kind: 'list', tasks: [task] }, ctx);
+    const reply = renderForDiscord({ kind: 'list', scope: 'mine', tasks: [task], total: 1, offset: 0, limit: 10 }, ctx);
     const embed = JSON.parse(JSON.stringify(reply.embeds![0])) as { title: string; fields: { name: string; value: string }[] };
     expect(embed.title).toBe('Your reservations (1)');
     expect(embed.fields).toEqual([
@@ -115,15 +120,21 @@ describe('front ends render the view', () => {
     expect(look('canceled')).toEqual({ title: 'Reservation canceled', buttons: [] });
   });
 
-  it('the outcome notice quotes the task in its own language', () => {
-    expect(noticeText({ ...task, status: 'failed', error: '550 mailbox unavailable' }, 'failed')).toBe(
+  it('the outcome notice quotes the task in its own language, with a reason safe to show', () => {
+    const failed = toTaskView({ ...row, status: 'failed', error: '550 5.1.1 <ada@example.com>: mx.relay.internal:25 mailbox unavailable', failure_reason: 'address-refused' });
+    expect(noticeText(failed, 'failed')).toBe(
       [
         '⚠️ Your reserved mail could not be sent',
         'Task: `6f465a92-33de-4300-b51c-0699c7329e13` · reminder → ada@example.com, grace@example.com',
         'Description: standup',
-        '> 550 mailbox unavailable',
+        '> the mail server refused the address (550 5.1.1)',
       ].join('\n'),
     );
+    expect(noticeText({ ...failed, language: 'ko' }, 'failed').split('\n').at(-1)).toBe('> 메일 서버가 받는 사람 주소를 거부했습니다 (550 5.1.1)');
+    // Without a reason Herald can name, the notice says so, and still quotes nothing of the raw error.
+    const unknown = toTaskView({ ...row, status: 'failed', error: 'connect ECONNREFUSED 10.0.0.7:5432', failure_reason: null });
+    expect(noticeText(unknown, 'failed')).toContain("> Herald could not send it; the details are logged for the bot's operator");
+    expect(noticeText(unknown, 'failed')).not.toMatch(/ECONNREFUSED|10\.0\.0\.7|5432/);
     expect(noticeText({ ...task, language: 'ko' }, 'sent').split('\n')[0]).toBe('✅ 예약한 메일을 보냈습니다');
   });
 });

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { MAX_VARIABLES } from '../../src/domain/limits.js';
-import { TemplateRegistry, parseVariables } from '../../src/mail/templates.js';
+import { TemplateRegistry, escapeVariableValue, parseVariables } from '../../src/mail/templates.js';
 import { codeOf, heraldErrorOf } from './helpers.js';
 
 const registry = TemplateRegistry.load();
@@ -217,6 +218,21 @@ describe('parseVariables', () => {
     expect(parseVariables('')).toEqual({});
     expect(parseVariables('   ')).toEqual({});
     expect(parseVariables(undefined)).toEqual({});
+  });
+
+  it('reads "\\;" as a ";" inside a value and "\\\\" as a backslash; other backslashes stay', () => {
+    expect(parseVariables('title=Tea\\; cakes;body=a\\\\;path=C:\\dir\\n')).toEqual({ title: 'Tea; cakes', body: 'a\\', path: 'C:\\dir\\n' });
+    expect(parseVariables('a=x\\\\\\;y')).toEqual({ a: 'x\\;y' });
+  });
+
+  it('escapeVariableValue writes any value so that it reads back whole', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/), fc.string({ unit: fc.constantFrom('a', ';', '\\', '=', ' ', 'b') }).map((v) => `x${v}x`), { maxKeys: 5 }), (vars) => {
+        const written = Object.entries(vars).map(([k, v]) => `${k}=${escapeVariableValue(v)}`).join(';');
+        expect(parseVariables(written)).toEqual(vars);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('allows an empty value (validate later reports it missing)', () => {

@@ -27,9 +27,9 @@ export function whenChoices(typed: string, ctx: CommandContext, services: BotSer
   return [choice(label, typed)];
 }
 
-/** The caller's own open reservations whose id starts with what was typed. */
-export async function reservationChoices(typed: string, ctx: CommandContext, services: BotServices) {
-  const tasks = await services.commands.suggestReservations(ctx, typed);
+/** The tasks whose id starts with what was typed that the caller may reschedule, or cancel. */
+export async function reservationChoices(typed: string, ctx: CommandContext, services: BotServices, purpose: 'cancel' | 'reschedule' = 'reschedule') {
+  const tasks = await services.commands.suggestReservations(ctx, typed, purpose);
   return tasks.map((t) =>
     choice(`${t.scheduledAt ? formatInZone(t.scheduledAt, ctx.timeZone, ctx.locale) : ''} · ${t.name} · ${t.description}`, t.id),
   );

@@ -11,8 +11,9 @@ export const data = new SlashCommandBuilder()
   .addStringOption(templateOption)
   .addStringOption(toOption)
   .addStringOption(whenOption)
-  .addStringOption(varsOption)
-  .addStringOption((o) => descriptionOption(o, false));
+  // Required, as the service requires it; Discord wants required options before optional ones.
+  .addStringOption((o) => descriptionOption(o, true))
+  .addStringOption(varsOption);
 
 export const execute: BotCommand['execute'] = (interaction, ctx, { commands }) =>
   commands.reserve(ctx, {
@@ -20,7 +21,7 @@ export const execute: BotCommand['execute'] = (interaction, ctx, { commands }) =
     to: interaction.options.getString('to', true),
     when: interaction.options.getString('when', true),
     vars: interaction.options.getString('vars'),
-    description: interaction.options.getString('description'),
+    description: interaction.options.getString('description', true),
   });
 
 export const autocomplete: BotCommand['autocomplete'] = async (interaction, ctx, services) => {
