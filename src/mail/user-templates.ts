@@ -249,14 +249,17 @@ function prescan(part: TemplatePart, source: string): void {
   lexer.setInput(source);
   let tags = 0;
   let depth = 0;
-  for (;;) {
-    let token: string | undefined;
+  // Every token is read through this: a lexical error (e.g. "{{{{{{!--") is a syntax error too.
+  const next = (): string | undefined => {
     try {
       const answer = lexer.lex();
-      token = typeof answer === 'number' ? (answer === lexer.EOF ? 'EOF' : parser.terminals_[answer]) : answer;
+      return typeof answer === 'number' ? (answer === lexer.EOF ? 'EOF' : parser.terminals_[answer]) : answer;
     } catch {
       throw new HeraldError('TEMPLATE_SYNTAX', { part, line: lexer.yylineno + 1, near: '' });
     }
+  };
+  for (;;) {
+    const token = next();
     if (token === 'EOF') return;
     if (token === undefined) continue;
     const line = lexer.yylloc.first_line;
@@ -269,7 +272,7 @@ function prescan(part: TemplatePart, source: string): void {
       throw new HeraldError('TEMPLATE_EXPRESSION_NOT_ALLOWED', { part, line, expression });
     }
     if (token === 'OPEN_RAW_BLOCK') {
-      const name = parser.terminals_[lexer.lex() as number] === 'ID' ? lexer.yytext : '{{{{';
+      const name = next() === 'ID' ? lexer.yytext : '{{{{';
       throw new HeraldError('TEMPLATE_HELPER_NOT_ALLOWED', { part, line, helper: name, allowed: ALLOWED_HELPERS });
     }
     if (BLOCK_OPENERS.has(token) && ++depth > MAX_TEMPLATE_NESTING) {

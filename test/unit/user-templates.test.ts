@@ -135,6 +135,8 @@ const refusals: Refusal[] = [
   ['an unclosed block', t('x\n{{#if a}}y'), 'TEMPLATE_SYNTAX', { part: 'text', line: 2, near: '' }],
   ['an unclosed tag', t('x\n\nHi {{name'), 'TEMPLATE_SYNTAX', { part: 'text', line: 3, near: 'name' }],
   ['a tag closed by three braces', t('{{a}}}'), 'TEMPLATE_SYNTAX', { part: 'text', line: 1, near: '}}}' }],
+  // Found by fast-check: the raw-block opener followed by text the lexer cannot read.
+  ['a raw-block opener before an unfinished comment', t('{{{{{{!--'), 'TEMPLATE_SYNTAX', { part: 'text', line: 1, near: '' }],
   ['a stray closing tag', t('x\n{{/if}} tail'), 'TEMPLATE_SYNTAX', { part: 'text', line: 2, near: '{{/if}} tail' }],
   ['{{else}} outside a block', t('{{else}}'), 'TEMPLATE_SYNTAX', { part: 'text', line: 1, near: '{{else}}' }],
   ['a block closed by another name', t('x\n{{#if a}}y{{/unless}}'), 'TEMPLATE_BLOCK_MISMATCH', { part: 'text', line: 2, open: 'if', close: 'unless' }],
