@@ -25,6 +25,16 @@ const optionalString = z
 
 const port = z.coerce.number().int().min(1).max(65535);
 
+const DISCORD_ID = /^\d{15,21}$/;
+
+const permissionName = z
+  .string()
+  .default('ManageGuild')
+  .refine((v) => Object.hasOwn(PermissionFlagsBits, v), { message: 'expected a Discord permission name such as ManageGuild or SendMessages' });
+
+/** SESSION_SECRET is turned into the cookie key; shorter secrets are too easy to guess. */
+export const MIN_SESSION_SECRET_BYTES = 32;
+
 /** Durations like "5s", "500ms", "2m", "1h" or plain milliseconds. */
 const duration = z.string().transform((value, ctx) => {
   const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(value.trim());
@@ -127,10 +137,44 @@ const envSchema = z.object({
   DISCORD_APPLICATION_ID: optionalString.pipe(z.string().regex(/^\d{15,21}$/, 'expected a Discord application id (digits)').optional()),
   DISCORD_API_URL: urlWithProtocols(['https:', 'http:']).default('https://discord.com/api'),
   DISCORD_GUILD_ID: optionalString.pipe(z.string().regex(/^\d{15,21}$/, 'expected a Discord server id (digits)').optional()),
-  DISCORD_REQUIRED_PERMISSION: z
+  DISCORD_REQUIRED_PERMISSION: permissionName,
+  // The servers Herald serves; unset: DISCORD_GUILD_ID alone, if set.
+  DISCORD_ALLOWED_GUILD_IDS: z
     .string()
-    .default('ManageGuild')
-    .refine((v) => Object.hasOwn(PermissionFlagsBits, v), { message: 'expected a Discord permission name such as ManageGuild or SendMessages' }),
+    .default('')
+    .transform((v) => v.split(',').map((id) => id.trim()).filter((id) => id !== ''))
+    .refine((ids) => ids.every((id) => DISCORD_ID.test(id)), { message: 'expected comma-separated Discord server ids (digits)' }),
+  // The member permission for a server's admin pages and its templates.
+  DISCORD_ADMIN_PERMISSION: permissionName,
+
+  // The web dashboard (src/web). DASHBOARD_PORT=0 turns it off in `npm run dev`.
+  DASHBOARD_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DASHBOARD_HOST: z.string().min(1).default('127.0.0.1'),
+  DASHBOARD_PUBLIC_URL: optionalString.pipe(
+    z
+      .string()
+      .refine(
+        (v) => {
+          try {
+            const url = new URL(v);
+            return ['https:', 'http:'].includes(url.protocol) && url.pathname === '/' && url.search === '' && url.hash === '' && !url.username;
+          } catch {
+            return false;
+          }
+        },
+        { message: 'expected the address users open, such as https://herald.example.com (no path)' },
+      )
+      .optional(),
+  ),
+  // Sign in with Discord: the OAuth2 client secret of the application (DISCORD_APPLICATION_ID is the client id).
+  DISCORD_CLIENT_SECRET: optionalString,
+  // Encrypts the dashboard's session cookie: at least 32 bytes of randomness.
+  SESSION_SECRET: optionalString.pipe(
+    z
+      .string()
+      .refine((v) => Buffer.byteLength(v, 'utf8') >= MIN_SESSION_SECRET_BYTES, { message: `must be at least ${MIN_SESSION_SECRET_BYTES} bytes; make one with \`openssl rand -base64 48\`` })
+      .optional(),
+  ),
 
   // Guard rails.
   RECIPIENT_DOMAIN_ALLOWLIST: z
@@ -181,7 +225,15 @@ export interface Config {
     apiUrl: string;
     guildId?: string;
     requiredPermission: keyof typeof PermissionFlagsBits;
+    /** The servers Herald serves (DISCORD_ALLOWED_GUILD_IDS, else DISCORD_GUILD_ID); empty: none named. */
+    allowedGuildIds: string[];
+    /** What a member needs for a server's admin pages and templates. */
+    adminPermission: keyof typeof PermissionFlagsBits;
+    /** The OAuth2 client secret, for signing in to the dashboard. */
+    clientSecret?: string;
   };
+  /** The web dashboard; no port: not served. */
+  dashboard: { port?: number; host: string; publicUrl: string; sessionSecret?: string };
   guardRails: { allowedRecipientDomains: string[]; mailsPerHour: number; maxOpenReservations: number };
   /** The RepeatLimits every series is built with. */
   repeat: RepeatLimits;
@@ -267,6 +319,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiUrl: e.DISCORD_API_URL.replace(/\/+$/, ''),
       guildId: e.DISCORD_GUILD_ID,
       requiredPermission: e.DISCORD_REQUIRED_PERMISSION as keyof typeof PermissionFlagsBits,
+      allowedGuildIds: e.DISCORD_ALLOWED_GUILD_IDS.length > 0 ? e.DISCORD_ALLOWED_GUILD_IDS : e.DISCORD_GUILD_ID ? [e.DISCORD_GUILD_ID] : [],
+      adminPermission: e.DISCORD_ADMIN_PERMISSION as keyof typeof PermissionFlagsBits,
+      clientSecret: e.DISCORD_CLIENT_SECRET,
+    },
+    dashboard: {
+      port: e.DASHBOARD_PORT === 0 ? undefined : e.DASHBOARD_PORT,
+      host: e.DASHBOARD_HOST,
+      publicUrl: (e.DASHBOARD_PUBLIC_URL ?? `http://localhost:${e.DASHBOARD_PORT || 3000}`).replace(/\/+$/, ''),
+      sessionSecret: e.SESSION_SECRET,
     },
     guardRails: {
       allowedRecipientDomains: e.RECIPIENT_DOMAIN_ALLOWLIST,

@@ -3,12 +3,24 @@
 // error is logged with its context and answered with a short apology.
 import { HeraldError, isHeraldError } from '../domain/errors.js';
 import { DEFAULT_LIST_LIMIT } from '../domain/limits.js';
+import { isQuickMove, type QuickMove } from '../domain/quick-move.js';
+import type { TaskStatus } from '../domain/task-status.js';
 import { isValidTimeZone } from '../domain/time-zone.js';
 import { type Locale, localeFromTag } from '../i18n/locale.js';
 import { apology } from '../i18n/messages.js';
 import type { Logger } from '../logger.js';
+import type {
+  BuiltinTemplateView,
+  RenderedPreview,
+  ServerTemplateService,
+  ServerTemplateView,
+  TemplateDraft,
+  TemplatePreview,
+} from '../mail/server-template-service.js';
+import type { TemplateResolver, TemplateSummary } from '../mail/template-resolver.js';
 import type { TemplateInfo } from '../mail/templates.js';
 import { timeCommand } from '../ops/metrics.js';
+import { failureReason } from '../tasks/failure-reason.js';
 import type { TaskService } from '../tasks/task-service.js';
 import type { Task } from '../tasks/task-view.js';
 
@@ -19,6 +31,11 @@ export interface CommandContext {
   locale: Locale;
   /** The user's IANA time zone. */
   timeZone: string;
+  /**
+   * Whether the front end found the admin permission (DISCORD_ADMIN_PERMISSION) for this user in
+   * `guildId`. Server-wide commands (a server's open tasks, its templates) need it.
+   */
+  isAdmin?: boolean;
 }
 
 export type CommandResult =
@@ -31,7 +48,43 @@ export type CommandResult =
   | { kind: 'rescheduled'; task: Task; nextYear?: boolean }
   | { kind: 'templates'; templates: TemplateInfo[] }
   | { kind: 'timezone'; zone: string; changed: boolean }
-  | { kind: 'error'; message: string; unexpected: boolean };
+  | ErrorResult;
+
+export type ErrorResult = { kind: 'error'; message: string; unexpected: boolean };
+
+/** Which finished tasks `history` shows: everything, or one outcome. */
+export const HISTORY_FILTERS = ['all', 'sent', 'failed', 'canceled'] as const;
+export type HistoryFilter = (typeof HISTORY_FILTERS)[number];
+const HISTORY_STATUSES: Record<HistoryFilter, readonly TaskStatus[] | undefined> = {
+  all: undefined,
+  sent: ['finished'],
+  failed: ['failed'],
+  canceled: ['canceled'],
+};
+
+/** A finished task, with why it failed in words its requester may see (null unless it failed). */
+export interface HistoryEntry {
+  task: Task;
+  reason: string | null;
+}
+
+export type HistoryResult = { kind: 'history'; entries: HistoryEntry[]; filter: HistoryFilter; page: number; hasMore: boolean } | ErrorResult;
+
+/** A server's open tasks, for its admins. */
+export type ServerTasksResult = { kind: 'server-tasks'; tasks: Task[]; page: number; hasMore: boolean } | ErrorResult;
+
+export type TemplateResult =
+  /** The server's own templates and the built-in ones it can use. */
+  | { kind: 'template-list'; templates: TemplateSummary[] }
+  | { kind: 'template'; template: ServerTemplateView | BuiltinTemplateView }
+  /** Created or edited: the new version, and the draft rendered with sample values. */
+  | { kind: 'template-saved'; action: 'created' | 'edited'; template: ServerTemplateView; preview: TemplatePreview }
+  | { kind: 'template-deleted'; name: string; version: number }
+  /** A stored template rendered with the values given ("[name]" for the rest). */
+  | { kind: 'template-preview'; preview: RenderedPreview }
+  /** A draft checked and rendered with sample values; nothing stored. */
+  | { kind: 'template-draft'; preview: TemplatePreview }
+  | ErrorResult;
 
 export type WhenPreview = { kind: 'preview'; instant: Date; nextYear: boolean } | { kind: 'error'; message: string };
 
@@ -40,6 +93,8 @@ export interface MailOptions {
   to: string;
   vars?: string | null;
   description?: string | null;
+  /** The language to write the mail in (one the template has); default: the requester's. */
+  language?: string | null;
 }
 
 /** Stores each user's chosen time zone. */
@@ -54,10 +109,12 @@ export class HeraldCommands {
     private readonly logger: Logger,
     private readonly timeZones: TimeZoneStore,
     private readonly defaults: { timeZone: string; locale: Locale },
+    /** Server templates (issue 12): their service and the resolver every template name goes through. */
+    private readonly serverTemplates?: { service: ServerTemplateService; resolver: TemplateResolver },
   ) {}
 
   /** The context for a user: their language from the front end, their saved time zone or the default. */
-  async contextFor(user: { userId: string; guildId: string | null; locale?: string | null }): Promise<CommandContext> {
+  async contextFor(user: { userId: string; guildId: string | null; locale?: string | null; isAdmin?: boolean }): Promise<CommandContext> {
     let timeZone = this.defaults.timeZone;
     try {
       timeZone = (await this.timeZones.get(user.userId)) ?? timeZone;
@@ -69,6 +126,7 @@ export class HeraldCommands {
       guildId: user.guildId,
       locale: localeFromTag(user.locale, this.defaults.locale),
       timeZone,
+      ...(user.isAdmin !== undefined && { isAdmin: user.isAdmin }),
     };
   }
 
@@ -105,6 +163,99 @@ export class HeraldCommands {
       nextYear: this.service.previewWhen(options.when, ctx.timeZone, ctx.locale).nextYear,
       task: await this.service.rescheduleTask(ctx.userId, options.task, options.when, ctx.timeZone, ctx.locale),
     }));
+  }
+
+  /** Moves one of the caller's reservations from its current time: +10 minutes, +1 hour, or tomorrow at the same time. */
+  quickMove(ctx: CommandContext, options: { task: string; move: QuickMove | string }): Promise<CommandResult> {
+    return this.run(ctx, 'quick move', async () => {
+      if (!isQuickMove(options.move)) throw new HeraldError('INVALID_FIELD', { field: 'move' });
+      return { kind: 'rescheduled', task: await this.service.quickMoveTask(ctx.userId, options.task, options.move, ctx.timeZone) };
+    });
+  }
+
+  /** The caller's sent, failed and canceled tasks, newest first, a page at a time. */
+  history(ctx: CommandContext, options: { filter?: HistoryFilter | string | null; page?: number | null } = {}): Promise<HistoryResult> {
+    return this.run(ctx, 'history', async () => {
+      const filter = (HISTORY_FILTERS as readonly string[]).includes(options.filter ?? 'all') ? ((options.filter ?? 'all') as HistoryFilter) : 'all';
+      const page = await this.service.listHistory(ctx.userId, { statuses: HISTORY_STATUSES[filter], page: options.page ?? 1 });
+      const entries = page.tasks.map((task) => ({ task, reason: task.status === 'failed' ? failureReason(task.error, ctx.locale) : null }));
+      return { kind: 'history', entries, filter, page: page.page, hasMore: page.hasMore };
+    });
+  }
+
+  /** Every open task of the caller's server, whoever made it. Admins only. */
+  serverTasks(ctx: CommandContext, options: { page?: number | null } = {}): Promise<ServerTasksResult> {
+    return this.run(ctx, 'server tasks', async () => {
+      const guildId = this.requireAdmin(ctx);
+      const page = await this.service.listServerOpen(guildId, { page: options.page ?? 1 });
+      return { kind: 'server-tasks', tasks: page.tasks, page: page.page, hasMore: page.hasMore };
+    });
+  }
+
+  /** Cancels any open task of the caller's server. Admins only; another server's task does not exist here. */
+  cancelServerTask(ctx: CommandContext, options: { task: string }): Promise<CommandResult> {
+    return this.run(ctx, 'cancel server task', async () => {
+      const guildId = this.requireAdmin(ctx);
+      return { kind: 'canceled', task: await this.service.cancelServerTask(guildId, ctx.userId, options.task) };
+    });
+  }
+
+  // ---- Server templates (issue 12): one core for the dashboard and the /template commands ----
+
+  /** The templates the caller's server can use: its own, then the built-in ones. */
+  templateList(ctx: CommandContext): Promise<TemplateResult> {
+    return this.run(ctx, 'template list', async () => {
+      const { resolver } = this.templateDeps();
+      return { kind: 'template-list', templates: await resolver.list(ctx.guildId) };
+    });
+  }
+
+  /** One template this server can use: its own with sources and history, or a built-in one's summary. */
+  templateShow(ctx: CommandContext, options: { name: string }): Promise<TemplateResult> {
+    return this.run(ctx, 'template show', async () => ({
+      kind: 'template',
+      template: await this.templateDeps().service.show(ctx.guildId, options.name.trim()),
+    }));
+  }
+
+  /** Renders a template this server can use with the given values; stores and sends nothing. */
+  templatePreview(ctx: CommandContext, options: { name: string; language?: string | null; values?: Record<string, string> }): Promise<TemplateResult> {
+    return this.run(ctx, 'template preview', async () => ({
+      kind: 'template-preview',
+      preview: await this.templateDeps().service.preview(ctx.guildId, options.name.trim(), options.language ?? ctx.locale, options.values ?? {}),
+    }));
+  }
+
+  /** Checks a draft and renders it with sample values, as the editor's live preview. Admins only. */
+  templateCheck(ctx: CommandContext, options: { draft: TemplateDraft }): Promise<TemplateResult> {
+    return this.run(ctx, 'template check', async () => {
+      this.requireAdmin(ctx);
+      return { kind: 'template-draft', preview: this.templateDeps().service.check(options.draft) };
+    });
+  }
+
+  templateCreate(ctx: CommandContext, options: { name: string; draft: TemplateDraft }): Promise<TemplateResult> {
+    return this.run(ctx, 'template create', async () => {
+      const guildId = this.requireAdmin(ctx);
+      const saved = await this.templateDeps().service.create(guildId, ctx.userId, options.name.trim(), options.draft);
+      return { kind: 'template-saved', action: 'created', ...saved };
+    });
+  }
+
+  /** Writes one language of the server's template as a new version. */
+  templateEdit(ctx: CommandContext, options: { name: string; draft: TemplateDraft }): Promise<TemplateResult> {
+    return this.run(ctx, 'template edit', async () => {
+      const guildId = this.requireAdmin(ctx);
+      const saved = await this.templateDeps().service.edit(guildId, ctx.userId, options.name.trim(), options.draft);
+      return { kind: 'template-saved', action: 'edited', ...saved };
+    });
+  }
+
+  templateDelete(ctx: CommandContext, options: { name: string }): Promise<TemplateResult> {
+    return this.run(ctx, 'template delete', async () => {
+      const guildId = this.requireAdmin(ctx);
+      return { kind: 'template-deleted', ...(await this.templateDeps().service.delete(guildId, ctx.userId, options.name.trim())) };
+    });
   }
 
   templates(ctx: CommandContext): Promise<CommandResult> {
@@ -154,11 +305,23 @@ export class HeraldCommands {
       to: options.to,
       variables: options.vars ?? undefined,
       description: options.description ?? undefined,
-      language: ctx.locale,
+      language: (options.language ?? ctx.locale) as Locale,
     };
   }
 
-  private async run(ctx: CommandContext, command: string, body: () => Promise<CommandResult>): Promise<CommandResult> {
+  /** The caller's server, when they are one of its admins; the refusal otherwise. */
+  private requireAdmin(ctx: CommandContext): string {
+    if (ctx.guildId === null) throw new HeraldError('GUILD_ONLY', {});
+    if (ctx.isAdmin !== true) throw new HeraldError('ADMIN_ONLY', {});
+    return ctx.guildId;
+  }
+
+  private templateDeps(): { service: ServerTemplateService; resolver: TemplateResolver } {
+    if (!this.serverTemplates) throw new Error('HeraldCommands was built without server templates');
+    return this.serverTemplates;
+  }
+
+  private async run<R>(ctx: CommandContext, command: string, body: () => Promise<R>): Promise<R | ErrorResult> {
     try {
       return await timeCommand(command, body());
     } catch (err) {

@@ -66,6 +66,42 @@ export class TaskRepository {
       .execute();
   }
 
+  /**
+   * The requester's tasks in `statuses`, newest first, `limit` from `offset` (served by
+   * tasks_by_requester_created: one user's rows, in creation order).
+   */
+  async listHistory(requesterId: string, statuses: readonly TaskStatus[], limit: number, offset: number): Promise<TaskRow[]> {
+    return this.db
+      .selectFrom('tasks')
+      .selectAll()
+      .where('requester_id', '=', requesterId)
+      .where('status', 'in', [...statuses])
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .offset(offset)
+      .execute();
+  }
+
+  /** A server's open tasks, soonest first (sends now before reservations), `limit` from `offset`. */
+  async listOpenInGuild(guildId: string, limit: number, offset: number): Promise<TaskRow[]> {
+    return this.db
+      .selectFrom('tasks')
+      .selectAll()
+      .where('guild_id', '=', guildId)
+      .where('status', 'in', OPEN_STATUSES)
+      .orderBy('scheduled_at', (ob) => ob.asc().nullsFirst())
+      .orderBy('id', 'asc')
+      .limit(limit)
+      .offset(offset)
+      .execute();
+  }
+
+  /** The task if it exists and was made in `guildId`; other servers' tasks look missing. */
+  async findInGuild(id: string, guildId: string): Promise<TaskRow | undefined> {
+    return this.db.selectFrom('tasks').selectAll().where('id', '=', id).where('guild_id', '=', guildId).executeTakeFirst();
+  }
+
   /** The requester's tasks whose id starts with `idPrefix` (optionally only in `statuses`), soonest first. */
   async findOwnedByPrefix(
     requesterId: string,

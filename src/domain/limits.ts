@@ -86,3 +86,12 @@ export const MAX_RENDERED_SUBJECT_LENGTH = 500;
 export const MAX_RENDERED_BODY_LENGTH = 100_000;
 /** Live (not deleted) templates one server may have. */
 export const MAX_SERVER_TEMPLATES = 50;
+
+// ---- History and server listings (issue 11 /history, issue 13 dashboard) ----------------------
+
+/** Finished, failed and canceled tasks per page of a user's history. */
+export const HISTORY_PAGE_SIZE = 20;
+/** Open tasks per page of a server's admin listing. */
+export const SERVER_TASKS_PAGE_SIZE = 25;
+/** Pages of history one can go back (offset paging: deeper pages cost more). */
+export const MAX_HISTORY_PAGES = 50;

@@ -166,6 +166,14 @@ const errors = {
     en: (p: { max: number }) => `The limit must be between 1 and ${p.max}.`,
     ko: (p: { max: number }) => `개수는 1에서 ${p.max} 사이여야 합니다.`,
   },
+  INVALID_PAGE: {
+    en: (p: { max: number }) => `The page must be between 1 and ${p.max}.`,
+    ko: (p: { max: number }) => `페이지는 1에서 ${p.max} 사이여야 합니다.`,
+  },
+  ADMIN_ONLY: {
+    en: (_: Record<string, never>) => 'Only this server\'s admins can do that.',
+    ko: (_: Record<string, never>) => '이 서버의 관리자만 할 수 있습니다.',
+  },
 
   // --- Repeating reservations (issue 11, src/domain/repeat/) -----------------------------------
   REPEAT_UNPARSEABLE: {

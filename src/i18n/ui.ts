@@ -25,6 +25,11 @@ const text = {
   nextYear: { en: 'next year', ko: '내년' },
   outcomeSent: { en: 'Your reserved mail was sent', ko: '예약한 메일을 보냈습니다' },
   outcomeFailed: { en: 'Your reserved mail could not be sent', ko: '예약한 메일을 보내지 못했습니다' },
+  failureRelayReplied: { en: 'The mail server answered', ko: '메일 서버의 응답' },
+  failureUnreachable: { en: 'Herald could not reach the mail server.', ko: '메일 서버에 연결하지 못했습니다.' },
+  failureRelaySetup: { en: 'The mail server refused Herald\'s sign-in or settings; the operator has to fix it.', ko: '메일 서버가 Herald 의 로그인이나 설정을 거부했습니다. 운영자가 고쳐야 합니다.' },
+  failureNotScheduled: { en: 'Herald could not schedule the mail.', ko: '메일을 예약하지 못했습니다.' },
+  failureOther: { en: 'The mail could not be sent.', ko: '메일을 보내지 못했습니다.' },
 } as const;
 
 export type UiKey = keyof typeof text;

@@ -6,12 +6,22 @@ import type { TaskRow } from '../db/schema.js';
 import type { TaskRepository } from '../db/task-repository.js';
 import { HeraldError } from '../domain/errors.js';
 import { reservationTime } from '../domain/lead-time.js';
-import { DEFAULT_LIST_LIMIT, MAX_DESCRIPTION_LENGTH, MAX_ERROR_LENGTH, MAX_LIST_LIMIT } from '../domain/limits.js';
+import {
+  DEFAULT_LIST_LIMIT,
+  HISTORY_PAGE_SIZE,
+  MAX_DESCRIPTION_LENGTH,
+  MAX_ERROR_LENGTH,
+  MAX_HISTORY_PAGES,
+  MAX_LIST_LIMIT,
+  SERVER_TASKS_PAGE_SIZE,
+} from '../domain/limits.js';
+import { type QuickMove, quickMoveTarget } from '../domain/quick-move.js';
 import { assertRecipientDomainsAllowed, parseRecipients } from '../domain/recipients.js';
-import { isOpen } from '../domain/task-status.js';
+import { isOpen, type TaskStatus, TERMINAL_STATUSES } from '../domain/task-status.js';
 import type { ParsedWhen } from '../domain/when.js';
 import type { Locale } from '../i18n/locale.js';
 import type { Logger } from '../logger.js';
+import type { TemplateRef, TemplateResolver } from '../mail/template-resolver.js';
 import { type TemplateInfo, type TemplateRegistry, parseVariables } from '../mail/templates.js';
 import { countTaskCreated } from '../ops/metrics.js';
 import type { TaskScheduler } from '../temporal/mail-task-scheduler.js';
@@ -33,6 +43,11 @@ export interface TaskServiceDeps {
   repository: TaskRepository;
   scheduler: TaskScheduler;
   templates: TemplateRegistry;
+  /**
+   * Resolves a request's template name for its server: the server's own templates, then the
+   * built-in ones, and the task stores the version it resolved to. Without one, built-ins only.
+   */
+  resolver?: TemplateResolver;
   logger: Logger;
   guardRails?: GuardRails;
   defaultTimeZone?: string;
@@ -53,6 +68,14 @@ export interface MailRequest {
   variables?: string | Record<string, string>;
   language?: Locale;
   description?: string;
+}
+
+/** One page of finished, failed and canceled tasks, newest first. */
+export interface HistoryPage {
+  tasks: Task[];
+  /** 1-based. */
+  page: number;
+  hasMore: boolean;
 }
 
 export interface ReserveRequest extends MailRequest {
@@ -113,18 +136,7 @@ export class TaskService {
 
   /** Cancels the caller's task while it is still queued or reserved. */
   async cancelTask(requesterId: string, taskId: string): Promise<Task> {
-    const task = await this.requireOwned(requesterId, taskId);
-    this.assertOpen(task);
-    const canceled = await this.deps.repository.transition(task.id, 'canceled', { finishedAt: this.clock() });
-    if (!canceled) return this.failClosed(task.id);
-    try {
-      await this.deps.scheduler.cancel({ id: task.id, scheduledAt: task.scheduled_at });
-    } catch (err) {
-      // The row already says canceled, so the send step will not claim it and the run ends skipped.
-      this.deps.logger.warn({ taskId: task.id, err }, 'workflow cancellation request failed');
-    }
-    this.deps.logger.info({ taskId: task.id, requesterId }, 'reservation canceled');
-    return toTaskView(canceled);
+    return this.cancelRow(await this.requireOwned(requesterId, taskId), requesterId);
   }
 
   /** Moves the caller's reservation to a new time, under the same lead rule as reserving. */
@@ -132,22 +144,46 @@ export class TaskService {
     const now = this.clock();
     const scheduledAt = this.resolveWhen(when, timeZone, now, locale).instant;
     const task = await this.requireOwned(requesterId, taskId);
-    if (task.status !== 'reserved') {
-      this.assertOpen(task);
-      throw new HeraldError('TASK_NOT_RESERVED', { taskId: task.id });
-    }
-    const moved = await this.deps.repository.reschedule(task.id, requesterId, scheduledAt);
-    if (!moved) return this.failClosed(task.id);
-    try {
-      await this.deps.scheduler.move({ id: task.id, scheduledAt });
-    } catch (err) {
-      // Put the old time back so the row and the sleeping workflow keep agreeing.
-      await this.deps.repository.reschedule(task.id, requesterId, task.scheduled_at!);
-      this.deps.logger.error({ taskId: task.id, err }, 'moving the workflow to the new time failed');
-      throw new HeraldError('SCHEDULER_UNAVAILABLE', {});
-    }
-    this.deps.logger.info({ taskId: task.id, requesterId, scheduledAt }, 'reservation moved');
-    return toTaskView(moved);
+    return this.moveReservation(task, requesterId, scheduledAt);
+  }
+
+  /**
+   * A quick move of the caller's reservation, from its current time: +10 minutes, +1 hour, or
+   * tomorrow at the same time in `timeZone`. Owner only, and the same lead rule as rescheduling.
+   */
+  async quickMoveTask(requesterId: string, taskId: string, move: QuickMove, timeZone?: string): Promise<Task> {
+    const task = await this.requireOwned(requesterId, taskId);
+    this.assertReserved(task);
+    const zone = timeZone ?? this.deps.defaultTimeZone ?? 'UTC';
+    const scheduledAt = this.resolveWhen(quickMoveTarget(task.scheduled_at!, move, zone), zone, this.clock(), undefined).instant;
+    return this.moveReservation(task, requesterId, scheduledAt);
+  }
+
+  /** The caller's finished, failed and canceled tasks (or only those in `statuses`), newest first. */
+  async listHistory(requesterId: string, options: { statuses?: readonly TaskStatus[]; page?: number } = {}): Promise<HistoryPage> {
+    const page = options.page ?? 1;
+    if (!Number.isInteger(page) || page < 1 || page > MAX_HISTORY_PAGES) throw new HeraldError('INVALID_PAGE', { max: MAX_HISTORY_PAGES });
+    const statuses = (options.statuses ?? TERMINAL_STATUSES).filter((s) => TERMINAL_STATUSES.includes(s));
+    if (statuses.length === 0) return { tasks: [], page, hasMore: false };
+    // One row more than a page says whether there is a next one.
+    const rows = await this.deps.repository.listHistory(requesterId, statuses, HISTORY_PAGE_SIZE + 1, (page - 1) * HISTORY_PAGE_SIZE);
+    return { tasks: rows.slice(0, HISTORY_PAGE_SIZE).map(toTaskView), page, hasMore: rows.length > HISTORY_PAGE_SIZE };
+  }
+
+  /** A server's open tasks, whoever made them, for its admins. */
+  async listServerOpen(guildId: string, options: { page?: number } = {}): Promise<HistoryPage> {
+    const page = options.page ?? 1;
+    if (!Number.isInteger(page) || page < 1 || page > MAX_HISTORY_PAGES) throw new HeraldError('INVALID_PAGE', { max: MAX_HISTORY_PAGES });
+    const rows = await this.deps.repository.listOpenInGuild(guildId, SERVER_TASKS_PAGE_SIZE + 1, (page - 1) * SERVER_TASKS_PAGE_SIZE);
+    return { tasks: rows.slice(0, SERVER_TASKS_PAGE_SIZE).map(toTaskView), page, hasMore: rows.length > SERVER_TASKS_PAGE_SIZE };
+  }
+
+  /** Cancels an open task made in `guildId`, by one of that server's admins (`actorId`). */
+  async cancelServerTask(guildId: string, actorId: string, taskId: string): Promise<Task> {
+    const id = taskId.trim().toLowerCase();
+    const task = TASK_ID.test(id) ? await this.deps.repository.findInGuild(id, guildId) : undefined;
+    if (!task) throw new HeraldError('TASK_NOT_FOUND', { taskId: taskId.trim().slice(0, 40) });
+    return this.cancelRow(task, actorId);
   }
 
   listTemplates(): TemplateInfo[] {
@@ -184,8 +220,15 @@ export class TaskService {
     const variables = typeof request.variables === 'string' || request.variables === undefined
       ? parseVariables(request.variables)
       : { ...request.variables };
-    const language = request.language ?? 'en';
-    this.deps.templates.validate(request.template, language, variables);
+    const guildId = request.guildId ?? null;
+    let language = request.language ?? 'en';
+    let templateRef: TemplateRef | undefined;
+    if (this.deps.resolver) {
+      const resolved = await this.deps.resolver.validate(guildId, request.template, language, variables);
+      ({ language, ref: templateRef } = resolved);
+    } else {
+      this.deps.templates.validate(request.template, language, variables);
+    }
     await this.assertWithinRateLimit(request.requesterId);
     const extra = recipients.length > 1 ? ` (+${recipients.length - 1})` : '';
     return {
@@ -193,8 +236,8 @@ export class TaskService {
       name: `${request.template} → ${recipients[0]}${extra}`,
       description,
       requester_id: request.requesterId,
-      guild_id: request.guildId ?? null,
-      payload: { recipients, template: request.template, variables, language },
+      guild_id: guildId,
+      payload: { recipients, template: request.template, variables, language, ...(templateRef && { templateRef }) },
     };
   }
 
@@ -230,6 +273,44 @@ export class TaskService {
     );
     countTaskCreated(task.status);
     return toTaskView(task);
+  }
+
+  private async cancelRow(task: TaskRow, actorId: string): Promise<Task> {
+    this.assertOpen(task);
+    const canceled = await this.deps.repository.transition(task.id, 'canceled', { finishedAt: this.clock() });
+    if (!canceled) return this.failClosed(task.id);
+    try {
+      await this.deps.scheduler.cancel({ id: task.id, scheduledAt: task.scheduled_at });
+    } catch (err) {
+      // The row already says canceled, so the send step will not claim it and the run ends skipped.
+      this.deps.logger.warn({ taskId: task.id, err }, 'workflow cancellation request failed');
+    }
+    this.deps.logger.info({ taskId: task.id, requesterId: task.requester_id, actorId }, 'reservation canceled');
+    return toTaskView(canceled);
+  }
+
+  private assertReserved(task: TaskRow): void {
+    if (task.status !== 'reserved') {
+      this.assertOpen(task);
+      throw new HeraldError('TASK_NOT_RESERVED', { taskId: task.id });
+    }
+  }
+
+  /** Moves the row, then the sleeping workflow; puts the old time back if the workflow cannot be told. */
+  private async moveReservation(task: TaskRow, requesterId: string, scheduledAt: Date): Promise<Task> {
+    this.assertReserved(task);
+    const moved = await this.deps.repository.reschedule(task.id, requesterId, scheduledAt);
+    if (!moved) return this.failClosed(task.id);
+    try {
+      await this.deps.scheduler.move({ id: task.id, scheduledAt });
+    } catch (err) {
+      // Put the old time back so the row and the sleeping workflow keep agreeing.
+      await this.deps.repository.reschedule(task.id, requesterId, task.scheduled_at!);
+      this.deps.logger.error({ taskId: task.id, err }, 'moving the workflow to the new time failed');
+      throw new HeraldError('SCHEDULER_UNAVAILABLE', {});
+    }
+    this.deps.logger.info({ taskId: task.id, requesterId, scheduledAt }, 'reservation moved');
+    return toTaskView(moved);
   }
 
   private async requireOwned(requesterId: string, taskIdInput: string): Promise<TaskRow> {
