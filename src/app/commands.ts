@@ -7,7 +7,7 @@ import { isQuickMove, type QuickMove } from '../domain/quick-move.js';
 import type { TaskStatus } from '../domain/task-status.js';
 import { isValidTimeZone } from '../domain/time-zone.js';
 import { type Locale, localeFromTag } from '../i18n/locale.js';
-import { apology } from '../i18n/messages.js';
+import { apology, type ErrorCode } from '../i18n/messages.js';
 import type { Logger } from '../logger.js';
 import type {
   BuiltinTemplateView,
@@ -50,7 +50,8 @@ export type CommandResult =
   | { kind: 'timezone'; zone: string; changed: boolean }
   | ErrorResult;
 
-export type ErrorResult = { kind: 'error'; message: string; unexpected: boolean };
+/** `code` says which mistake it was (front ends may map it, e.g. TASK_NOT_FOUND to a 404); absent when unexpected. */
+export type ErrorResult = { kind: 'error'; message: string; unexpected: boolean; code?: ErrorCode };
 
 /** Which finished tasks `history` shows: everything, or one outcome. */
 export const HISTORY_FILTERS = ['all', 'sent', 'failed', 'canceled'] as const;
@@ -91,7 +92,8 @@ export type WhenPreview = { kind: 'preview'; instant: Date; nextYear: boolean } 
 export interface MailOptions {
   template: string;
   to: string;
-  vars?: string | null;
+  /** "key=value;key=value" as typed, or already split (a form's fields). */
+  vars?: string | Record<string, string> | null;
   description?: string | null;
   /** The language to write the mail in (one the template has); default: the requester's. */
   language?: string | null;
@@ -325,7 +327,7 @@ export class HeraldCommands {
     try {
       return await timeCommand(command, body());
     } catch (err) {
-      if (isHeraldError(err)) return { kind: 'error', message: err.messageFor(ctx.locale), unexpected: false };
+      if (isHeraldError(err)) return { kind: 'error', message: err.messageFor(ctx.locale), unexpected: false, code: err.code };
       this.logger.error({ err, command, userId: ctx.userId, guildId: ctx.guildId }, 'command failed unexpectedly');
       return { kind: 'error', message: apology[ctx.locale], unexpected: true };
     }
