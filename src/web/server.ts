@@ -10,7 +10,7 @@ import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
 import fastifySecureSession from '@fastify/secure-session';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { HeraldCommands } from '../app/commands.js';
 import type { Config } from '../config.js';
 import { type Locale, localeFromTag } from '../i18n/locale.js';
@@ -47,7 +47,7 @@ export async function buildDashboard(options: DashboardOptions): Promise<Fastify
   const app = Fastify({
     loggerInstance: options.logger.child({ component: 'web' }) as FastifyBaseLogger,
     // Request lines would carry the one-time sign-in token in a URL; errors are logged below.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024,
   });
 
