@@ -144,6 +144,20 @@ describe('the web dashboard', () => {
     expect(cookie.value).not.toContain(alice.id);
   });
 
+  it('speaks Korean to a user whose Discord is in Korean, and fits a phone screen', async () => {
+    const ctx = await h.commands.contextFor({ userId: minji.id, guildId: GUILD_A, locale: 'ko' });
+    await h.commands.reserve(ctx, { template: 'notice', to: 'f@example.com', when: '내일 오전 9시', vars: 'title=회의;body=안내', description: '주간 회의 안내' });
+    const { context, page } = await signedIn(minji, { locale: 'ko-KR', viewport: { width: 390, height: 844 } });
+    await expect.poll(() => (page.getByRole('heading', { level: 1 })).innerText()).toBe('새 메일');
+    await page.getByRole('link', { name: '내 예약' }).click();
+    await expect.poll(() => (page.getByRole('heading', { level: 1 })).innerText()).toBe('내 예약');
+    await expect.poll(() => (page.getByRole('button', { name: '+1시간' }).first()).isVisible()).toBe(true);
+    // Nothing wider than the screen.
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await shot(page, 'reservations-phone-ko');
+    await context.close();
+  });
+
   it('refuses a callback whose state is not the one it sent', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -311,19 +325,5 @@ describe('the web dashboard', () => {
     const viaA = await aliceContext.request.post(`${base}/servers/${GUILD_A}/tasks/${inBId}/cancel`, { form: { _csrf: (await csrfOf(alicePage))! }, maxRedirects: 0 });
     expect(viaA.status()).toBe(404);
     expect((await h.tasks.findById(inBId))!.status).toBe('reserved');
-  });
-
-  it('speaks Korean to a user whose Discord is in Korean, and fits a phone screen', async () => {
-    const ctx = await h.commands.contextFor({ userId: minji.id, guildId: GUILD_A, locale: 'ko' });
-    await h.commands.reserve(ctx, { template: 'notice', to: 'f@example.com', when: '내일 오전 9시', vars: 'title=회의;body=안내', description: '주간 회의 안내' });
-    const { context, page } = await signedIn(minji, { locale: 'ko-KR', viewport: { width: 390, height: 844 } });
-    await expect.poll(() => (page.getByRole('heading', { level: 1 })).innerText()).toBe('새 메일');
-    await page.getByRole('link', { name: '내 예약' }).click();
-    await expect.poll(() => (page.getByRole('heading', { level: 1 })).innerText()).toBe('내 예약');
-    await expect.poll(() => (page.getByRole('button', { name: '+1시간' }).first()).isVisible()).toBe(true);
-    // Nothing wider than the screen.
-    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
-    await shot(page, 'reservations-phone-ko');
-    await context.close();
   });
 });
