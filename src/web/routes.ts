@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CommandContext, CommandResult, ErrorResult } from '../app/commands.js';
 import { HISTORY_FILTERS } from '../app/commands.js';
+import { MAX_LIST_LIMIT } from '../domain/limits.js';
 import { isValidTimeZone } from '../domain/time-zone.js';
 import { isLocale, type Locale } from '../i18n/locale.js';
 import { nextYearNote, TASK_RESULT_TITLES, ui } from '../i18n/ui.js';
@@ -315,7 +316,7 @@ export function registerRoutes(app: FastifyInstance, options: DashboardOptions):
   app.get('/reservations', async (request, reply) => {
     const v = await viewer(request, reply);
     if (!v) return reply;
-    const result = await commands.reserved(await v.context(), { limit: 25 });
+    const result = await commands.reserved(await v.context(), { limit: MAX_LIST_LIMIT });
     if (result.kind === 'error') v.page.flash = { kind: 'error', title: result.message };
     return sendPage(reply, 200, reservationsPage(v.page, result.kind === 'list' ? result.tasks : [], guildNames(v)));
   });
