@@ -247,7 +247,7 @@ describe('the web dashboard', () => {
     await expect.poll(() => (page.locator(`#task-${id}`)).innerText()).toContain('canceled');
   });
 
-  it('edits a server template with a preview that follows the typing', async () => {
+  it('edits a server template with a preview that follows the typing, and cancels a task of the server', async () => {
     const page = alicePage;
     await page.getByRole('link', { name: 'Server admin' }).click();
     // Alice is an admin of Herald Guild only, so the admin link leads straight there.
@@ -275,9 +275,22 @@ describe('the web dashboard', () => {
     const shown = await h.commands.templateShow(await h.commands.contextFor({ userId: alice.id, guildId: GUILD_A }), { name: 'launch' });
     expect(shown.kind === 'template' && shown.template.source === 'server' && shown.template.languages[0]!.subject).toBe('Big news: {{product}} for {{name}}');
 
+    // The server's open tasks, whoever made them: the admin sees Bob's and can cancel it.
+    const bobs = await h.commands.reserve(await h.commands.contextFor({ userId: bob.id, guildId: GUILD_A }), {
+      template: 'notice',
+      to: 'team@example.com',
+      when: 'tomorrow 9am',
+      vars: 'title=Weekly;body=Agenda',
+      description: "Bob's weekly agenda",
+    });
+    const bobsId = bobs.kind === 'reserved' ? bobs.task.id : '';
     await page.getByRole('link', { name: /Herald Guild/ }).click();
-    await expect.poll(() => (page.getByText('launch', { exact: true })).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('launch', { exact: true }).isVisible()).toBe(true);
+    await expect.poll(() => page.locator(`#task-${bobsId}`).innerText()).toContain("Bob's weekly agenda");
     await shot(page, 'server-admin');
+    await page.locator(`#task-${bobsId}`).getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => page.getByRole('status').innerText()).toContain('Reservation canceled');
+    expect((await h.tasks.findById(bobsId))!.status).toBe('canceled');
   });
 
   it('refuses a state-changing request without the CSRF token (403) and changes nothing', async () => {

@@ -1,6 +1,6 @@
 // New mail: choose a server and a template (a GET form, so the page works without script), then
 // fill in the template's fields, the recipients and when. The time is previewed as it is typed.
-import { LOCALES, type Locale } from '../../i18n/locale.js';
+import type { Locale } from '../../i18n/locale.js';
 import { wt } from '../../i18n/web.js';
 import type { TemplateSummary } from '../../mail/template-resolver.js';
 import { DISCORD_OPTION_MAX_LENGTH, MAX_DESCRIPTION_LENGTH, MAX_RECIPIENTS_INPUT_LENGTH, MAX_VARIABLE_LENGTH } from '../../domain/limits.js';
@@ -126,4 +126,3 @@ export function languageName(language: Locale): string {
   return { en: 'English', ko: '한국어' }[language];
 }
 
-export { LOCALES };
