@@ -1,5 +1,5 @@
-# Herald: one image for the Temporal worker and the Discord bot; the command picks the mode
-# (`worker`, the default, or `bot`). See docker-compose.yml for the servers it needs
+# Herald: one image for the Temporal worker, the Discord bot and the web dashboard; the command
+# picks the mode (`worker`, the default, `bot` or `web`). See docker-compose.yml for the servers it needs
 # (DATABASE_URL, TEMPORAL_ADDRESS, SMTP_URL).
 
 # Build: compile the TypeScript to dist/.
@@ -32,6 +32,7 @@ RUN npm ci --omit=dev \
     fi
 
 COPY templates ./templates
+COPY assets ./assets
 COPY --from=build /app/dist ./dist
 
 # The code stays root-owned and read-only; Herald runs as the image's unprivileged `node` user

@@ -44,6 +44,9 @@ const discordPermission = z
 
 const countLimit = (fallback: number) => z.coerce.number().int().min(1).max(MAX_CONFIGURABLE_LIMIT).default(fallback);
 
+/** SESSION_SECRET is turned into the cookie key; shorter secrets are too easy to guess. */
+export const MIN_SESSION_SECRET_BYTES = 32;
+
 /** Durations like "5s", "500ms", "2m", "1h" or plain milliseconds. */
 const duration = z.string().transform((value, ctx) => {
   const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(value.trim());
@@ -163,8 +166,38 @@ const envSchema = z.object({
       .optional(),
   ),
   DISCORD_REQUIRED_PERMISSION: discordPermission.default('ManageGuild'),
-  // Members with this permission may list and cancel every open task of their server.
+  // Members with this permission are the server's Herald admins: they may list and cancel every open
+  // task of their server, and edit its templates on the dashboard.
   DISCORD_ADMIN_PERMISSION: discordPermission.default('ManageGuild'),
+
+  // The web dashboard (src/web). DASHBOARD_PORT=0 turns it off in `npm run dev`.
+  DASHBOARD_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DASHBOARD_HOST: z.string().min(1).default('127.0.0.1'),
+  DASHBOARD_PUBLIC_URL: optionalString.pipe(
+    z
+      .string()
+      .refine(
+        (v) => {
+          try {
+            const url = new URL(v);
+            return ['https:', 'http:'].includes(url.protocol) && url.pathname === '/' && url.search === '' && url.hash === '' && !url.username;
+          } catch {
+            return false;
+          }
+        },
+        { message: 'expected the address users open, such as https://herald.example.com (no path)' },
+      )
+      .optional(),
+  ),
+  // Sign in with Discord: the OAuth2 client secret of the application (DISCORD_APPLICATION_ID is the client id).
+  DISCORD_CLIENT_SECRET: optionalString,
+  // Encrypts the dashboard's session cookie: at least 32 bytes of randomness.
+  SESSION_SECRET: optionalString.pipe(
+    z
+      .string()
+      .refine((v) => Buffer.byteLength(v, 'utf8') >= MIN_SESSION_SECRET_BYTES, { message: `must be at least ${MIN_SESSION_SECRET_BYTES} bytes; make one with \`openssl rand -base64 48\`` })
+      .optional(),
+  ),
 
   // Guard rails.
   RECIPIENT_DOMAIN_ALLOWLIST: z
@@ -220,14 +253,19 @@ export interface Config {
     apiUrl: string;
     guildId?: string;
     /**
-     * The servers Herald answers in: DISCORD_ALLOWED_GUILD_IDS, else DISCORD_GUILD_ID. Undefined
-     * (any server) only without a token, when no Discord front end runs.
+     * The servers Herald answers in (and the dashboard shows): DISCORD_ALLOWED_GUILD_IDS, else
+     * DISCORD_GUILD_ID. Undefined (any server) only without a token, when no bot runs; a dashboard
+     * that signs in with Discord refuses to start without it (src/web/settings.ts).
      */
     allowedGuildIds?: string[];
     requiredPermission: keyof typeof PermissionFlagsBits;
-    /** Members with it may list and cancel every open task of their server. */
+    /** Members with it are the server's Herald admins: every open task of the server, its templates. */
     adminPermission: keyof typeof PermissionFlagsBits;
+    /** The OAuth2 client secret, for signing in to the dashboard. */
+    clientSecret?: string;
   };
+  /** The web dashboard; no port: not served. */
+  dashboard: { port?: number; host: string; publicUrl: string; sessionSecret?: string };
   guardRails: { allowedRecipientDomains: string[]; mailsPerHour: number; mailsPerHourTotal: number; maxOpenReservations: number };
   /** The RepeatLimits every series is built with. */
   repeat: RepeatLimits;
@@ -338,6 +376,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...(allowedGuildIds && { allowedGuildIds }),
       requiredPermission: e.DISCORD_REQUIRED_PERMISSION as keyof typeof PermissionFlagsBits,
       adminPermission: e.DISCORD_ADMIN_PERMISSION as keyof typeof PermissionFlagsBits,
+      clientSecret: e.DISCORD_CLIENT_SECRET,
+    },
+    dashboard: {
+      port: e.DASHBOARD_PORT === 0 ? undefined : e.DASHBOARD_PORT,
+      host: e.DASHBOARD_HOST,
+      publicUrl: (e.DASHBOARD_PUBLIC_URL ?? `http://localhost:${e.DASHBOARD_PORT || 3000}`).replace(/\/+$/, ''),
+      sessionSecret: e.SESSION_SECRET,
     },
     guardRails: {
       allowedRecipientDomains: e.RECIPIENT_DOMAIN_ALLOWLIST,

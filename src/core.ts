@@ -13,6 +13,7 @@ import { UserSettingsRepository } from './db/user-settings-repository.js';
 import { mailRetryPolicy } from './domain/retry-policy.js';
 import type { Logger } from './logger.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
+import { ServerTemplateService } from './mail/server-template-service.js';
 import { TemplateResolver } from './mail/template-resolver.js';
 import { TemplateRegistry } from './mail/templates.js';
 import { DiscordDmNotifier, LogNotifier, type OutcomeNotifier } from './notify/outcome-notifier.js';
@@ -47,6 +48,8 @@ export interface Core {
   templates: TemplateRegistry;
   /** Built-in and server templates: the one place a template name is resolved. */
   resolver: TemplateResolver;
+  /** What a server's admins do with its own templates. */
+  serverTemplates: ServerTemplateService;
   scheduler: TaskScheduler;
   service: TaskService;
   /** Built, not started: the runtime starts it, tests run it when they choose. */
@@ -65,7 +68,9 @@ export function createCore(config: Config, deps: CoreDeps): Core {
   const tasks = new TaskRepository(db);
   const userSettings = new UserSettingsRepository(db);
   const templates = TemplateRegistry.load();
-  const resolver = new TemplateResolver(templates, new ServerTemplateRepository(db));
+  const serverTemplateRepository = new ServerTemplateRepository(db);
+  const resolver = new TemplateResolver(templates, serverTemplateRepository);
+  const serverTemplates = new ServerTemplateService({ repository: serverTemplateRepository, resolver, logger: logger.child({ component: 'templates' }) });
   const scheduler = new TemporalTaskScheduler({
     client: temporal,
     taskQueue: config.temporal.taskQueue,
@@ -78,6 +83,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     repository: tasks,
     scheduler,
     templates,
+    resolver,
     logger: logger.child({ component: 'tasks' }),
     defaultTimeZone: config.defaults.timeZone,
     endOfDayHour: config.defaults.endOfDayHour,
@@ -93,6 +99,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
   });
   const commands = new HeraldCommands(service, logger.child({ component: 'commands' }), userSettings, config.defaults, {
     allowedGuildIds: config.discord.allowedGuildIds,
+    serverTemplates: { service: serverTemplates, resolver },
   });
   const mailer = deps.smtpUrl
     ? createMailer({ url: deps.smtpUrl, from: config.smtp.from, poolMaxConnections: config.smtp.poolMaxConnections, dkim: config.dkim })
@@ -114,6 +121,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     userSettings,
     templates,
     resolver,
+    serverTemplates,
     scheduler,
     service,
     reconciler,

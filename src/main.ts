@@ -1,7 +1,8 @@
 // Herald's entry point.
 //   all (default): PostgreSQL, Temporal and SMTP (embedded unless configured), the worker, and a
 //                  front end: the Discord bot with DISCORD_TOKEN, otherwise the console.
-//   worker | bot:  one part only, against configured servers (as in docker-compose.yml).
+//   worker | bot | web:  one part only, against configured servers (as in docker-compose.yml);
+//                  web is the dashboard (src/web), which `all` also serves unless DASHBOARD_PORT=0.
 import { Writable } from 'node:stream';
 import { startDiscordBot } from './bot/bot.js';
 import { ConsoleFrontEnd } from './console/console.js';
@@ -12,8 +13,13 @@ import { startHerald } from './runtime/herald.js';
 import { startInfrastructure } from './runtime/infrastructure.js';
 import { CleanupStack } from './util/cleanup-stack.js';
 import { handleShutdownSignals } from './runtime/signals.js';
+import { wt } from './i18n/web.js';
+import { DiscordAuth } from './web/discord-auth.js';
+import { LocalSignIn } from './web/local-sign-in.js';
+import { type SignInMode, startDashboard } from './web/server.js';
+import { type DashboardPlan, dashboardPlan } from './web/settings.js';
 
-const MODES = ['all', 'worker', 'bot'] as const;
+const MODES = ['all', 'worker', 'bot', 'web'] as const;
 type Mode = (typeof MODES)[number];
 
 async function main(): Promise<void> {
@@ -23,8 +29,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   let config;
+  let dashboard: DashboardPlan;
   try {
     config = loadConfig();
+    dashboard = dashboardPlan(config, mode);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -38,7 +46,7 @@ async function main(): Promise<void> {
   // At a terminal the console front end owns stdout: log lines go through it, above the prompt.
   const logOutput = new SwitchableStream(process.stdout);
   const secrets = new Secrets();
-  secrets.add(config.discord.token, config.temporal.apiKey);
+  secrets.add(config.discord.token, config.temporal.apiKey, config.discord.clientSecret, config.dashboard.sessionSecret);
   secrets.addUrlPassword(config.database.url);
   secrets.addUrlPassword(config.smtp.url);
   const logger = createLogger({ level: config.logLevel, pretty, destination: logOutput, secrets });
@@ -73,7 +81,7 @@ async function main(): Promise<void> {
   });
 
   try {
-    const ops = await startOps(config, logger, { temporalWorker: mode !== 'bot' });
+    const ops = await startOps(config, logger, { temporalWorker: mode === 'all' || mode === 'worker' });
     stops.push(() => ops.stop());
     const infrastructure = await startInfrastructure(config, logger);
     stops.push(() => infrastructure.stop());
@@ -88,13 +96,13 @@ async function main(): Promise<void> {
       },
       'using these servers',
     );
-    const herald = await startHerald(config, infrastructure, logger, { worker: mode !== 'bot' });
+    const herald = await startHerald(config, infrastructure, logger, { worker: mode === 'all' || mode === 'worker' });
     stops.push(() => herald.stop());
     void herald.workerDone?.then(() => {
       if (!stopping) void shutdown('worker stopped').then(() => process.exit(1));
     });
 
-    if (discord && mode !== 'worker') {
+    if (discord && (mode === 'all' || mode === 'bot')) {
       const bot = await startDiscordBot({
         token: config.discord.token!,
         apiUrl: config.discord.apiUrl,
@@ -105,9 +113,44 @@ async function main(): Promise<void> {
       });
       stops.push(() => bot.stop());
     }
+    let signInLink: (() => string) | undefined;
+    if (dashboard.run) {
+      const signIn: SignInMode =
+        dashboard.signIn === 'discord'
+          ? {
+              kind: 'discord',
+              auth: new DiscordAuth({
+                clientId: config.discord.applicationId!,
+                clientSecret: config.discord.clientSecret!,
+                apiUrl: config.discord.apiUrl,
+                redirectUri: `${config.dashboard.publicUrl}/auth/callback`,
+                allowedGuildIds: dashboard.allowedGuildIds,
+                requiredPermission: config.discord.requiredPermission,
+                adminPermission: config.discord.adminPermission,
+              }),
+            }
+          : {
+              kind: 'local',
+              links: new LocalSignIn(),
+              userId: CONSOLE_USER_ID,
+              userName: CONSOLE_USER_ID,
+              // A server on the allowed list when there is one (HeraldCommands refuses any other), so
+              // tasks made here can carry on once the bot runs in it.
+              guild: { id: config.discord.allowedGuildIds?.[0] ?? 'local', name: wt(config.defaults.locale, 'localServer'), admin: true },
+            };
+      const web = await startDashboard({ config, commands: herald.commands, logger, signIn, port: dashboard.port, host: config.dashboard.host });
+      stops.push(() => web.close());
+      signInLink = web.signInLink;
+      if (dashboard.generatedSessionKey) logger.warn('SESSION_SECRET is not set: the dashboard uses a random key, so sign-ins end when Herald stops');
+      logger.info({ url: config.dashboard.publicUrl, listening: web.url }, `web dashboard on ${config.dashboard.publicUrl}`);
+      // The local user's way in; printed again by the console's `web` command.
+      if (signInLink) logger.info(`sign in to the dashboard (once, within 15 minutes): ${signInLink()}`);
+    } else if (dashboard.reason && mode === 'all') {
+      logger.warn({ reason: dashboard.reason }, `web dashboard off: ${dashboard.reason}`);
+    }
     ops.started();
     if (interactive) {
-      const frontEnd = new ConsoleFrontEnd({ commands: herald.commands, locale: config.defaults.locale });
+      const frontEnd = new ConsoleFrontEnd({ commands: herald.commands, locale: config.defaults.locale, userId: CONSOLE_USER_ID, signInLink });
       stops.push(async () => {
         frontEnd.close();
         logOutput.target = process.stdout;
@@ -125,6 +168,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 }
+
+/** Who the console is, and so who the dashboard's one-time link signs in, without Discord. */
+const CONSOLE_USER_ID = 'console';
 
 /** Forwards writes to whichever stream is current, so the log destination can change after start-up. */
 class SwitchableStream extends Writable {

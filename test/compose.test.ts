@@ -74,6 +74,7 @@ describe('docker-compose.yml', () => {
         'mailpit',
         'herald-worker',
         'herald-bot',
+        'herald-web',
       ]),
     );
     // Every image is pinned to a version.
@@ -92,7 +93,7 @@ describe('docker-compose.yml', () => {
 
   it(`runs the worker and the bot from the Dockerfile against the stack's servers`, async () => {
     const project = await composeConfig();
-    for (const [name, mode] of [['herald-worker', 'worker'], ['herald-bot', 'bot']] as const) {
+    for (const [name, mode] of [['herald-worker', 'worker'], ['herald-bot', 'bot'], ['herald-web', 'web']] as const) {
       const svc = service(project, name);
       expect(svc.build, name).toBeDefined();
       expect(path.resolve(svc.build!.context), name).toBe(path.resolve(ROOT));
@@ -136,6 +137,31 @@ describe('docker-compose.yml', () => {
     expect(service(withSecrets, 'postgres').environment?.HERALD_DB_PASSWORD).toBe('s3cret');
   });
 
+  it(`serves the dashboard on this machine's port 3000, with its settings passed through`, async () => {
+    const bare = service(await composeConfig(), 'herald-web');
+    expect(bare.ports?.map((p) => [p.host_ip, p.published, p.target])).toEqual([['127.0.0.1', '3000', 3000]]);
+    expect(bare.environment).toMatchObject({ DASHBOARD_HOST: '0.0.0.0', DASHBOARD_PORT: '3000', DASHBOARD_PUBLIC_URL: 'http://localhost:3000' });
+    for (const variable of ['DISCORD_CLIENT_SECRET', 'SESSION_SECRET', 'DISCORD_ALLOWED_GUILD_IDS']) expect(bare.environment?.[variable] ?? '', variable).toBe('');
+    const web = service(
+      await composeConfig({
+        DISCORD_CLIENT_SECRET: 'client-secret',
+        SESSION_SECRET: 'a-session-secret-of-at-least-32-bytes!',
+        DISCORD_ALLOWED_GUILD_IDS: '123456789012345678',
+        DASHBOARD_PUBLIC_URL: 'https://herald.example.com',
+      }),
+      'herald-web',
+    );
+    expect(web.environment).toMatchObject({
+      DISCORD_CLIENT_SECRET: 'client-secret',
+      SESSION_SECRET: 'a-session-secret-of-at-least-32-bytes!',
+      DISCORD_ALLOWED_GUILD_IDS: '123456789012345678',
+      DASHBOARD_PUBLIC_URL: 'https://herald.example.com',
+    });
+    // Grafana (observability profile) moved aside for it.
+    const grafana = service(await composeConfig({}, ['observability']), 'grafana');
+    expect(grafana.ports?.map((p) => p.published)).toEqual(['3001']);
+  });
+
   it(`sets up Temporal on PostgreSQL before the server starts`, async () => {
     const project = await composeConfig();
 
@@ -174,7 +200,7 @@ describe('docker-compose.yml', () => {
 describe('docker-compose.yml: health and observability', () => {
   it(`marks Herald's services healthy by /readyz, and starts them only after healthy servers`, async () => {
     const project = await composeConfig();
-    for (const name of ['herald-worker', 'herald-bot']) {
+    for (const name of ['herald-worker', 'herald-bot', 'herald-web']) {
       const svc = service(project, name);
       // The probe runs the build of src/ops/probe.ts against METRICS_PORT.
       expect(svc.healthcheck?.test, name).toEqual(['CMD', 'node', 'dist/src/ops/probe.js', '/readyz']);
@@ -231,6 +257,7 @@ describe('docker-compose.yml: health and observability', () => {
     expect(scraped).toEqual([
       ['herald-worker', service(project, 'herald-worker').environment?.METRICS_PORT],
       ['herald-bot', service(project, 'herald-bot').environment?.METRICS_PORT],
+      ['herald-web', service(project, 'herald-web').environment?.METRICS_PORT],
     ]);
   });
 });

@@ -235,7 +235,7 @@ describe('server admins', () => {
   it("are the only ones: a member cannot list the server's tasks, nor cancel another member's", async () => {
     const bobs = idIn((await reserve(bob, 'only mine')).message);
     const { message } = await run('reserved', { scope: 'server' }, alice);
-    expect(message.content).toBe("❌ Only this server's Herald admins can see every reservation of the server. Use /reserved without scope to see yours.");
+    expect(message.content).toBe("❌ Only this server's Herald admins can see every task of the server or change its templates. Your own reservations are in /reserved.");
     const refused = await run('cancel', { task: bobs }, alice);
     expect(refused.message.content).toMatch(/^❌ You have no task/);
     const ac = discord.autocomplete({ name: 'cancel', options: { task: '' } as never, focused: 'task', user: alice });

@@ -109,13 +109,18 @@ describe('a reservation made with a server template', () => {
   });
 
   it('tasks without a template reference still render the built-in template they name', async () => {
-    const task = await h.service.enqueueTask({
-      requesterId: 'member-3',
-      guildId: 'guild-send',
-      template: 'notice',
-      to: 'ada@example.com',
-      variables: 'title=Hello;body=World',
+    // A row as TaskService wrote them before it resolved templates (it now stores the reference).
+    const task = await h.tasks.insert({
+      id: randomUUID(),
+      name: 'notice → ada@example.com',
+      description: '',
+      requester_id: 'member-3',
+      guild_id: 'guild-send',
+      status: 'queued',
+      scheduled_at: null,
+      payload: { recipients: ['ada@example.com'], template: 'notice', variables: { title: 'Hello', body: 'World' }, language: 'en' },
     });
+    await h.scheduler.start({ id: task.id, scheduledAt: null });
     expect((await h.tasks.findById(task.id))!.payload.templateRef).toBeUndefined();
     await h.env.client.workflow.getHandle(task.id).result();
     expect((await h.sink.waitFor((m) => m.messageId === `<${task.id}@example.test>`)).subject).toBe('[Notice] Hello');

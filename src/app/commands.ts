@@ -1,15 +1,26 @@
-// Herald's commands, free of any front end: the Discord bot, the console and the tests all call these.
+// Herald's commands, free of any front end: the Discord bot, the console, the web dashboard and the tests all call these.
 // Each returns a result to render; a user's mistake becomes a localized message, and an unexpected
 // error is logged with its context and answered with a short apology.
 import { HeraldError, isHeraldError } from '../domain/errors.js';
 import { DEFAULT_LIST_LIMIT } from '../domain/limits.js';
+import { isQuickMove, QUICK_MOVES, type QuickMove } from '../domain/quick-move.js';
+import type { TaskStatus } from '../domain/task-status.js';
 import { isValidTimeZone } from '../domain/time-zone.js';
 import { type Locale, localeFromTag } from '../i18n/locale.js';
-import { apology } from '../i18n/messages.js';
+import { apology, type ErrorCode } from '../i18n/messages.js';
 import type { Logger } from '../logger.js';
+import type {
+  BuiltinTemplateView,
+  RenderedPreview,
+  ServerTemplateService,
+  ServerTemplateView,
+  TemplateDraft,
+  TemplatePreview,
+} from '../mail/server-template-service.js';
+import type { TemplateResolver, TemplateSummary } from '../mail/template-resolver.js';
 import type { TemplateInfo } from '../mail/templates.js';
 import { timeCommand } from '../ops/metrics.js';
-import type { Actor, ListScope, TaskService } from '../tasks/task-service.js';
+import { administeredServer, requireServerAdmin, type Actor, type ListScope, type TaskService } from '../tasks/task-service.js';
 import type { Task } from '../tasks/task-view.js';
 
 /** Who is asking, and how to talk to them. */
@@ -22,7 +33,8 @@ export interface CommandContext {
   timeZone: string;
   /**
    * Whether the front end found the user to be an admin of `guildId` (Discord: the member has
-   * DISCORD_ADMIN_PERMISSION there). What an admin may do is decided here, not by the front end.
+   * DISCORD_ADMIN_PERMISSION there; the dashboard reads the same permission from Discord). What an
+   * admin may do is decided by the core (TaskService's scopes, requireServerAdmin), not by the front end.
    */
   isServerAdmin?: boolean;
 }
@@ -30,6 +42,17 @@ export interface CommandContext {
 /** Which servers Herald answers in; without a list, every one (no Discord front end runs then). */
 export interface ServerAccess {
   allowedGuildIds?: readonly string[];
+}
+
+/** Whether Herald answers in `guildId` at all; the console (guild null) always. */
+export function isServerAllowed(access: ServerAccess, guildId: string | null): boolean {
+  return guildId === null || access.allowedGuildIds === undefined || access.allowedGuildIds.includes(guildId);
+}
+
+/** What HeraldCommands needs besides the task service. */
+export interface CommandsOptions extends ServerAccess {
+  /** Server templates (issue 12): their service and the resolver every template name goes through. */
+  serverTemplates?: { service: ServerTemplateService; resolver: TemplateResolver };
 }
 
 export type CommandResult =
@@ -43,15 +66,50 @@ export type CommandResult =
   | { kind: 'rescheduled'; task: Task; nextYear?: boolean }
   | { kind: 'templates'; templates: TemplateInfo[] }
   | { kind: 'timezone'; zone: string; changed: boolean }
-  | { kind: 'error'; message: string; unexpected: boolean };
+  | ErrorResult;
+
+/** `code` says which mistake it was (front ends may map it, e.g. TASK_NOT_FOUND to a 404); absent when unexpected. */
+export type ErrorResult = { kind: 'error'; message: string; unexpected: boolean; code?: ErrorCode };
+
+/** Which finished tasks `history` shows: everything, or one outcome. */
+export const HISTORY_FILTERS = ['all', 'sent', 'failed', 'canceled'] as const;
+export type HistoryFilter = (typeof HISTORY_FILTERS)[number];
+const HISTORY_STATUSES: Record<HistoryFilter, readonly TaskStatus[] | undefined> = {
+  all: undefined,
+  sent: ['finished'],
+  failed: ['failed'],
+  canceled: ['canceled'],
+};
+
+/**
+ * A page of the caller's finished tasks. A failed task says why in `failureReason` and `smtpCodes`
+ * (the stored, user-safe classification); front ends word it with failureText (src/i18n/ui.ts).
+ */
+export type HistoryResult = { kind: 'history'; tasks: Task[]; filter: HistoryFilter; page: number; hasMore: boolean } | ErrorResult;
+
+export type TemplateResult =
+  /** The server's own templates and the built-in ones it can use. */
+  | { kind: 'template-list'; templates: TemplateSummary[] }
+  | { kind: 'template'; template: ServerTemplateView | BuiltinTemplateView }
+  /** Created or edited: the new version, and the draft rendered with sample values. */
+  | { kind: 'template-saved'; action: 'created' | 'edited'; template: ServerTemplateView; preview: TemplatePreview }
+  | { kind: 'template-deleted'; name: string; version: number }
+  /** A stored template rendered with the values given ("[name]" for the rest). */
+  | { kind: 'template-preview'; preview: RenderedPreview }
+  /** A draft checked and rendered with sample values; nothing stored. */
+  | { kind: 'template-draft'; preview: TemplatePreview }
+  | ErrorResult;
 
 export type WhenPreview = { kind: 'preview'; instant: Date; nextYear: boolean } | { kind: 'error'; message: string };
 
 export interface MailOptions {
   template: string;
   to: string;
-  vars?: string | null;
+  /** "key=value;key=value" as typed, or already split (a form's fields). */
+  vars?: string | Record<string, string> | null;
   description?: string | null;
+  /** The language to write the mail in (one the template has); default: the requester's. */
+  language?: string | null;
 }
 
 /** Stores each user's chosen time zone. */
@@ -66,7 +124,7 @@ export class HeraldCommands {
     private readonly logger: Logger,
     private readonly timeZones: TimeZoneStore,
     private readonly defaults: { timeZone: string; locale: Locale },
-    private readonly access: ServerAccess = {},
+    private readonly options: CommandsOptions = {},
   ) {}
 
   /**
@@ -74,9 +132,19 @@ export class HeraldCommands {
    * before anything else (buttons and autocomplete too); every command checks it again.
    */
   refusal(where: { guildId: string | null; locale: Locale }): string | undefined {
-    const allowed = this.access.allowedGuildIds;
-    if (where.guildId === null || allowed === undefined || allowed.includes(where.guildId)) return undefined;
+    if (isServerAllowed(this.options, where.guildId)) return undefined;
     return new HeraldError('SERVER_NOT_ALLOWED', {}).messageFor(where.locale);
+  }
+
+  /**
+   * Why the caller may not act as an admin of their server (its open tasks, its templates), or
+   * undefined when they may: for front ends that show admin pages only to admins. The commands
+   * check it again themselves.
+   */
+  adminRefusal(ctx: CommandContext): string | undefined {
+    const refused = this.refusal(ctx);
+    if (refused) return refused;
+    return administeredServer(actorOf(ctx)) === undefined ? new HeraldError('NOT_SERVER_ADMIN', {}).messageFor(ctx.locale) : undefined;
   }
 
   /** The context for a user: their language from the front end, their saved time zone or the default. */
@@ -145,6 +213,84 @@ export class HeraldCommands {
     }));
   }
 
+  /**
+   * Moves one of the caller's reservations in this server from its current time: +10 minutes,
+   * +1 hour, or tomorrow at the same time. Whose tasks these are is decided as for reschedule.
+   */
+  quickMove(ctx: CommandContext, options: { task: string; move: QuickMove | string }): Promise<CommandResult> {
+    return this.run(ctx, 'quick move', async () => {
+      if (!isQuickMove(options.move)) throw new HeraldError('INVALID_QUICK_MOVE', { moves: QUICK_MOVES.join(', ') });
+      return { kind: 'rescheduled', task: await this.service.quickMoveTask(actorOf(ctx), options.task, options.move, ctx.timeZone) };
+    });
+  }
+
+  /** The caller's sent, failed and canceled tasks in this server (the console: its own), newest first, a page at a time. */
+  history(ctx: CommandContext, options: { filter?: HistoryFilter | string | null; page?: number | null } = {}): Promise<HistoryResult> {
+    return this.run(ctx, 'history', async () => {
+      const filter = HISTORY_FILTERS.find((f) => f === options.filter) ?? 'all';
+      const page = await this.service.listHistory(actorOf(ctx), { statuses: HISTORY_STATUSES[filter], page: options.page ?? 1 });
+      return { kind: 'history', tasks: page.tasks, filter, page: page.page, hasMore: page.hasMore };
+    });
+  }
+
+  // ---- Server templates (issue 12): one core for the dashboard and the /template commands ----
+
+  /** The templates the caller's server can use: its own, then the built-in ones. */
+  templateList(ctx: CommandContext): Promise<TemplateResult> {
+    return this.run(ctx, 'template list', async () => {
+      const { resolver } = this.templateDeps();
+      return { kind: 'template-list', templates: await resolver.list(ctx.guildId) };
+    });
+  }
+
+  /** One template this server can use: its own with sources and history, or a built-in one's summary. */
+  templateShow(ctx: CommandContext, options: { name: string }): Promise<TemplateResult> {
+    return this.run(ctx, 'template show', async () => ({
+      kind: 'template',
+      template: await this.templateDeps().service.show(ctx.guildId, options.name.trim()),
+    }));
+  }
+
+  /** Renders a template this server can use with the given values; stores and sends nothing. */
+  templatePreview(ctx: CommandContext, options: { name: string; language?: string | null; values?: Record<string, string> }): Promise<TemplateResult> {
+    return this.run(ctx, 'template preview', async () => ({
+      kind: 'template-preview',
+      preview: await this.templateDeps().service.preview(ctx.guildId, options.name.trim(), options.language ?? ctx.locale, options.values ?? {}),
+    }));
+  }
+
+  /** Checks a draft and renders it with sample values, as the editor's live preview. Admins only. */
+  templateCheck(ctx: CommandContext, options: { draft: TemplateDraft }): Promise<TemplateResult> {
+    return this.run(ctx, 'template check', async () => {
+      this.requireAdmin(ctx);
+      return { kind: 'template-draft', preview: this.templateDeps().service.check(options.draft) };
+    });
+  }
+
+  templateCreate(ctx: CommandContext, options: { name: string; draft: TemplateDraft }): Promise<TemplateResult> {
+    return this.run(ctx, 'template create', async () => {
+      const guildId = this.requireAdmin(ctx);
+      const saved = await this.templateDeps().service.create(guildId, ctx.userId, options.name.trim(), options.draft);
+      return { kind: 'template-saved', action: 'created', ...saved };
+    });
+  }
+
+  /** Writes one language of the server's template as a new version. */
+  templateEdit(ctx: CommandContext, options: { name: string; draft: TemplateDraft }): Promise<TemplateResult> {
+    return this.run(ctx, 'template edit', async () => {
+      const guildId = this.requireAdmin(ctx);
+      const saved = await this.templateDeps().service.edit(guildId, ctx.userId, options.name.trim(), options.draft);
+      return { kind: 'template-saved', action: 'edited', ...saved };
+    });
+  }
+
+  templateDelete(ctx: CommandContext, options: { name: string }): Promise<TemplateResult> {
+    return this.run(ctx, 'template delete', async () => {
+      const guildId = this.requireAdmin(ctx);
+      return { kind: 'template-deleted', ...(await this.templateDeps().service.delete(guildId, ctx.userId, options.name.trim())) };
+    });
+  }
+
   templates(ctx: CommandContext): Promise<CommandResult> {
     return this.run(ctx, 'templates', async () => ({ kind: 'templates', templates: this.service.listTemplates() }));
   }
@@ -199,17 +345,27 @@ export class HeraldCommands {
       to: options.to,
       variables: options.vars ?? undefined,
       description: options.description ?? undefined,
-      language: ctx.locale,
+      language: (options.language ?? ctx.locale) as Locale,
     };
   }
 
-  private async run(ctx: CommandContext, command: string, body: () => Promise<CommandResult>): Promise<CommandResult> {
+  /** The caller's server, when they are one of its admins; NOT_SERVER_ADMIN otherwise (the same rule as every admin command). */
+  private requireAdmin(ctx: CommandContext): string {
+    return requireServerAdmin(actorOf(ctx));
+  }
+
+  private templateDeps(): { service: ServerTemplateService; resolver: TemplateResolver } {
+    if (!this.options.serverTemplates) throw new Error('HeraldCommands was built without server templates');
+    return this.options.serverTemplates;
+  }
+
+  private async run<R>(ctx: CommandContext, command: string, body: () => Promise<R>): Promise<R | ErrorResult> {
     const refused = this.refusal(ctx);
-    if (refused) return { kind: 'error', message: refused, unexpected: false };
+    if (refused) return { kind: 'error', message: refused, unexpected: false, code: 'SERVER_NOT_ALLOWED' };
     try {
       return await timeCommand(command, body());
     } catch (err) {
-      if (isHeraldError(err)) return { kind: 'error', message: err.messageFor(ctx.locale), unexpected: false };
+      if (isHeraldError(err)) return { kind: 'error', message: err.messageFor(ctx.locale), unexpected: false, code: err.code };
       this.logger.error({ err, command, userId: ctx.userId, guildId: ctx.guildId }, 'command failed unexpectedly');
       return { kind: 'error', message: apology[ctx.locale], unexpected: true };
     }

@@ -19,6 +19,7 @@ const HELP = `Commands (quote values with spaces):
   tz [zone]                    show or set your time zone (IANA, e.g. Asia/Seoul)
   lang en|ko                   reply language
   user <id>                    act as another user id
+  web                          a new one-time sign-in link for the web dashboard
   help, quit`;
 
 export interface ConsoleOptions {
@@ -27,6 +28,8 @@ export interface ConsoleOptions {
   output?: NodeJS.WritableStream;
   userId?: string;
   locale?: Locale;
+  /** A fresh one-time sign-in link to the web dashboard, when it runs. */
+  signInLink?: () => string;
 }
 
 export class ConsoleFrontEnd {
@@ -148,6 +151,9 @@ export class ConsoleFrontEnd {
         if (positional[0] !== 'en' && positional[0] !== 'ko') return this.usage('lang en|ko');
         this.locale = positional[0];
         this.print(`✔ ${this.locale}`);
+        return true;
+      case 'web':
+        this.print(this.options.signInLink ? `Open this link to sign in to the dashboard (once, within 15 minutes):\n  ${this.options.signInLink()}` : 'The web dashboard is off (DASHBOARD_PORT=0).');
         return true;
       case 'user':
         if (!positional[0]) return this.usage('user <id>');

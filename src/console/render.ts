@@ -1,7 +1,7 @@
 // Plain-text rendering of command results, for the console front end.
 import type { CommandContext, CommandResult } from '../app/commands.js';
 import { formatInZone } from '../domain/time-zone.js';
-import { failureText, nextYearNote, pageRange, statusName, TASK_RESULT_TITLES, ui } from '../i18n/ui.js';
+import { failureText, nextYearNote, pageRange, relativeTime as relative, statusName, TASK_RESULT_TITLES, ui } from '../i18n/ui.js';
 import type { Task } from '../tasks/task-view.js';
 
 export function renderPlain(result: CommandResult, ctx: CommandContext, now: Date = new Date()): string {
@@ -44,14 +44,4 @@ function taskLines(task: Task, ctx: CommandContext, now: Date, nextYear = false)
   if (task.status === 'canceled' && task.canceledBy) lines.push(`  ${ui(ctx.locale, 'canceledBy')}: ${task.canceledBy}`);
   if (task.status === 'failed') lines.push(`  ${ui(ctx.locale, 'failure')}: ${failureText(ctx.locale, task)}`);
   return lines.join('\n');
-}
-
-function relative(when: Date, now: Date, locale: string): string {
-  const seconds = Math.round((when.getTime() - now.getTime()) / 1000);
-  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
-  const abs = Math.abs(seconds);
-  if (abs < 90) return format.format(seconds, 'second');
-  if (abs < 90 * 60) return format.format(Math.round(seconds / 60), 'minute');
-  if (abs < 36 * 3600) return format.format(Math.round(seconds / 3600), 'hour');
-  return format.format(Math.round(seconds / 86400), 'day');
 }

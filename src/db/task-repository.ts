@@ -135,22 +135,25 @@ export class TaskRepository {
   }
 
   /**
-   * A page of the tasks in `scope` that are in `statuses`, soonest first (sends now last), and how
-   * many there are in all. Served by tasks_reserved_by_requester_guild and tasks_open_by_guild.
+   * A page of the tasks in `scope` that are in `statuses`, and how many there are in all: soonest
+   * first (sends now last; served by tasks_reserved_by_requester_guild and tasks_open_by_guild), or
+   * newest first (a history; served by tasks_by_requester_created, the server a filter on its rows).
    */
   async listInScope(
     scope: TaskScope,
     statuses: readonly TaskStatus[],
     page: { limit: number; offset: number },
+    order: 'soonest' | 'newest' = 'soonest',
   ): Promise<{ rows: TaskRow[]; total: number }> {
+    const [column, direction] = order === 'soonest' ? (['scheduled_at', 'asc'] as const) : (['created_at', 'desc'] as const);
     const [rows, count] = await Promise.all([
       this.db
         .selectFrom('tasks')
         .selectAll()
         .where(inScope(scope))
         .where('status', 'in', [...statuses])
-        .orderBy('scheduled_at', 'asc')
-        .orderBy('id', 'asc')
+        .orderBy(column, direction)
+        .orderBy('id', direction)
         .limit(page.limit)
         .offset(page.offset)
         .execute(),

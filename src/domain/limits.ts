@@ -110,3 +110,11 @@ export const MAX_RENDERED_SUBJECT_LENGTH = 500;
 export const MAX_RENDERED_BODY_LENGTH = 100_000;
 /** Live (not deleted) templates one server may have. */
 export const MAX_SERVER_TEMPLATES = 50;
+
+// ---- History (issue 11 /history, issue 13 dashboard) ---------------------------------------------
+// A server's open tasks are a listing like /reserved (MAX_LIST_LIMIT a page).
+
+/** Finished, failed and canceled tasks per page of a user's history. */
+export const HISTORY_PAGE_SIZE = 20;
+/** Pages of history one can go back (offset paging: deeper pages cost more). */
+export const MAX_HISTORY_PAGES = 50;

@@ -186,9 +186,11 @@ const errors = {
     en: (_: Record<string, never>) => 'Herald is not set up to work in this server. Ask the bot\'s operator to allow it.',
     ko: (_: Record<string, never>) => '이 서버에서는 Herald 를 쓸 수 없도록 설정되어 있습니다. 봇 운영자에게 허용을 요청해 주세요.',
   },
+  // Every admin-only action: a server's open tasks (/reserved scope:server, the dashboard's admin
+  // page) and its templates.
   NOT_SERVER_ADMIN: {
-    en: (_: Record<string, never>) => 'Only this server\'s Herald admins can see every reservation of the server. Use /reserved without scope to see yours.',
-    ko: (_: Record<string, never>) => '서버의 모든 예약은 이 서버의 Herald 관리자만 볼 수 있습니다. 내 예약은 범위 없이 /reserved 로 확인해 주세요.',
+    en: (_: Record<string, never>) => 'Only this server\'s Herald admins can see every task of the server or change its templates. Your own reservations are in /reserved.',
+    ko: (_: Record<string, never>) => '서버의 모든 작업을 보거나 서버 템플릿을 바꾸는 일은 이 서버의 Herald 관리자만 할 수 있습니다. 내 예약은 /reserved 에서 볼 수 있습니다.',
   },
   NOT_YOUR_LIST_BUTTON: {
     en: (_: Record<string, never>) => 'These buttons page through someone else\'s list. Use /reserved for your own.',
@@ -203,8 +205,12 @@ const errors = {
     ko: (p: { max: number }) => `개수는 1에서 ${p.max} 사이여야 합니다.`,
   },
   INVALID_PAGE: {
-    en: (_: Record<string, never>) => 'That page of the list does not exist. Run /reserved again.',
-    ko: (_: Record<string, never>) => '목록에 그런 페이지가 없습니다. /reserved 를 다시 실행해 주세요.',
+    en: (_: Record<string, never>) => 'That page of the list does not exist. Start again from its first page.',
+    ko: (_: Record<string, never>) => '목록에 그런 페이지가 없습니다. 첫 페이지부터 다시 봐 주세요.',
+  },
+  INVALID_QUICK_MOVE: {
+    en: (p: { moves: string }) => `That is not one of the quick moves (${p.moves}). Use reschedule for any other time.`,
+    ko: (p: { moves: string }) => `빠른 이동(${p.moves}) 가운데 하나가 아닙니다. 다른 시각은 예약 시각 변경으로 정해 주세요.`,
   },
 
   // --- Repeating reservations (issue 11, src/domain/repeat/) -----------------------------------

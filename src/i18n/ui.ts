@@ -96,3 +96,14 @@ export function failureText(locale: Locale, task: { failureReason: FailureReason
   const text = failureReasons[task.failureReason ?? 'unknown'][locale];
   return task.smtpCodes && task.failureReason !== null ? `${text} (${task.smtpCodes})` : text;
 }
+
+/** How far `when` is from `now` in words: "in 9 hours", "2 minutes ago", "9시간 후". */
+export function relativeTime(when: Date, now: Date, locale: string): string {
+  const seconds = Math.round((when.getTime() - now.getTime()) / 1000);
+  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  const abs = Math.abs(seconds);
+  if (abs < 90) return format.format(seconds, 'second');
+  if (abs < 90 * 60) return format.format(Math.round(seconds / 60), 'minute');
+  if (abs < 36 * 3600) return format.format(Math.round(seconds / 3600), 'hour');
+  return format.format(Math.round(seconds / 86400), 'day');
+}

@@ -7,12 +7,22 @@ import type { LimitedInsert, TaskRepository, TaskScope } from '../db/task-reposi
 import { findControlCharacter } from '../domain/control-characters.js';
 import { HeraldError } from '../domain/errors.js';
 import { reservationTime } from '../domain/lead-time.js';
-import { DEFAULT_LIST_LIMIT, MAX_DESCRIPTION_LENGTH, MAX_ERROR_LENGTH, MAX_LIST_LIMIT, MAX_LIST_OFFSET } from '../domain/limits.js';
+import {
+  DEFAULT_LIST_LIMIT,
+  HISTORY_PAGE_SIZE,
+  MAX_DESCRIPTION_LENGTH,
+  MAX_ERROR_LENGTH,
+  MAX_HISTORY_PAGES,
+  MAX_LIST_LIMIT,
+  MAX_LIST_OFFSET,
+} from '../domain/limits.js';
+import { type QuickMove, quickMoveTarget } from '../domain/quick-move.js';
 import { assertRecipientDomainsAllowed, parseRecipients } from '../domain/recipients.js';
-import { isOpen, OPEN_STATUSES, type TaskStatus } from '../domain/task-status.js';
+import { isOpen, OPEN_STATUSES, type TaskStatus, TERMINAL_STATUSES } from '../domain/task-status.js';
 import type { ParsedWhen } from '../domain/when.js';
 import type { Locale } from '../i18n/locale.js';
 import type { Logger } from '../logger.js';
+import type { TemplateRef, TemplateResolver } from '../mail/template-resolver.js';
 import { type TemplateInfo, type TemplateRegistry, parseVariables } from '../mail/templates.js';
 import { countTaskCreated } from '../ops/metrics.js';
 import type { TaskScheduler } from '../temporal/mail-task-scheduler.js';
@@ -36,6 +46,11 @@ export interface TaskServiceDeps {
   repository: TaskRepository;
   scheduler: TaskScheduler;
   templates: TemplateRegistry;
+  /**
+   * Resolves a request's template name for its server: the server's own templates, then the
+   * built-in ones, and the task stores the version it resolved to. Without one, built-ins only.
+   */
+  resolver?: TemplateResolver;
   logger: Logger;
   guardRails?: GuardRails;
   defaultTimeZone?: string;
@@ -84,6 +99,14 @@ export interface TaskPage {
   limit: number;
 }
 
+/** One page of finished, failed and canceled tasks, newest first. */
+export interface HistoryPage {
+  tasks: Task[];
+  /** 1-based. */
+  page: number;
+  hasMore: boolean;
+}
+
 export interface ReserveRequest extends MailRequest {
   /** Natural language or "YYYY-MM-DD HH:mm", read in `timeZone`; or an instant. */
   when: string | Date;
@@ -103,7 +126,7 @@ export class TaskService {
   async enqueueTask(request: MailRequest): Promise<Task> {
     const id = this.newTaskId();
     const now = this.clock();
-    const prepared = this.prepare(id, request, { descriptionRequired: false });
+    const prepared = await this.prepare(id, request, { descriptionRequired: false });
     return this.createAndStart({ ...prepared, status: 'queued', scheduled_at: null }, now);
   }
 
@@ -113,7 +136,7 @@ export class TaskService {
     const now = this.clock();
     // The requester's language also decides which time grammar is tried first.
     const scheduledAt = this.resolveWhen(request.when, request.timeZone, now, request.language).instant;
-    const prepared = this.prepare(id, request, { descriptionRequired: true });
+    const prepared = await this.prepare(id, request, { descriptionRequired: true });
     return this.createAndStart({ ...prepared, status: 'reserved', scheduled_at: scheduledAt }, now);
   }
 
@@ -177,23 +200,33 @@ export class TaskService {
     const now = this.clock();
     const scheduledAt = this.resolveWhen(when, timeZone, now, locale).instant;
     const task = await this.requireTask(actor, taskId, false);
-    const requesterId = task.requester_id;
-    if (task.status !== 'reserved') {
-      this.assertOpen(task);
-      throw new HeraldError('TASK_NOT_RESERVED', { taskId: task.id });
-    }
-    const moved = await this.deps.repository.reschedule(task.id, requesterId, scheduledAt);
-    if (!moved) return this.failClosed(task.id);
-    try {
-      await this.deps.scheduler.move({ id: task.id, scheduledAt });
-    } catch (err) {
-      // Put the old time back so the row and the sleeping workflow keep agreeing.
-      await this.deps.repository.reschedule(task.id, requesterId, task.scheduled_at!);
-      this.deps.logger.error({ taskId: task.id, err }, 'moving the workflow to the new time failed');
-      throw new HeraldError('SCHEDULER_UNAVAILABLE', {});
-    }
-    this.deps.logger.info({ taskId: task.id, requesterId, scheduledAt }, 'reservation moved');
-    return toTaskView(moved);
+    return this.moveReservation(task, scheduledAt);
+  }
+
+  /**
+   * A quick move of the caller's own reservation (in the caller's server), from its current time:
+   * +10 minutes, +1 hour, or tomorrow at the same time in `timeZone`. The same lead rule as rescheduling.
+   */
+  async quickMoveTask(actor: ActorInput, taskId: string, move: QuickMove, timeZone?: string): Promise<Task> {
+    const task = await this.requireTask(actor, taskId, false);
+    this.assertReserved(task);
+    const zone = timeZone ?? this.deps.defaultTimeZone ?? 'UTC';
+    const scheduledAt = this.resolveWhen(quickMoveTarget(task.scheduled_at!, move, zone), zone, this.clock(), undefined).instant;
+    return this.moveReservation(task, scheduledAt);
+  }
+
+  /**
+   * The caller's own finished, failed and canceled tasks in the caller's server (or only those in
+   * `statuses`), newest first: the same tasks the caller could see while they were open.
+   */
+  async listHistory(actor: ActorInput, options: { statuses?: readonly TaskStatus[]; page?: number } = {}): Promise<HistoryPage> {
+    const page = options.page ?? 1;
+    if (!Number.isInteger(page) || page < 1 || page > MAX_HISTORY_PAGES) throw new HeraldError('INVALID_PAGE', {});
+    const statuses = (options.statuses ?? TERMINAL_STATUSES).filter((s) => TERMINAL_STATUSES.includes(s));
+    if (statuses.length === 0) return { tasks: [], page, hasMore: false };
+    const offset = (page - 1) * HISTORY_PAGE_SIZE;
+    const { rows, total } = await this.deps.repository.listInScope(this.scopeFor(actor, false), statuses, { limit: HISTORY_PAGE_SIZE, offset }, 'newest');
+    return { tasks: rows.map(toTaskView), page, hasMore: offset + rows.length < total };
   }
 
   listTemplates(): TemplateInfo[] {
@@ -218,7 +251,7 @@ export class TaskService {
    * Validates and normalizes everything a mail request carries. Stores nothing. The request has
    * its task id from the start, so a refused one can be traced by the id it would have had.
    */
-  private prepare(id: string, request: MailRequest, options: { descriptionRequired: boolean }) {
+  private async prepare(id: string, request: MailRequest, options: { descriptionRequired: boolean }) {
     const description = (request.description ?? '').trim();
     if (options.descriptionRequired && description === '') throw new HeraldError('DESCRIPTION_REQUIRED', {});
     if (description.length > MAX_DESCRIPTION_LENGTH) {
@@ -237,16 +270,23 @@ export class TaskService {
       const inValue = findControlCharacter(value, ['\t', '\n', '\r']);
       if (inValue) throw new HeraldError('CONTROL_CHARACTER', { field: 'variable', name: name.slice(0, 40), ...inValue });
     }
-    const language = request.language ?? 'en';
-    this.deps.templates.validate(request.template, language, variables);
+    const guildId = request.guildId ?? null;
+    let language = request.language ?? 'en';
+    let templateRef: TemplateRef | undefined;
+    if (this.deps.resolver) {
+      // The server's own templates first, then the built-in ones; the task keeps the version it got.
+      ({ language, ref: templateRef } = await this.deps.resolver.validate(guildId, request.template, language, variables));
+    } else {
+      this.deps.templates.validate(request.template, language, variables);
+    }
     const extra = recipients.length > 1 ? ` (+${recipients.length - 1})` : '';
     return {
       id,
       name: `${request.template} → ${recipients[0]}${extra}`,
       description,
       requester_id: request.requesterId,
-      guild_id: request.guildId ?? null,
-      payload: { recipients, template: request.template, variables, language },
+      guild_id: guildId,
+      payload: { recipients, template: request.template, variables, language, ...(templateRef && { templateRef }) },
     };
   }
 
@@ -293,21 +333,46 @@ export class TaskService {
    */
   private scopeFor(actor: ActorInput, anyRequester: boolean): TaskScope {
     if (typeof actor === 'string') return { requesterId: actor };
-    if (anyRequester && actor.isServerAdmin && actor.guildId !== null) return { guildId: actor.guildId };
+    const adminOf = anyRequester ? administeredServer(actor) : undefined;
+    if (adminOf !== undefined) return { guildId: adminOf };
     return { guildId: actor.guildId, requesterId: actor.userId };
   }
 
   /** What a listing shows: one's own reservations, or every open task of the server for its admins. */
   private listingOf(actor: ActorInput, scope: ListScope): { scope: TaskScope; statuses: readonly TaskStatus[] } {
     if (scope === 'mine') return { scope: this.scopeFor(actor, false), statuses: ['reserved'] };
-    if (typeof actor === 'string' || !actor.isServerAdmin || actor.guildId === null) throw new HeraldError('NOT_SERVER_ADMIN', {});
-    return { scope: { guildId: actor.guildId }, statuses: OPEN_STATUSES };
+    return { scope: { guildId: requireServerAdmin(actor) }, statuses: OPEN_STATUSES };
   }
 
   private async search(scope: TaskScope, statuses: readonly TaskStatus[], prefix: string, limit: number): Promise<Task[]> {
     const clean = prefix.trim().toLowerCase();
     if (clean !== '' && !/^[0-9a-f-]{1,36}$/.test(clean)) return [];
     return (await this.deps.repository.findByPrefixInScope(scope, clean, limit, statuses)).map(toTaskView);
+  }
+
+  private assertReserved(task: TaskRow): void {
+    if (task.status !== 'reserved') {
+      this.assertOpen(task);
+      throw new HeraldError('TASK_NOT_RESERVED', { taskId: task.id });
+    }
+  }
+
+  /** Moves the row, then the sleeping workflow; puts the old time back if the workflow cannot be told. */
+  private async moveReservation(task: TaskRow, scheduledAt: Date): Promise<Task> {
+    this.assertReserved(task);
+    const requesterId = task.requester_id;
+    const moved = await this.deps.repository.reschedule(task.id, requesterId, scheduledAt);
+    if (!moved) return this.failClosed(task.id);
+    try {
+      await this.deps.scheduler.move({ id: task.id, scheduledAt });
+    } catch (err) {
+      // Put the old time back so the row and the sleeping workflow keep agreeing.
+      await this.deps.repository.reschedule(task.id, requesterId, task.scheduled_at!);
+      this.deps.logger.error({ taskId: task.id, err }, 'moving the workflow to the new time failed');
+      throw new HeraldError('SCHEDULER_UNAVAILABLE', {});
+    }
+    this.deps.logger.info({ taskId: task.id, requesterId, scheduledAt }, 'reservation moved');
+    return toTaskView(moved);
   }
 
   private async requireTask(actor: ActorInput, taskIdInput: string, anyRequester: boolean): Promise<TaskRow> {
@@ -335,6 +400,22 @@ export class TaskService {
     if (current) this.assertOpen(current);
     throw new HeraldError('TASK_NOT_RESERVED', { taskId });
   }
+}
+
+/**
+ * The server whose admin the actor is, or undefined: an Actor the front end found to be an admin
+ * of the server it acts in. The console (guild null) and a bare user id administer nothing. The
+ * one rule for what makes an admin; what admins may do is decided by its callers.
+ */
+export function administeredServer(actor: ActorInput): string | undefined {
+  return typeof actor !== 'string' && actor.isServerAdmin === true && actor.guildId !== null ? actor.guildId : undefined;
+}
+
+/** The server the actor administers; NOT_SERVER_ADMIN when there is none. */
+export function requireServerAdmin(actor: ActorInput): string {
+  const guildId = administeredServer(actor);
+  if (guildId === undefined) throw new HeraldError('NOT_SERVER_ADMIN', {});
+  return guildId;
 }
 
 /** Why a row was not inserted, in the user's words. */

@@ -17,7 +17,7 @@ export interface HeraldProcess extends CapturedOutput {
   exited: Promise<number | null>;
 }
 
-export function startHeraldProcess(mode: 'all' | 'worker' | 'bot', env: Record<string, string>): HeraldProcess {
+export function startHeraldProcess(mode: 'all' | 'worker' | 'bot' | 'web', env: Record<string, string>): HeraldProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', mode], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', NODE_ENV: 'production', ...env },

@@ -41,7 +41,16 @@ describe('loadConfig: defaults', () => {
       mailRetry: { maximumAttempts: 3, initialIntervalMs: 5000, backoffCoefficient: 2 },
       delivery: { prepareLeadMs: 60000, reconcileIntervalMs: 60000 },
       defaults: { timeZone: 'UTC', locale: 'en', endOfDayHour: 17 },
-      discord: { token: undefined, applicationId: undefined, apiUrl: 'https://discord.com/api', guildId: undefined, requiredPermission: 'ManageGuild', adminPermission: 'ManageGuild' },
+      discord: {
+        token: undefined,
+        applicationId: undefined,
+        apiUrl: 'https://discord.com/api',
+        guildId: undefined,
+        requiredPermission: 'ManageGuild',
+        adminPermission: 'ManageGuild',
+        clientSecret: undefined,
+      },
+      dashboard: { port: 3000, host: '127.0.0.1', publicUrl: 'http://localhost:3000', sessionSecret: undefined },
       guardRails: { allowedRecipientDomains: [], mailsPerHour: 20, mailsPerHourTotal: 500, maxOpenReservations: 25 },
       repeat: { minIntervalMs: 3_600_000, maxDays: 366 },
     });
@@ -226,6 +235,25 @@ describe('loadConfig: combinations', () => {
   });
 });
 
+describe('loadConfig: the dashboard', () => {
+  it('reads its settings; the allowed servers fall back to DISCORD_GUILD_ID without a bot token too', () => {
+    const config = loadConfig({
+      DASHBOARD_PORT: '8080',
+      DASHBOARD_HOST: '0.0.0.0',
+      DASHBOARD_PUBLIC_URL: 'https://herald.example.com/',
+      DISCORD_CLIENT_SECRET: 'client-secret',
+      SESSION_SECRET: 'Ω'.repeat(16),
+      DISCORD_GUILD_ID: '123456789012345678',
+      DISCORD_ADMIN_PERMISSION: 'Administrator',
+    });
+    // 16 two-byte characters are 32 bytes: enough.
+    expect(config.dashboard).toEqual({ port: 8080, host: '0.0.0.0', publicUrl: 'https://herald.example.com', sessionSecret: 'Ω'.repeat(16) });
+    expect(config.discord).toMatchObject({ allowedGuildIds: ['123456789012345678'], adminPermission: 'Administrator', clientSecret: 'client-secret' });
+    expect(loadConfig({ DASHBOARD_PORT: '0' }).dashboard).toMatchObject({ port: undefined, publicUrl: 'http://localhost:3000' });
+    expect(loadConfig({ DASHBOARD_PORT: '4000' }).dashboard.publicUrl).toBe('http://localhost:4000');
+  });
+});
+
 describe('loadConfig: Discord and guard rails', () => {
   it('reads the Discord settings and guard rails, with defaults', () => {
     const config = loadConfig({
@@ -243,6 +271,7 @@ describe('loadConfig: Discord and guard rails', () => {
       allowedGuildIds: ['223456789012345678', '323456789012345678'],
       requiredPermission: 'ManageGuild',
       adminPermission: 'ManageGuild',
+      clientSecret: undefined,
     });
     expect(config.guardRails).toEqual({
       allowedRecipientDomains: ['example.com', 'ops.example.org'],
@@ -291,6 +320,12 @@ describe('loadConfig: Discord and guard rails', () => {
     [{ RECIPIENT_DOMAIN_ALLOWLIST: 'example.com, not a domain' }, 'RECIPIENT_DOMAIN_ALLOWLIST'],
     [{ MAILS_PER_HOUR: '0' }, 'MAILS_PER_HOUR'],
     [{ DISCORD_API_URL: 'ftp://discord.com' }, 'DISCORD_API_URL'],
+    [{ DASHBOARD_PORT: '70000' }, 'DASHBOARD_PORT'],
+    [{ DASHBOARD_PUBLIC_URL: 'herald.example.com' }, 'DASHBOARD_PUBLIC_URL'],
+    [{ DASHBOARD_PUBLIC_URL: 'https://example.com/herald' }, 'DASHBOARD_PUBLIC_URL'],
+    [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET'],
+    // 31 bytes: one short of the minimum.
+    [{ SESSION_SECRET: 'x'.repeat(31) }, 'SESSION_SECRET'],
   ])('%j is refused, naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {

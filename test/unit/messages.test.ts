@@ -49,6 +49,7 @@ const PARAMS: { [C in ErrorCode]: ErrorParams<C> } = {
   NOT_YOUR_LIST_BUTTON: {},
   INVALID_LIMIT: { max: 25 },
   INVALID_PAGE: {},
+  INVALID_QUICK_MOVE: { moves: '10m, 1h, tomorrow' },
   // Repeating reservations (issue 11).
   REPEAT_UNPARSEABLE: { input: 'every blue moon' },
   REPEAT_HAS_TIME: { input: 'every monday 9am' },
@@ -94,8 +95,8 @@ function message(locale: 'en' | 'ko', code: ErrorCode): string {
 const HANGUL = /[\uAC00-\uD7A3]/;
 
 describe('error messages', () => {
-  it('covers 77 codes', () => {
-    expect(CODES).toHaveLength(77);
+  it('covers 78 codes', () => {
+    expect(CODES).toHaveLength(78);
   });
 
   for (const code of CODES) {
