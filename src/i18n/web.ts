@@ -1,4 +1,5 @@
-// The dashboard's words, in English and Korean. Errors come from messages.ts, task labels from ui.ts.
+// The dashboard's words, in English and Korean. Errors come from messages.ts; labels the other front
+// ends share (a task's fields, its actions) from ui.ts, so each is written once.
 import type { Locale } from './locale.js';
 
 const text = {
@@ -62,7 +63,6 @@ const text = {
   sendLater: { en: 'Reserve for later', ko: '나중으로 예약' },
   whenLabel: { en: 'Time, in words', ko: '시각 (말로)' },
   whenHint: { en: 'e.g. “tomorrow 9am”, “in 2 hours”, “2026-12-01 09:00”, “내일 오전 9시”', ko: '예: “내일 오전 9시”, “2시간 후”, “2026-12-01 09:00”, “tomorrow 9am”' },
-  description: { en: 'Description', ko: '설명' },
   descriptionHint: { en: 'Required for a reservation, so you can tell it apart later.', ko: '예약에는 필수입니다. 나중에 알아볼 수 있게 적어 주세요.' },
   submitMail: { en: 'Send or reserve', ko: '보내기 / 예약' },
   previewWaiting: { en: 'Type a time to see when it sends.', ko: '시각을 입력하면 발송 시각을 미리 보여 줍니다.' },
@@ -72,7 +72,6 @@ const text = {
   sends: { en: 'Sends', ko: '발송' },
 
   reservationsTitle: { en: 'My reservations', ko: '내 예약' },
-  reservationsEmpty: { en: 'You have no reservations.', ko: '예약이 없습니다.' },
   nextTime: { en: 'Next', ko: '다음 발송' },
   showServer: { en: 'Show this server', ko: '이 서버 보기' },
   moveBy10m: { en: '+10 min', ko: '+10분' },
@@ -82,7 +81,6 @@ const text = {
   rescheduleLabel: { en: 'New time', ko: '새 시각' },
   reschedule: { en: 'Reschedule', ko: '시각 바꾸기' },
   cancel: { en: 'Cancel', ko: '취소' },
-  cancelReservation: { en: 'Cancel reservation', ko: '예약 취소' },
 
   historyTitle: { en: 'History', ko: '기록' },
   historyEmpty: { en: 'Nothing here yet.', ko: '아직 기록이 없습니다.' },
@@ -105,7 +103,6 @@ const text = {
   openTasks: { en: 'Open tasks on this server', ko: '이 서버의 대기 중인 작업' },
   openTasksEmpty: { en: 'No open tasks.', ko: '대기 중인 작업이 없습니다.' },
   requester: { en: 'Requested by', ko: '요청한 사람' },
-  templatesTitle: { en: 'Templates', ko: '템플릿' },
   templatesEmpty: { en: 'This server has no templates of its own yet.', ko: '이 서버에는 아직 자체 템플릿이 없습니다.' },
   newTemplate: { en: 'New template', ko: '새 템플릿' },
   edit: { en: 'Edit', ko: '편집' },

@@ -2,6 +2,7 @@
 // preview that follows the typing (the script posts the draft; without script, a Preview button).
 import { LOCALES, type Locale } from '../../i18n/locale.js';
 import { wt } from '../../i18n/web.js';
+import { ui } from '../../i18n/ui.js';
 import { MAX_TEMPLATE_BODY_LENGTH, MAX_TEMPLATE_NAME_LENGTH, MAX_TEMPLATE_SUBJECT_LENGTH } from '../../domain/limits.js';
 import type { ServerTemplateView, TemplatePreview } from '../../mail/server-template-service.js';
 import type { TemplateSummary } from '../../mail/template-resolver.js';
@@ -25,7 +26,7 @@ export function serverAdminPage(ctx: PageContext, guild: DashboardGuild, tasks: 
   const own = templates.filter((t) => t.source === 'server');
   const base = `/servers/${guild.id}`;
   const templateList = html`<section aria-labelledby="templates">
-  <h2 id="templates">${wt(locale, 'templatesTitle')}</h2>
+  <h2 id="templates">${ui(locale, 'templatesTitle')}</h2>
   <p><a class="button" href="${base}/new-template">${wt(locale, 'newTemplate')}</a></p>
   ${own.length
     ? html`<ul class="templates">${own.map(

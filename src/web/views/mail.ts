@@ -2,6 +2,7 @@
 // fill in the template's fields, the recipients and when. The time is previewed as it is typed.
 import type { Locale } from '../../i18n/locale.js';
 import { wt } from '../../i18n/web.js';
+import { ui } from '../../i18n/ui.js';
 import type { TemplateSummary } from '../../mail/template-resolver.js';
 import { DISCORD_OPTION_MAX_LENGTH, MAX_DESCRIPTION_LENGTH, MAX_RECIPIENTS_INPUT_LENGTH, MAX_VARIABLE_LENGTH } from '../../domain/limits.js';
 import type { DashboardGuild } from '../discord-auth.js';
@@ -114,7 +115,7 @@ function mailForm(ctx: PageContext, guildId: string, fields: TemplateFields, val
     </div>
   </fieldset>
   <div class="field">
-    <label for="description">${wt(locale, 'description')}</label>
+    <label for="description">${ui(locale, 'description')}</label>
     <input id="description" name="description" maxlength="${MAX_DESCRIPTION_LENGTH}" aria-describedby="description-hint" value="${values.description ?? ''}">
     <p class="hint" id="description-hint">${wt(locale, 'descriptionHint')}</p>
   </div>

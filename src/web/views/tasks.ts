@@ -71,7 +71,7 @@ export function reservationsPage(ctx: PageContext, view: ServerChoice & { list: 
   const { tasks } = view.list;
   const list = tasks.length
     ? html`<ul class="tasks">${tasks.map((task) => reservationCard(ctx, view.guild, task, names))}</ul>`
-    : html`<p class="empty">${wt(locale, 'reservationsEmpty')} <a href="/mail/new?server=${view.guild.id}">${wt(locale, 'navNewMail')}</a></p>`;
+    : html`<p class="empty">${ui(locale, 'listEmpty')} <a href="/mail/new?server=${view.guild.id}">${wt(locale, 'navNewMail')}</a></p>`;
   const pager = listPager(ctx, view.list, (offset) => `/reservations?server=${view.guild.id}${offset ? `&offset=${offset}` : ''}`);
   return page(ctx, wt(locale, 'reservationsTitle'), html`${serverPicker(ctx, view, '/reservations')}${list}${pager}`);
 }
@@ -107,7 +107,7 @@ function reservationCard(ctx: PageContext, guild: DashboardGuild, task: Task, na
     </form>
     <form method="post" action="${base}/cancel">
       ${csrfField(ctx)}${server}
-      <button type="submit" class="danger">${wt(locale, 'cancelReservation')}</button>
+      <button type="submit" class="danger">${ui(locale, 'cancelButton')}</button>
     </form>
   </div>`
     : ''}
