@@ -15,6 +15,7 @@ import { LogNotifier, type OutcomeNotifier } from '../../src/notify/outcome-noti
 import { installTemporalRuntime } from '../../src/temporal/runtime.js';
 import type { HeraldWorker } from '../../src/temporal/worker.js';
 import { CleanupStack } from '../../src/util/cleanup-stack.js';
+import { TcpProxy } from './tcp-proxy.js';
 
 /** A fresh database with Herald's schema, on the run's embedded PostgreSQL (or the server at `adminUrl`). */
 export async function createTestDatabase(
@@ -62,8 +63,11 @@ export function startLocalEnv(cli: string = inject('temporalCli')): Promise<Test
 export interface Harness extends Omit<Core, 'close' | 'createWorker'> {
   env: TestWorkflowEnvironment;
   config: Config;
+  /** The database Herald uses (through `databaseProxy` when there is one). */
   db: HeraldDb;
   databaseUrl: string;
+  /** With `databaseProxy: true`: the relay between Herald and PostgreSQL, to take the database away. */
+  databaseProxy?: TcpProxy;
   sink: SmtpSink;
   taskQueue: string;
   logger: Logger;
@@ -95,6 +99,10 @@ export interface HarnessOptions {
   newTaskId?: () => string;
   /** PostgreSQL to make the database on, outside a vitest run (default: the run's embedded server). */
   postgresAdminUrl?: string;
+  /** Herald reaches PostgreSQL through a relay the test can stop (`databaseProxy`). */
+  databaseProxy?: boolean;
+  /** More configuration, as environment variables (e.g. MAIL_RETRY_INITIAL_INTERVAL). */
+  configEnv?: Record<string, string>;
 }
 
 /** The sender the harness's mails carry: Message-IDs end in @example.test. */
@@ -106,6 +114,15 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
   try {
     const database = await createTestDatabase(options.postgresAdminUrl);
     cleanup.push(() => database.drop());
+    let databaseProxy: TcpProxy | undefined;
+    let db = database.db;
+    if (options.databaseProxy) {
+      const proxy = await TcpProxy.before(database.url);
+      databaseProxy = proxy;
+      cleanup.push(() => proxy.stop());
+      db = createDb(proxy.urlFor(database.url), { poolMax: 10 });
+      cleanup.push(() => db.destroy());
+    }
     const sink = await SmtpSink.start({ logger });
     cleanup.push(() => sink.close());
     const taskQueue = `herald-test-${randomUUID().slice(0, 8)}`;
@@ -122,13 +139,14 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
       WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '10',
       MAILS_PER_HOUR: '100000',
       MAX_OPEN_RESERVATIONS: '100000',
+      ...options.configEnv,
     });
     const config: Config = { ...loaded, guardRails: options.guardRails ?? loaded.guardRails };
     // The service reads "now" from the Temporal server's clock, as the workflows do.
     let offsetMs = 0;
     const now = () => new Date(Date.now() + offsetMs);
     const { createWorker, close, ...core } = createCore(config, {
-      db: database.db,
+      db,
       temporal: env.client,
       logger,
       smtpUrl: sink.url,
@@ -143,8 +161,9 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
       ...core,
       env,
       config,
-      db: database.db,
+      db,
       databaseUrl: database.url,
+      databaseProxy,
       sink,
       taskQueue,
       logger,
