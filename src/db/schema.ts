@@ -38,6 +38,10 @@ export interface TasksTable {
   claim_token: Generated<string | null>;
   /** Set once the task's workflow is known to exist; null rows are the reconciler's to start. */
   workflow_started_at: Generated<Date | null>;
+  /** How often the requester moved it (capped by MAX_RESCHEDULES). */
+  reschedule_count: Generated<number>;
+  /** When `scheduled_at` last changed, until the task's workflow has read it; then null. */
+  schedule_changed_at: Generated<Date | null>;
 }
 
 export interface UserSettingsTable {

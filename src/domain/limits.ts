@@ -86,3 +86,11 @@ export const MAX_RENDERED_SUBJECT_LENGTH = 500;
 export const MAX_RENDERED_BODY_LENGTH = 100_000;
 /** Live (not deleted) templates one server may have. */
 export const MAX_SERVER_TEMPLATES = 50;
+
+// ---- Reliability (issue 9 §2) --------------------------------------------------------------
+
+/**
+ * Times one task may be rescheduled. Every move adds a signal and a read of the row to its
+ * workflow's history, so this keeps each history bounded.
+ */
+export const MAX_RESCHEDULES = 20;

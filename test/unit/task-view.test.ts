@@ -29,6 +29,8 @@ const row: TaskRow = {
   finished_at: null,
   claim_token: 'run/1',
   workflow_started_at: new Date('2026-11-30T08:00:01Z'),
+  reschedule_count: 0,
+  schedule_changed_at: null,
 };
 
 const ctx: CommandContext = { userId: 'user-1', guildId: 'guild-1', locale: 'en', timeZone: 'UTC' };
