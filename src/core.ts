@@ -60,12 +60,15 @@ export function createCore(config: Config, deps: CoreDeps): Core {
   const userSettings = new UserSettingsRepository(db);
   const templates = TemplateRegistry.load();
   const resolver = new TemplateResolver(templates, new ServerTemplateRepository(db));
+  const notifyOutcomes = deps.notifier !== undefined || config.discord.token !== undefined;
+  const notifier = deps.notifier ?? defaultNotifier(config, logger);
   const scheduler = new TemporalTaskScheduler({
     client: temporal,
     taskQueue: config.temporal.taskQueue,
     retryPolicy: mailRetryPolicy(config),
     prepareLeadMs: config.delivery.prepareLeadMs,
-    notifyOutcomes: deps.notifier !== undefined || config.discord.token !== undefined,
+    notifyOutcomes,
+    staleSendAfterMs: config.delivery.staleSendAfterMs,
     clock,
   });
   const service = new TaskService({
@@ -84,6 +87,8 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     scheduler,
     logger: logger.child({ component: 'reconciler' }),
     intervalMs: config.delivery.reconcileIntervalMs,
+    staleSendAfterMs: config.delivery.staleSendAfterMs,
+    notifier: notifyOutcomes ? notifier : undefined,
   });
   const commands = new HeraldCommands(service, logger.child({ component: 'commands' }), userSettings, config.defaults);
   const mailer = deps.smtpUrl
@@ -91,7 +96,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     : undefined;
   const activityDeps = (): Omit<ActivityDeps, 'shuttingDown'> => {
     if (!mailer) throw new Error('This Herald does not send: createCore was given no smtpUrl');
-    return { tasks, templates: resolver, mailer, logger: logger.child({ component: 'worker' }), notifier: deps.notifier ?? defaultNotifier(config, logger) };
+    return { tasks, templates: resolver, mailer, logger: logger.child({ component: 'worker' }), notifier };
   };
 
   return {
