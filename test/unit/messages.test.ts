@@ -37,6 +37,9 @@ const PARAMS: { [C in ErrorCode]: ErrorParams<C> } = {
   TASK_ALREADY_SENDING: { taskId: 'T-1' },
   SCHEDULE_FAILED: {},
   SCHEDULER_UNAVAILABLE: {},
+  SCHEDULE_UNCONFIRMED: { taskId: 'T-1' },
+  RESCHEDULE_UNCONFIRMED: { taskId: 'T-1' },
+  TOO_MANY_RESCHEDULES: { max: 20 },
   RATE_LIMITED: { limit: 20, retryInMinutes: 7 },
   TOO_MANY_OPEN_RESERVATIONS: { max: 25 },
   MISSING_PERMISSION: { permission: 'Manage Messages' },
@@ -88,8 +91,8 @@ function message(locale: 'en' | 'ko', code: ErrorCode): string {
 const HANGUL = /[\uAC00-\uD7A3]/;
 
 describe('error messages', () => {
-  it('covers 71 codes', () => {
-    expect(CODES).toHaveLength(71);
+  it('covers 74 codes', () => {
+    expect(CODES).toHaveLength(74);
   });
 
   for (const code of CODES) {
