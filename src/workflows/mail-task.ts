@@ -137,10 +137,13 @@ export async function mailTaskWorkflow(input: MailTaskInput): Promise<MailTaskOu
 
   log.info('Mail task started', { scheduledAt: input.scheduledAt, prepareLeadMs });
 
-  /** The row is the truth: the time it has now is the deadline (signals only say "look again"). */
+  /**
+   * The row is the truth: the time it has now is the deadline (signals only say "look again").
+   * A quick read, never canceled halfway: a cancel that comes meanwhile is acted on right after.
+   */
   async function followRow(): Promise<void> {
     const seen = moves;
-    const row = await readSchedule(taskId);
+    const row = await CancellationScope.nonCancellable(() => readSchedule(taskId));
     movesRead = seen;
     if (row?.scheduledAt) timer.deadline = Date.parse(row.scheduledAt);
     log.info('Read the time from the row', { scheduledAt: row?.scheduledAt ?? null, status: row?.status ?? null });
