@@ -19,6 +19,8 @@ export interface BenchServices {
   versions: Record<string, string>;
   /** Kills the Temporal dev server (SIGKILL) and starts it again on the same db file and port. */
   restartTemporal(): Promise<void>;
+  /** Stops PostgreSQL (a fast shutdown: every connection is cut), for `ms`, then starts it again on the same data and port. */
+  stopPostgresFor(ms: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -26,7 +28,8 @@ export async function startServices(logger: Logger, options: { redis?: boolean }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-bench-'));
   fs.chmodSync(dir, 0o755);
   const binaries = await ensureTemporalBinaries();
-  const postgres = await startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), port: await freePort(), database: 'herald', logger });
+  const postgresOptions = { dataDir: path.join(dir, 'postgres'), port: await freePort(), database: 'herald', logger };
+  let postgres = await startEmbeddedPostgres(postgresOptions);
   const temporalOptions = {
     cliPath: binaries.cli,
     dbFile: path.join(dir, 'temporal', 'temporal.db'),
@@ -59,6 +62,11 @@ export async function startServices(logger: Logger, options: { redis?: boolean }
     async restartTemporal() {
       await temporal.kill();
       temporal = await startTemporalDevServer(temporalOptions);
+    },
+    async stopPostgresFor(ms) {
+      await postgres.stop();
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      postgres = await startEmbeddedPostgres(postgresOptions);
     },
     async stop() {
       redis?.process.kill('SIGTERM');
