@@ -42,6 +42,28 @@ async function rows(ids: string[]) {
   return h.db.selectFrom('tasks').select(['id', 'status', 'attempts', 'error']).where('id', 'in', ids).execute();
 }
 
+describe('PostgreSQL stops after the relay accepted', () => {
+  it('never sends again: the retry only finishes the bookkeeping, for every mail of the batch', async () => {
+    h.sink.setDelay(2_000); // a slow relay: the database goes away while it holds the mails
+    const tasks = await Promise.all(Array.from({ length: 5 }, (_, n) => h.service.enqueueTask(notice('accepted', n))));
+    const ids = tasks.map((t) => t.id);
+    try {
+      await until(() => h.sink.inFlight === 5);
+      await proxy().stop();
+      await until(() => ids.every((id) => h.mailsOf(id).length > 0), 30_000);
+      await sleep(2_000); // the first retries come and find no database
+    } finally {
+      h.sink.setDelay(0);
+      await proxy().resume();
+    }
+    await Promise.all(ids.map(settled));
+    await sleep(1_000); // a second delivery would be on its way by now
+
+    for (const id of ids) expect(h.mailsOf(id)).toHaveLength(1);
+    expect((await rows(ids)).map((r) => r.status)).toEqual(ids.map(() => 'finished'));
+  }, 60_000);
+});
+
 describe('PostgreSQL stops while reservations fall due', () => {
   it('delivers every one once when it is back: database errors use up no SMTP attempt', async () => {
     const due = Date.now() + 9_000;
@@ -73,28 +95,6 @@ describe('PostgreSQL stops while reservations fall due', () => {
 
     expect(h.mailsOf(task.id)).toHaveLength(1);
     expect((await rows([task.id]))[0]).toMatchObject({ status: 'finished', attempts: 3 });
-  }, 60_000);
-});
-
-describe('PostgreSQL stops after the relay accepted', () => {
-  it('never sends again: the retry only finishes the bookkeeping, for every mail of the batch', async () => {
-    h.sink.setDelay(2_000); // a slow relay: the database goes away while it holds the mails
-    const tasks = await Promise.all(Array.from({ length: 5 }, (_, n) => h.service.enqueueTask(notice('accepted', n))));
-    const ids = tasks.map((t) => t.id);
-    try {
-      await until(() => h.sink.inFlight === 5);
-      await proxy().stop();
-      await until(() => ids.every((id) => h.mailsOf(id).length > 0), 30_000);
-      await sleep(2_000); // the first retries come and find no database
-    } finally {
-      h.sink.setDelay(0);
-      await proxy().resume();
-    }
-    await Promise.all(ids.map(settled));
-    await sleep(1_000); // a second delivery would be on its way by now
-
-    for (const id of ids) expect(h.mailsOf(id)).toHaveLength(1);
-    expect((await rows(ids)).map((r) => r.status)).toEqual(ids.map(() => 'finished'));
   }, 60_000);
 });
 

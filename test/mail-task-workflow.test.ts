@@ -71,6 +71,8 @@ function stubs(sends: (DeliveryResult | Error | Promise<DeliveryResult>)[]) {
     },
     async recordFailure(input) {
       calls.failed.push(input);
+      if (row.status !== 'finished') row.status = 'failed';
+      return row.status;
     },
     async recordSent(taskId) {
       calls.recordedSent.push(taskId);
@@ -306,6 +308,21 @@ describe('mailTaskWorkflow with stub activities', () => {
       expect(await handle.result()).toEqual({ kind: 'sent', messageId: '<row-time@example.test>' });
       expect(calls.readSchedule).toEqual([taskId]);
       expect(calls.send.map((c) => c.dueBy)).toEqual([rowTime.toISOString()]);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('the last attempt failed, but one whose report was lost had delivered it: the run completes, and the requester is told it was sent', async () => {
+    const lost = ApplicationFailure.nonRetryable('activity Heartbeat timeout', 'TestStub');
+    const { activities, calls, row } = stubs([lost]);
+    row.status = 'finished'; // the earlier attempt finished the row before its worker died
+    const worker = await startWorker(activities);
+    try {
+      const { taskId, handle } = await startReservation(worker.taskQueue, minutes(2), { prepareLeadMs: 0 });
+      expect(await handle.result()).toEqual({ kind: 'skipped', status: 'finished' });
+      expect(calls.failed).toHaveLength(1);
+      expect(calls.notify).toEqual([{ taskId, outcome: 'sent' }]);
     } finally {
       await worker.stop();
     }

@@ -40,11 +40,15 @@ export function createTaskRecordActivities({
       if (row) logger.info({ taskId }, 'task canceled');
       return row?.status ?? (await tasks.findById(taskId))?.status ?? null;
     },
-    /** The send failed for good: record why. */
-    async recordFailure(input: { taskId: string; error: string }): Promise<void> {
+    /**
+     * The send failed for good: record why. Answers the status the row ends in: `finished` when an
+     * attempt whose report was lost (its worker died after the relay accepted) had delivered it.
+     */
+    async recordFailure(input: { taskId: string; error: string }): Promise<TaskStatus | null> {
       const row = await tasks.transition(input.taskId, 'failed', { error: input.error, finishedAt: new Date() });
       if (row) logger.warn({ taskId: input.taskId, error: input.error, attempts: row.attempts }, 'task failed');
       if (row) countFailed();
+      return row?.status ?? (await tasks.findById(input.taskId))?.status ?? null;
     },
     /** The relay accepted the mail, and the send step could not mark the row finished: do it now. */
     async recordSent(taskId: string): Promise<void> {

@@ -14,6 +14,7 @@
 // A row that cannot be repaired is logged and left for the next pass; the pass goes on.
 import type { TaskRow } from '../db/schema.js';
 import type { OpenTaskRow, TaskRepository } from '../db/task-repository.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { DEFAULT_STALE_SEND_AFTER_MS, tooLateReason } from '../domain/send-deadline.js';
 import { OPEN_STATUSES, type TaskStatus } from '../domain/task-status.js';
 import type { Logger } from '../logger.js';
@@ -64,7 +65,11 @@ export class Reconciler {
   /** Runs now and then every `intervalMs`, until stop(). Failures are logged and retried next time. */
   start(): void {
     const tick = () => {
-      this.running = this.runOnce().catch((err) => this.options.logger.error({ err }, 'reconciler run failed'));
+      this.running = this.runOnce().catch((err: unknown) => {
+        // An outage is expected now and then, and the next pass will catch up: no alarm, no stack.
+        if (isDatabaseUnavailable(err)) this.options.logger.warn({ err: String(err) }, 'reconciler: the database is unavailable; trying again next time');
+        else this.options.logger.error({ err }, 'reconciler run failed');
+      });
     };
     tick();
     this.timer = setInterval(tick, this.options.intervalMs ?? 60_000);

@@ -196,14 +196,23 @@ export async function mailTaskWorkflow(input: MailTaskInput): Promise<MailTaskOu
     return closed(result.status);
   }
 
-  /** The task failed for good: record why, tell the requester, and fail the run with the reason. */
-  async function fail(message: string): Promise<never> {
+  /**
+   * The task failed for good: record why, tell the requester, and fail the run with the reason.
+   * Unless the row says an attempt whose report was lost had delivered it after all.
+   */
+  async function fail(message: string): Promise<MailTaskOutcome> {
     log.warn('Mail failed for good', { error: message });
-    await CancellationScope.nonCancellable(async () => {
-      await recordFailure({ taskId, error: message });
-      await notify('failed');
-    });
+    const status = await CancellationScope.nonCancellable(() => recordFailure({ taskId, error: message }));
+    if (status === 'finished') return deliveredEarlier();
+    await CancellationScope.nonCancellable(() => notify('failed'));
     throw ApplicationFailure.nonRetryable(message, 'MailDeliveryFailed');
+  }
+
+  /** An earlier attempt delivered the mail and finished the row, but its report never came back. */
+  async function deliveredEarlier(): Promise<MailTaskOutcome> {
+    log.info('An earlier attempt had delivered the mail');
+    await CancellationScope.nonCancellable(() => notify('sent'));
+    return { kind: 'skipped', status: 'finished' };
   }
 
   /** The send step with PATCHES.deliverThenRecord ('again': go round the loop). */
@@ -251,6 +260,7 @@ export async function mailTaskWorkflow(input: MailTaskInput): Promise<MailTaskOu
       timer.deadline = Date.parse(result.scheduledAt);
       return 'again';
     }
+    if (result.status === 'finished') return deliveredEarlier();
     return closed(result.status);
   }
 
