@@ -243,7 +243,6 @@ describe('mailTaskWorkflow with stub activities', () => {
     try {
       const { taskId, handle } = await startReservation(worker.taskQueue, minutes(2), { prepareLeadMs: 0 });
       const failure = await handle.result().catch((err: unknown) => err);
-      console.log('DEBUG', failure, calls, await eventTypes(handle));
       expect(failure).toBeInstanceOf(WorkflowFailedError);
       const cause = (failure as WorkflowFailedError).cause as ApplicationFailure;
       expect(cause).toBeInstanceOf(ApplicationFailure);

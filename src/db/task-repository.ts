@@ -11,6 +11,7 @@ export type NewTask = Omit<NewTaskRow, 'payload' | 'created_at' | 'updated_at' |
 /** What the send step found when it tried to claim a task. */
 export type ClaimResult =
   | { kind: 'claimed'; task: TaskRow }
+  /** The row says another time than the one the send step holds for (later, or moved meanwhile). */
   | { kind: 'not-due'; scheduledAt: Date }
   /** Open and due, but past its deadline (due time plus the stale bound): not to be sent any more. */
   | { kind: 'too-late'; dueAt: Date }
@@ -145,9 +146,11 @@ export class TaskRepository {
   }
 
   /**
-   * The send step's claim: a queued task, or a reserved one due by `dueBy`, becomes running and
-   * remembers `claimToken`; a running one may be claimed again only with the same token (a retry of
-   * the same attempt chain, never a stale or second one). Anything else says why it was not claimed.
+   * The send step's claim: a queued task, or a reserved one whose time is exactly `dueBy` (the time
+   * the step was sent for: a step sent for a time the row no longer has, such as a hold left behind
+   * by a reschedule, can never claim it), becomes running and remembers `claimToken`; a running one
+   * may be claimed again only with the same token (a retry of the same attempt chain, never a stale
+   * or second one). Anything else says why it was not claimed ('not-due': the row's time).
    * Claims made in the same turn of the event loop (held sends all wake at their due time) go to
    * the database as one statement. With `staleAfterMs`, an open task is claimed only until its
    * deadline (its time, or for a send-now its creation, plus that bound): later it is 'too-late'.
@@ -182,7 +185,7 @@ export class TaskRepository {
              AS r(id, due_by, attempt, claim_token, stale_ms)
        WHERE t.id = r.id
          AND t.status = ANY(${sourcesOf('running')}::task_status[])
-         AND ((t.status = 'queued' OR (t.status = 'reserved' AND t.scheduled_at <= r.due_by))
+         AND ((t.status = 'queued' OR (t.status = 'reserved' AND date_trunc('milliseconds', t.scheduled_at) = r.due_by))
               AND (r.stale_ms IS NULL OR now() <= coalesce(t.scheduled_at, t.created_at) + r.stale_ms * interval '1 millisecond')
               OR (t.status = 'running' AND t.claim_token = r.claim_token))
       RETURNING t.*`.execute(this.db);
@@ -198,7 +201,7 @@ export class TaskRepository {
       const row = rows.get(r.id);
       if (!row) return { kind: 'missing' };
       const dueAt = row.scheduled_at ?? row.created_at;
-      const due = row.status === 'queued' || (row.status === 'reserved' && dueAt <= r.dueBy);
+      const due = row.status === 'queued' || (row.status === 'reserved' && dueAt.getTime() === r.dueBy.getTime());
       if (due && r.staleAfterMs !== null && row.db_now.getTime() > dueAt.getTime() + r.staleAfterMs) return { kind: 'too-late', dueAt };
       if (row.status === 'reserved' && row.scheduled_at) return { kind: 'not-due', scheduledAt: row.scheduled_at };
       return { kind: 'closed', status: row.status };

@@ -44,6 +44,7 @@ export type DeliveryResult =
    * database was away), and the workflow must do it (recordSent). Absent in older histories: recorded.
    */
   | { kind: 'sent'; messageId: string; recorded?: boolean }
+  /** The row says another time (a later one; or, since 'deliver-then-record', any other): follow it. */
   | { kind: 'not-due'; scheduledAt: string }
   | { kind: 'closed'; status: TaskStatus }
   /** The worker shut down while holding: nothing was claimed, run the send step again. */

@@ -31,8 +31,8 @@ export const PATCHES = {
   /**
    * The send step is deliverTaskMail: it waits out database outages until the task's deadline, its
    * result is the relay's acceptance, and recordSent finishes the row when the step could not. A
-   * move or a cancel waits for the step's answer, so a claimed task is never abandoned, and a send
-   * that a cancel leaves without delivery is recorded as failed.
+   * cancel waits for the step's answer, so a claimed task is never abandoned, and a send that a
+   * cancel leaves without delivery is recorded as failed; a move during a hold reads the row first.
    */
   deliverThenRecord: 'deliver-then-record',
   /** A reschedule signal makes the workflow read the task's time from its row (readSchedule). */
@@ -215,11 +215,46 @@ export async function mailTaskWorkflow(input: MailTaskInput): Promise<MailTaskOu
     return { kind: 'skipped', status: 'finished' };
   }
 
+  /**
+   * Runs the send step (PATCHES.deliverThenRecord). A cancel of the workflow asks it to stop and
+   * waits for its answer: a hold not yet claimed comes back 'interrupted', a send it had claimed
+   * finishes and says how it went. A move while it holds makes the workflow read the row: if the
+   * time there is not the one the hold is for, the hold is left behind (asked to stop, its answer
+   * not awaited), which is safe because a claim needs the row's time to be the hold's.
+   */
+  async function deliverWatchingMoves(args: SendTaskMailInput): Promise<DeliveryResult | 'moved'> {
+    const step = new CancellationScope();
+    const sending = step.run(() => deliverTaskMail(args));
+    if (!args.holdUntil) return sending;
+    const heldFor = Date.parse(args.dueBy);
+    for (;;) {
+      const watch = new CancellationScope();
+      const moved = watch.run(() => timer.moves()).then(
+        () => 'moved' as const,
+        () => 'canceled' as const,
+      );
+      let first: DeliveryResult | 'moved' | 'canceled';
+      try {
+        first = await Promise.race([sending, moved]);
+      } finally {
+        watch.cancel();
+      }
+      if (first === 'canceled') return sending; // the workflow's cancel reached the step too
+      if (first !== 'moved') return first;
+      await followRow();
+      if (timer.deadline === heldFor) continue;
+      log.info('The deadline moved: leaving the hold behind', { heldFor: args.dueBy });
+      step.cancel();
+      sending.catch(() => undefined);
+      return 'moved';
+    }
+  }
+
   /** The send step with PATCHES.deliverThenRecord ('again': go round the loop). */
   async function deliverOnce(args: SendTaskMailInput): Promise<MailTaskOutcome | 'again'> {
-    let result: DeliveryResult;
+    let result: DeliveryResult | 'moved';
     try {
-      result = await deliverWatchingMoves(deliverTaskMail, { ...args, staleSendAfterMs }, timer);
+      result = await deliverWatchingMoves({ ...args, staleSendAfterMs });
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
       const message = err.cause?.message ?? err.message;
@@ -241,7 +276,7 @@ export async function mailTaskWorkflow(input: MailTaskInput): Promise<MailTaskOu
       return fail(message);
     }
 
-    if (result.kind === 'sent') {
+    if (result !== 'moved' && result.kind === 'sent') {
       // Even if a cancel came meanwhile: the relay has the mail, so the task is finished.
       log.info('Mail sent', { messageId: result.messageId, recorded: result.recorded ?? true });
       await CancellationScope.nonCancellable(async () => {
@@ -251,12 +286,13 @@ export async function mailTaskWorkflow(input: MailTaskInput): Promise<MailTaskOu
       return { kind: 'sent', messageId: result.messageId };
     }
     if (root.consideredCancelled) return root.cancelRequested;
+    if (result === 'moved') return 'again';
     if (result.kind === 'interrupted') {
-      log.info('Hold handed back (a move, or a stopping worker); holding again');
+      log.info('Hold handed back by a stopping worker; holding again');
       return 'again';
     }
     if (result.kind === 'not-due') {
-      log.info('The row says a later time', { scheduledAt: result.scheduledAt });
+      log.info('The row says another time', { scheduledAt: result.scheduledAt });
       timer.deadline = Date.parse(result.scheduledAt);
       return 'again';
     }
@@ -310,32 +346,4 @@ async function send(
     sending.catch(() => undefined);
   }
   return outcome;
-}
-
-/**
- * Runs the send step (PATCHES.deliverThenRecord). A move of the deadline while it holds asks it to
- * stop, and so does a cancel of the workflow (through the scope); either way its answer is awaited,
- * so what became of a task it had already claimed is always known.
- */
-async function deliverWatchingMoves(
-  deliverTaskMail: MailActivities['deliverTaskMail'],
-  args: SendTaskMailInput,
-  timer: UpdatableTimer,
-): Promise<DeliveryResult> {
-  const step = new CancellationScope();
-  const sending = step.run(() => deliverTaskMail(args));
-  if (!args.holdUntil) return sending;
-  const watch = new CancellationScope();
-  watch.run(() => timer.moves()).then(
-    () => {
-      log.info('The deadline moved: asking the hold to stop');
-      step.cancel();
-    },
-    () => undefined,
-  );
-  try {
-    return await sending;
-  } finally {
-    watch.cancel();
-  }
 }
