@@ -64,6 +64,31 @@ describe('PostgreSQL stops after the relay accepted', () => {
   }, 60_000);
 });
 
+describe('a workflow terminated while its sent mail waited to be recorded', () => {
+  it('the reconciler reads the acceptance from the workflow\'s history and finishes the row', async () => {
+    h.sink.setDelay(1_000);
+    const task = await h.service.enqueueTask(notice('terminated-after-acceptance', 0));
+    try {
+      await until(() => h.sink.inFlight === 1);
+      await proxy().stop();
+      await until(() => h.mailsOf(task.id).length === 1);
+      // The step reported the acceptance; the workflow's recordSent waits for the database. An
+      // operator terminates the run meanwhile.
+      await until(async () => (await h.workflow(task.id).fetchHistory()).events!.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordSent'));
+      await h.workflow(task.id).terminate('pressed Terminate in the UI');
+    } finally {
+      h.sink.setDelay(0);
+      await proxy().resume();
+    }
+    expect((await rows([task.id]))[0]!.status).toBe('running');
+    // Past the grace the reconciler leaves a send that may still be finishing in a worker.
+    await h.db.updateTable('tasks').set({ updated_at: new Date(Date.now() - 10 * 60_000) }).where('id', '=', task.id).execute();
+    await h.reconciler.runOnce();
+    expect((await rows([task.id]))[0]).toMatchObject({ status: 'finished', error: null });
+    expect(h.mailsOf(task.id)).toHaveLength(1);
+  }, 60_000);
+});
+
 describe('PostgreSQL stops while reservations fall due', () => {
   it('delivers every one once when it is back: database errors use up no SMTP attempt', async () => {
     const due = Date.now() + 9_000;
