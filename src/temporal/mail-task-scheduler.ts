@@ -2,7 +2,7 @@
 // start a task's workflow, move it, cancel it, ask what became of it. How that is done (workflow
 // ids, start delays, the reschedule signal, cancellation, reading histories) is this file's business alone.
 import { type Client, type WorkflowHandle, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { defaultPayloadConverter, NamespaceNotFoundError } from '@temporalio/common';
 import type { MailRetryPolicy } from '../domain/retry-policy.js';
 import { MAIL_TASK_WORKFLOW, type MailTaskInput, rescheduleSignal } from '../workflows/definitions.js';
 import type { mailTaskWorkflow } from '../workflows/mail-task.js';
@@ -95,7 +95,8 @@ export class TemporalTaskScheduler implements TaskScheduler {
     try {
       status = (await handle.describe()).status.name;
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return { state: 'missing' };
+      // No such namespace has no such workflow either (a configuration error, surely not a blip).
+      if (err instanceof WorkflowNotFoundError || err instanceof NamespaceNotFoundError) return { state: 'missing' };
       throw err;
     }
     if (status === 'RUNNING') return { state: 'open' };
