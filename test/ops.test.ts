@@ -186,7 +186,7 @@ describe('a worker process', () => {
     // The Temporal SDK's runtime metrics (served by Core, appended to Herald's).
     expect(after).toMatch(/^# TYPE temporal_\w+ /m);
     expect(sample(after, 'temporal_worker_start')).toBeGreaterThanOrEqual(1);
-    expect(sample(after, 'temporal_activity_execution_latency_count', { activity_type: 'sendTaskMail' })).toBeGreaterThanOrEqual(1);
+    expect(sample(after, 'temporal_activity_execution_latency_count', { activity_type: 'deliverTaskMail' })).toBeGreaterThanOrEqual(1);
     // Process metrics, and no metric family twice.
     expect(sample(after, 'process_resident_memory_bytes')).toBeGreaterThan(0);
     const families = [...after.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]);
