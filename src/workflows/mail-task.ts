@@ -269,7 +269,8 @@ export async function mailTaskWorkflow(input: MailTaskInput): Promise<MailTaskOu
         return fail(`Canceled while it was being sent; the attempt in progress did not deliver it: ${message}`);
       }
       if (isCancellation(err)) {
-        log.info('The send step stopped for a move before it claimed the task');
+        // Not by this workflow (its own cancels are handled above, and it never awaits a hold it left behind).
+        log.info('The send step was canceled before it claimed the task; sending again');
         return 'again';
       }
       // The last attempt failed, or the error was permanent: the task is failed, and so is the run.
