@@ -1,10 +1,12 @@
 // npm run chaos [-- --quick] [-- --temporal=server]
 // Herald's promise under faults: a confirmed reservation is sent once, at its time, or its
 // requester learns why not. Reservations are made through the Discord bot (the emulator); while
-// they fall due the worker is killed with SIGKILL three times, Temporal (the dev server on its db
-// file, or with --temporal=server the production server on PostgreSQL) is killed and restarted once, the bot is restarted once, and the SMTP sink refuses 30% of
-// deliveries with a 4xx. Then every confirmed task is checked. Writes RELIABILITY.md (full mode)
-// and prints a JSON summary as its last line; exits non-zero if the promise was broken.
+// they fall due the worker is killed with SIGKILL three times, PostgreSQL is stopped for 30 s,
+// Temporal (the dev server on its db file, or with --temporal=server the production server on
+// PostgreSQL) is killed and restarted once, the bot is restarted once, and the SMTP sink refuses
+// 30% of deliveries with a 4xx. Then every confirmed task is checked: none lost, none failed
+// because of the database outage, duplicates within one per worker kill. Writes RELIABILITY.md
+// (full mode) and prints a JSON summary as its last line; exits non-zero if the promise was broken.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,6 +26,16 @@ const temporalMode = process.argv.includes('--temporal=server') ? 'server' : 'de
 const N = quick ? 300 : 1_000;
 const WINDOW = quick ? { from: 75_000, to: 135_000 } : { from: 90_000, to: 270_000 }; // due times, from now
 const LEAD = quick ? '15s' : '30s';
+const OUTAGE_MS = 30_000;
+/**
+ * When each fault strikes, as a share of the window the reservations fall due in. No worker is
+ * started while PostgreSQL is down (a worker migrates the database when it starts), so the kills
+ * stay out of the outage; the Temporal restart may fall inside it (the dev server's db file is no
+ * part of PostgreSQL; the Temporal server's databases are, and it waits for the outage to end).
+ */
+const AT = quick
+  ? { kills: [0.1, 0.75, 0.9], outage: 0.2, temporal: 0.45 }
+  : { kills: [0.15, 0.45, 0.75], outage: 0.25, temporal: 0.6 };
 const log = (message: string) => console.log(`[chaos ${new Date().toISOString().slice(11, 19)}] ${message}`);
 const logger = createLogger({ level: 'warn' });
 const started = Date.now();
@@ -116,8 +128,10 @@ log(`${confirmed.size} confirmed, ${unconfirmed} not confirmed`);
 // --- faults while they fall due
 const windowStart = t0 + WINDOW.from;
 const span = WINDOW.to - WINDOW.from;
+let outage: Promise<void> = Promise.resolve();
+const outageWindow = { from: Number.POSITIVE_INFINITY, to: Number.NEGATIVE_INFINITY };
 const faults: { at: number; what: string; run: () => Promise<void> }[] = [
-  ...[0.15, 0.45, 0.75].map((share, k) => ({
+  ...AT.kills.map((share, k) => ({
     at: windowStart + span * share,
     what: `kill -9 worker (${k + 1})`,
     run: async () => {
@@ -128,9 +142,26 @@ const faults: { at: number; what: string; run: () => Promise<void> }[] = [
     },
   })),
   {
-    at: windowStart + span * 0.6,
+    at: windowStart + span * AT.temporal,
     what: temporalMode === 'server' ? 'kill and restart the Temporal server on its PostgreSQL databases' : 'kill and restart the Temporal dev server on its db file',
-    run: () => services.restartTemporal(),
+    // The Temporal server keeps its data in the PostgreSQL the outage stops: it cannot start
+    // again until that is back, so in server mode it waits for the outage to end.
+    run: async () => {
+      if (temporalMode === 'server') await outage;
+      await services.restartTemporal();
+    },
+  },
+  {
+    at: windowStart + span * AT.outage,
+    what: `stop PostgreSQL for ${OUTAGE_MS / 1000} s (a fast shutdown: every connection cut), then start it again${temporalMode === 'server' ? " (the Temporal server's databases too)" : ''}`,
+    // In the background: the faults that fall inside the outage go on meanwhile.
+    run: async () => {
+      outageWindow.from = Date.now();
+      outage = services.stopPostgresFor(OUTAGE_MS).then(() => {
+        outageWindow.to = Date.now();
+        log('PostgreSQL is back');
+      });
+    },
   },
 ].sort((a, b) => a.at - b.at);
 for (const fault of faults) {
@@ -138,6 +169,7 @@ for (const fault of faults) {
   log(fault.what);
   await fault.run();
 }
+await outage;
 
 // --- wait for every confirmed task to end
 const db = createDb(services.databaseUrl);
@@ -158,17 +190,28 @@ while (Date.now() < deadline) {
 await sleep(3_000); // let the last workflows close
 const rows = await db.selectFrom('tasks').select(['id', 'status', 'error', 'attempts']).where('id', 'in', ids).execute();
 
+/** Why a task failed: the sink's refusals (an SMTP reply), a kill cutting its last attempt short, the database, or else. */
+function failureCause(error: string | null): 'smtp' | 'kill' | 'database' | 'other' {
+  if (!error) return 'other';
+  if (/^\d{3}\b/.test(error)) return 'smtp';
+  if (/database|ECONNREFUSED|ECONNRESET|Connection terminated|connect|could not be reached/i.test(error)) return 'database';
+  if (/timeout|timed out/i.test(error)) return 'kill';
+  return 'other';
+}
+
 // --- check every one
 const connection = await Connection.connect({ address: services.temporalAddress });
 const client = new Client({ connection });
 const expected: Record<string, string> = { finished: 'COMPLETED', failed: 'FAILED', canceled: 'CANCELLED' };
 let delivered = 0;
 let failedWithReason = 0;
+const failedBy: Record<ReturnType<typeof failureCause>, number> = { smtp: 0, kill: 0, database: 0, other: 0 };
+const failedByOutage: string[] = [];
 let duplicates = 0;
 const lost: string[] = [];
 const disagreements: string[] = [];
 const lateness: number[] = [];
-const firstAttemptLateness: number[] = []; // delivered by the first attempt: no kill, no refusal in its way
+const firstAttemptLateness: number[] = []; // delivered by the first attempt, due outside the outage: no fault in its way
 for (const row of rows) {
   const messageId = `<${row.id}@herald.test>`;
   const receipts = sink.received.get(messageId) ?? [];
@@ -177,9 +220,15 @@ for (const row of rows) {
     delivered++;
     const late = Math.min(...receipts) - confirmed.get(row.id)!;
     lateness.push(late);
-    if (row.attempts === 1) firstAttemptLateness.push(late);
+    const due = confirmed.get(row.id)!;
+    if (row.attempts === 1 && (due < outageWindow.from || due > outageWindow.to)) firstAttemptLateness.push(late);
   } else if (row.status === 'failed' && row.error) failedWithReason++;
   else lost.push(`${row.id} (${row.status})`);
+  if (row.status === 'failed') {
+    const cause = failureCause(row.error);
+    failedBy[cause]++;
+    if (cause === 'database' || cause === 'other') failedByOutage.push(`${row.id}: ${row.error}`);
+  }
   const workflow = await client.workflow
     .getHandle(row.id)
     .describe()
@@ -206,19 +255,28 @@ const summary = {
   unconfirmedWhileBotWasDown: unconfirmed,
   delivered,
   failedWithReason,
+  failedBy,
+  failedByTheOutage: failedByOutage.length,
   lost: lost.length,
   duplicates,
   duplicatesAllowed: kills,
   stillOpen: open,
   rowWorkflowDisagreements: disagreements.length,
   sinkRefusals: '30% of deliveries (4xx)',
+  databaseOutageSeconds: OUTAGE_MS / 1000,
   outcomeDMs: failedNotices,
   latenessMs: percentiles(lateness),
   firstAttemptLatenessMs: percentiles(firstAttemptLateness),
   seconds: Math.round((Date.now() - started) / 1000),
 };
-const ok = summary.lost === 0 && duplicates <= kills && disagreements.length === 0 && delivered + failedWithReason === confirmed.size;
+const ok =
+  summary.lost === 0 &&
+  duplicates <= kills &&
+  disagreements.length === 0 &&
+  failedByOutage.length === 0 &&
+  delivered + failedWithReason === confirmed.size;
 if (lost.length) log(`lost: ${lost.slice(0, 10).join(', ')}`);
+if (failedByOutage.length) log(`failed by the outage (or for no reason a fault explains): ${failedByOutage.slice(0, 10).join('; ')}`);
 if (disagreements.length) log(`disagreements: ${disagreements.slice(0, 10).join('; ')}`);
 // RELIABILITY.md records the dev-server run; a server-mode run prints its summary only.
 if (!quick && temporalMode === 'dev') writeReport(summary, faults.map((f) => f.what));
@@ -251,29 +309,38 @@ ${faultList.map((f) => `- ${f}`).join('\n')}
 | Not confirmed (sent while the bot was restarting; no promise made) | ${s.unconfirmedWhileBotWasDown} |
 | Delivered | ${s.delivered} |
 | Failed after 3 attempts, with the reason on the task and a DM to the requester (an attempt cut short by a kill counts as one) | ${s.failedWithReason} |
+| … of which the last attempt was refused by the sink / cut short by a kill | ${s.failedBy.smtp} / ${s.failedBy.kill} |
+| **Failed because of the database outage** (or for a reason no fault explains) | **${s.failedByTheOutage}** |
 | **Lost** (neither delivered nor failed with a reason) | **${s.lost}** |
 | Duplicates by Message-ID (allowed: one per worker kill, ${s.duplicatesAllowed}) | ${s.duplicates} |
 | Task rows that disagree with their workflow's state | ${s.rowWorkflowDisagreements} |
 | Outcome DMs sent (at least one per task; a notice whose worker was killed before it reported back is sent again) | ${s.outcomeDMs} |
 | Lateness of all delivered mail, p50 / p99 / max (ms) | ${ms(s.latenessMs)} |
-| Lateness of the ${s.firstAttemptLatenessMs.count} delivered by their first attempt, p50 / p99 / max (ms) | ${ms(s.firstAttemptLatenessMs)} |
+| Lateness of the ${s.firstAttemptLatenessMs.count} delivered by their first attempt and not due during the outage, p50 / p99 / max (ms) | ${ms(s.firstAttemptLatenessMs)} |
 
 Lateness includes the faults on purpose. A worker killed with SIGKILL loses the sends it was
 holding (each reservation wakes ${LEAD} early and waits in the worker); Temporal hands them to the
 next worker when their heartbeats stop (30 s) plus the first retry interval (5 s). A refused
-delivery waits 5 s, then 10 s, before its next attempt. The first-attempt row shows the mail that
-met neither.
+delivery waits 5 s, then 10 s, before its next attempt. The mails due while PostgreSQL was down
+waited for it in their send step (up to ${OUTAGE_MS / 1000} s), without using up an attempt. The
+first-attempt row shows the mail that met none of these (a kill can still have slowed the worker
+that held it).
 
 How it is checked: every mail at the sink is keyed by its Message-ID, which is derived from the
-task id; a task is lost if it has no mail and is not \`failed\` with a reason. Each Task row is
-compared with its workflow's state as Temporal describes it (finished = COMPLETED, failed =
-FAILED, canceled = CANCELLED).
+task id; a task is lost if it has no mail and is not \`failed\` with a reason. A failed task's
+reason must be the sink's refusal or a kill: one that names the database (or nothing a fault
+explains) fails the run. Each Task row is compared with its workflow's state as Temporal describes
+it (finished = COMPLETED, failed = FAILED, canceled = CANCELLED).
 
 ## What else is proved, and where
 
 | Promise | Test |
 |---|---|
-| A crash between inserting a task and starting its workflow does not strand it: a reconciler at worker and bot start, and every \`RECONCILE_INTERVAL\`, starts workflows for rows that have none (workflowId = task id makes it idempotent) | \`test/reconciler.test.ts\` |
+| A crash between inserting a task and starting its workflow does not strand it: a reconciler at worker and bot start, and every \`RECONCILE_INTERVAL\`, starts workflows for rows that have none (workflowId = task id makes it idempotent), or fails them once past \`STALE_SEND_AFTER\` instead of sending hours late; it also repairs open tasks whose workflow was terminated, ended or vanished, and one bad row does not stop a pass | \`test/reconciler.test.ts\` |
+| PostgreSQL stopped while mails fall due: every one is delivered once when it is back, without using up an SMTP attempt; stopped after the relay accepted: never sent again, for every mail of a batch; stopped past a task's deadline: the task fails with a reason that names the database | \`test/database-outage.test.ts\`, \`test/send-mail-activity.test.ts\` |
+| A start whose answer was lost while the worker was already sending is kept and sent once; one Temporal cannot confirm is left to the reconciler and the user told so; two reschedules whose signals cross, or a signal that timed out after it was delivered, leave the workflow on the row's time; reschedules are capped | \`test/scheduler-faults.test.ts\` |
+| A cancel from the Temporal UI while the relay takes the mail: finished if it accepted, failed with the reason if not, never \`running\` forever | \`test/cancel-while-sending.test.ts\` |
+| Every workflow change replays the histories recorded by older workflow code | \`test/replay.test.ts\` |
 | A workflow whose row is missing fails without sending | \`test/reconciler.test.ts\` |
 | Time strings, addresses (CR/LF header injection, lists), template variables (HTML and script stay escaped), over-long fields, unknown and other users' task ids: each ends in a reservation or a precise message, nothing is stored on rejection, nothing crashes (fast-check, over 10,000 generated cases per run) | \`test/properties.test.ts\` |
 | A user can never see, cancel, reschedule or click-cancel another user's task, through the Discord emulator | \`test/discord-bot.test.ts\` |

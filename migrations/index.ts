@@ -6,6 +6,7 @@ import * as createUserSettings from './0002_create_user_settings.js';
 import * as addClaimToken from './0003_add_claim_token.js';
 import * as addWorkflowStartedAt from './0004_add_workflow_started_at.js';
 import * as serverOwnedTasks from './0005_server_owned_tasks.js';
+import * as rescheduleCountAndScheduleReads from './0006_reschedule_count_and_schedule_reads.js';
 import * as createServerTemplates from './0007_create_server_templates.js';
 
 export const migrations: Record<string, Migration> = {
@@ -14,5 +15,6 @@ export const migrations: Record<string, Migration> = {
   '0003_add_claim_token': addClaimToken,
   '0004_add_workflow_started_at': addWorkflowStartedAt,
   '0005_server_owned_tasks': serverOwnedTasks,
+  '0006_reschedule_count_and_schedule_reads': rescheduleCountAndScheduleReads,
   '0007_create_server_templates': createServerTemplates,
 };

@@ -1,10 +1,13 @@
-// npm run record-histories
+// npm run record-histories [-- <name>…]
 // Records real mail-task workflow histories into test/fixtures/histories/, which test/replay.test.ts
 // replays against the current workflow code. Each scenario runs the whole Herald (real PostgreSQL,
 // Temporal, SMTP sink and worker), so the histories are what production writes.
 //
-// The files are only worth something because older code wrote them: re-record after a workflow
-// change only when that change is meant to break old histories, and then guard it with patched().
+// The files are only worth something because older code wrote them: they are never overwritten.
+// A history is saved as `<scenario><GENERATION>.json` and only when that file is missing (or its
+// name is given on the command line). When a workflow change guarded by patched() gives running
+// workflows new commands, bump GENERATION and run this: every scenario is recorded again by the new
+// code, beside the files of the older generations, which keep proving the patch.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,9 +19,16 @@ import { PROJECT_ROOT } from '../src/project-root.js';
 import { createHarness, type Harness, minutesFrom, startLocalEnv, startTimeSkippingEnv } from '../test/support/harness.js';
 import { freePort } from '../test/support/ports.js';
 
+/**
+ * The workflow code's generation, as a file name suffix: '' before any patch, '.v2' since
+ * 'deliver-then-record' and 'row-is-the-truth' (src/workflows/mail-task.ts PATCHES).
+ */
+const GENERATION = '.v2';
+
 const OUT = path.join(PROJECT_ROOT, 'test', 'fixtures', 'histories');
 const logger = createLogger({ level: 'warn' });
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const requested = process.argv.slice(2);
 
 const mail = (requesterId: string) => ({
   requesterId,
@@ -29,83 +39,162 @@ const mail = (requesterId: string) => ({
 });
 const notice = (requesterId: string, when: Date) => ({ ...mail(requesterId), when });
 
-/** Waits for the run to close (however it closes) and saves its history as `<name>.json`. */
-async function save(h: Harness, name: string, taskId: string): Promise<void> {
+/** The file a scenario's history goes to. */
+const fileOf = (scenario: string) => path.join(OUT, `${scenario}${GENERATION}.json`);
+/** Whether to record `scenario` in this run. */
+const wanted = (scenario: string) => (requested.length > 0 ? requested.includes(`${scenario}${GENERATION}`) || requested.includes(scenario) : !fs.existsSync(fileOf(scenario)));
+
+/** Waits for the run to close (however it closes) and saves its history. */
+async function save(h: Harness, scenario: string, taskId: string): Promise<void> {
   const handle = h.workflow(taskId);
   await handle.result().catch(() => undefined);
   const history = await handle.fetchHistory();
   const json = JSON.stringify(JSON.parse(historyToJSON(history)), null, 2);
-  fs.writeFileSync(path.join(OUT, `${name}.json`), `${json}\n`);
+  fs.writeFileSync(fileOf(scenario), `${json}\n`);
   const last = history.events?.at(-1)?.eventType;
-  console.log(`${name}: ${history.events?.length ?? 0} events, last event type ${last}`);
+  console.log(`${scenario}${GENERATION}: ${history.events?.length ?? 0} events, last event type ${last}`);
 }
 
-/** On the time-skipping server: waits are skipped, no hold (prepare lead 0). */
-async function timeSkippingScenarios(postgresAdminUrl: string, testServer: string): Promise<void> {
-  const env = await startTimeSkippingEnv(testServer);
-  const h = await createHarness({ env, postgresAdminUrl });
-  try {
-    const sent = await h.service.enqueueTask(mail('sent-now'));
-    await save(h, 'sent-now', sent.id);
-
-    await h.syncClock();
-    const reserved = await h.service.reserveTask(notice('reserved-and-sent', minutesFrom(h.now(), 2)));
-    await save(h, 'reserved-and-sent', reserved.id);
-
-    await h.syncClock();
-    const moved = await h.service.reserveTask(notice('rescheduled', minutesFrom(h.now(), 2)));
-    await h.service.rescheduleTask('rescheduled', moved.id, minutesFrom(h.now(), 20));
-    await save(h, 'rescheduled', moved.id);
-
-    await h.syncClock();
-    const canceled = await h.service.reserveTask(notice('canceled-while-sleeping', minutesFrom(h.now(), 5)));
-    await h.service.cancelTask('canceled-while-sleeping', canceled.id);
-    await save(h, 'canceled-while-sleeping', canceled.id);
-
-    // Closed in the database behind the workflow's back: the send step finds it canceled and the
-    // run waits a minute for the cancellation that should follow, then ends as skipped.
-    await h.syncClock();
-    const closed = await h.service.reserveTask(notice('closed-in-the-database', minutesFrom(h.now(), 2)));
-    await h.tasks.transition(closed.id, 'canceled', { finishedAt: new Date() });
-    await save(h, 'closed-in-the-database', closed.id);
-
-    await h.syncClock();
-    h.sink.failNext(3, 451);
-    const failed = await h.service.reserveTask(notice('failed-after-3-attempts', minutesFrom(h.now(), 2)));
-    await save(h, 'failed-after-3-attempts', failed.id);
-  } finally {
-    await h.close();
-    await env.teardown();
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await pause(50);
   }
 }
 
+type Scenario = [name: string, run: (h: Harness) => Promise<void>];
+
+/** On the time-skipping server: waits are skipped, no hold (prepare lead 0). */
+const timeSkippingScenarios: Scenario[] = [
+  ['sent-now', async (h) => save(h, 'sent-now', (await h.service.enqueueTask(mail('sent-now'))).id)],
+  [
+    'reserved-and-sent',
+    async (h) => save(h, 'reserved-and-sent', (await h.service.reserveTask(notice('reserved-and-sent', minutesFrom(h.now(), 2)))).id),
+  ],
+  [
+    'rescheduled',
+    async (h) => {
+      const moved = await h.service.reserveTask(notice('rescheduled', minutesFrom(h.now(), 2)));
+      await h.service.rescheduleTask('rescheduled', moved.id, minutesFrom(h.now(), 20));
+      await save(h, 'rescheduled', moved.id);
+    },
+  ],
+  [
+    'canceled-while-sleeping',
+    async (h) => {
+      const canceled = await h.service.reserveTask(notice('canceled-while-sleeping', minutesFrom(h.now(), 5)));
+      await h.service.cancelTask('canceled-while-sleeping', canceled.id);
+      await save(h, 'canceled-while-sleeping', canceled.id);
+    },
+  ],
+  [
+    // Closed in the database behind the workflow's back: the send step finds it canceled and the
+    // run waits a minute for the cancellation that should follow, then ends as skipped.
+    'closed-in-the-database',
+    async (h) => {
+      const closed = await h.service.reserveTask(notice('closed-in-the-database', minutesFrom(h.now(), 2)));
+      await h.tasks.transition(closed.id, 'canceled', { finishedAt: new Date() });
+      await save(h, 'closed-in-the-database', closed.id);
+    },
+  ],
+  [
+    'failed-after-3-attempts',
+    async (h) => {
+      h.sink.failNext(3, 451);
+      const failed = await h.service.reserveTask(notice('failed-after-3-attempts', minutesFrom(h.now(), 2)));
+      await save(h, 'failed-after-3-attempts', failed.id);
+    },
+  ],
+];
+
 /**
  * On the dev server in real time, with a 60 s prepare lead: the service's clock runs 58 s behind,
- * so a reservation due a few seconds from now is held in the worker at once.
+ * so a reservation due a few seconds from now is held in the worker at once. Herald reaches
+ * PostgreSQL through a relay that a scenario can stop.
  */
-async function holdScenarios(postgresAdminUrl: string, cli: string): Promise<void> {
-  const env = await startLocalEnv(cli);
-  const h = await createHarness({ env, postgresAdminUrl, prepareLeadMs: 60_000, clock: () => new Date(Date.now() - 58_000) });
-  const inSeconds = (seconds: number) => new Date(Date.now() + seconds * 1000);
+const inSeconds = (seconds: number) => new Date(Date.now() + seconds * 1000);
+const holdScenarios: Scenario[] = [
+  [
+    'canceled-while-holding',
+    async (h) => {
+      const canceled = await h.service.reserveTask(notice('canceled-while-holding', inSeconds(4)));
+      await pause(1_500);
+      await h.service.cancelTask('canceled-while-holding', canceled.id);
+      await save(h, 'canceled-while-holding', canceled.id);
+    },
+  ],
+  [
+    'rescheduled-while-holding',
+    async (h) => {
+      const moved = await h.service.reserveTask(notice('rescheduled-while-holding', inSeconds(3)));
+      await pause(1_000);
+      await h.service.rescheduleTask('rescheduled-while-holding', moved.id, inSeconds(5));
+      await save(h, 'rescheduled-while-holding', moved.id);
+    },
+  ],
+  [
+    'hold-interrupted-by-shutdown',
+    async (h) => {
+      const interrupted = await h.service.reserveTask(notice('hold-interrupted-by-shutdown', inSeconds(6)));
+      await pause(1_500);
+      await h.stopWorker();
+      await h.startWorker();
+      await save(h, 'hold-interrupted-by-shutdown', interrupted.id);
+    },
+  ],
+  [
+    // The relay accepts while PostgreSQL is away: the send step reports the acceptance unrecorded,
+    // and the workflow's recordSent finishes the row once the database is back.
+    'recorded-after-database-outage',
+    async (h) => {
+      h.sink.setDelay(1_500);
+      const task = await h.service.enqueueTask(mail('recorded-after-database-outage'));
+      try {
+        await until(() => h.sink.inFlight === 1);
+        await h.databaseProxy!.stop();
+        await until(() => h.mailsOf(task.id).length === 1);
+        await pause(2_000);
+      } finally {
+        h.sink.setDelay(0);
+        await h.databaseProxy!.resume();
+      }
+      await save(h, 'recorded-after-database-outage', task.id);
+    },
+  ],
+  ...(['sent', 'refused'] as const).map((relay): Scenario => {
+    // Canceled from the Temporal UI while the relay takes the mail; it accepts it (the run
+    // completes as sent) or refuses it (the task fails, and says it was canceled while sending).
+    const name = `canceled-while-sending-${relay}`;
+    return [
+      name,
+      async (h) => {
+        h.sink.setDelay(1_500);
+        if (relay === 'refused') h.sink.failNext(1, 451);
+        const task = await h.service.enqueueTask(mail(name));
+        try {
+          await until(() => h.sink.inFlight === 1);
+          await h.workflow(task.id).cancel();
+        } finally {
+          h.sink.setDelay(0);
+        }
+        await save(h, name, task.id);
+      },
+    ];
+  }),
+];
+
+async function runScenarios(scenarios: Scenario[], start: () => Promise<{ h: Harness; close(): Promise<void> }>): Promise<void> {
+  const chosen = scenarios.filter(([name]) => wanted(name));
+  if (chosen.length === 0) return;
+  const { h, close } = await start();
   try {
-    const canceled = await h.service.reserveTask(notice('canceled-while-holding', inSeconds(4)));
-    await pause(1_500);
-    await h.service.cancelTask('canceled-while-holding', canceled.id);
-    await save(h, 'canceled-while-holding', canceled.id);
-
-    const moved = await h.service.reserveTask(notice('rescheduled-while-holding', inSeconds(3)));
-    await pause(1_000);
-    await h.service.rescheduleTask('rescheduled-while-holding', moved.id, inSeconds(5));
-    await save(h, 'rescheduled-while-holding', moved.id);
-
-    const interrupted = await h.service.reserveTask(notice('hold-interrupted-by-shutdown', inSeconds(6)));
-    await pause(1_500);
-    await h.stopWorker();
-    await h.startWorker();
-    await save(h, 'hold-interrupted-by-shutdown', interrupted.id);
+    for (const [, run] of chosen) {
+      await h.syncClock();
+      await run(h);
+    }
   } finally {
-    await h.close();
-    await env.teardown();
+    await close();
   }
 }
 
@@ -117,8 +206,34 @@ const [binaries, postgres] = await Promise.all([
   startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), port: await freePort(), database: 'postgres', logger }),
 ]);
 try {
-  await timeSkippingScenarios(postgres.url, binaries.testServer);
-  await holdScenarios(postgres.url, binaries.cli);
+  await runScenarios(timeSkippingScenarios, async () => {
+    const env = await startTimeSkippingEnv(binaries.testServer);
+    const h = await createHarness({ env, postgresAdminUrl: postgres.url });
+    return {
+      h,
+      async close() {
+        await h.close();
+        await env.teardown();
+      },
+    };
+  });
+  await runScenarios(holdScenarios, async () => {
+    const env = await startLocalEnv(binaries.cli);
+    const h = await createHarness({
+      env,
+      postgresAdminUrl: postgres.url,
+      prepareLeadMs: 60_000,
+      clock: () => new Date(Date.now() - 58_000),
+      databaseProxy: true,
+    });
+    return {
+      h,
+      async close() {
+        await h.close();
+        await env.teardown();
+      },
+    };
+  });
 } finally {
   await postgres.stop();
   fs.rmSync(dir, { recursive: true, force: true });

@@ -13,6 +13,7 @@ import {
   DEFAULT_MAX_OPEN_RESERVATIONS,
   MAX_CONFIGURABLE_LIMIT,
 } from './domain/limits.js';
+import { DEFAULT_STALE_SEND_AFTER_MS } from './domain/send-deadline.js';
 import { DEFAULT_END_OF_DAY_HOUR } from './domain/when-calendar.js';
 import { type DkimSettings, readDkimPrivateKey } from './mail/dkim.js';
 import { resolveTemporalSettings, type TemporalTlsConfig } from './temporal/envconfig.js';
@@ -141,6 +142,9 @@ const envSchema = z.object({
   MAIL_PREPARE_LEAD: duration.pipe(z.number().min(0).max(15 * 60_000, 'at most 15m')).default(60_000),
   // How often to look for tasks whose workflow was never started (a crash between the two steps).
   RECONCILE_INTERVAL: duration.pipe(z.number().min(1_000, 'at least 1s')).default(60_000),
+  // A mail that cannot start on its way this long after its time (a send-now: after it was made)
+  // fails with a reason instead of going out late; until then a database outage is only waited out.
+  STALE_SEND_AFTER: duration.pipe(z.number().min(1_000, 'at least 1s').max(7 * 86_400_000, 'at most 7 days')).default(DEFAULT_STALE_SEND_AFTER_MS),
 
   DEFAULT_TIME_ZONE: z
     .string()
@@ -245,7 +249,7 @@ export interface Config {
   /** The operations server (/metrics, /healthz, /readyz); no port: not served. */
   metrics: { port?: number; host: string };
   mailRetry: { maximumAttempts: number; initialIntervalMs: number; backoffCoefficient: number };
-  delivery: { prepareLeadMs: number; reconcileIntervalMs: number };
+  delivery: { prepareLeadMs: number; reconcileIntervalMs: number; staleSendAfterMs: number };
   defaults: { timeZone: string; locale: 'en' | 'ko'; endOfDayHour: number };
   discord: {
     token?: string;
@@ -366,7 +370,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       initialIntervalMs: e.MAIL_RETRY_INITIAL_INTERVAL,
       backoffCoefficient: e.MAIL_RETRY_BACKOFF,
     },
-    delivery: { prepareLeadMs: e.MAIL_PREPARE_LEAD, reconcileIntervalMs: e.RECONCILE_INTERVAL },
+    delivery: { prepareLeadMs: e.MAIL_PREPARE_LEAD, reconcileIntervalMs: e.RECONCILE_INTERVAL, staleSendAfterMs: e.STALE_SEND_AFTER },
     defaults: { timeZone: e.DEFAULT_TIME_ZONE, locale: e.DEFAULT_LOCALE, endOfDayHour: e.EOD_HOUR },
     discord: {
       token: e.DISCORD_TOKEN,

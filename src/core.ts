@@ -71,12 +71,17 @@ export function createCore(config: Config, deps: CoreDeps): Core {
   const serverTemplateRepository = new ServerTemplateRepository(db);
   const resolver = new TemplateResolver(templates, serverTemplateRepository);
   const serverTemplates = new ServerTemplateService({ repository: serverTemplateRepository, resolver, logger: logger.child({ component: 'templates' }) });
+  const notifyOutcomes = deps.notifier !== undefined || config.discord.token !== undefined;
+  // One of each, shared by the worker's activities and (the notifier) the reconciler.
+  const notifier = deps.notifier ?? defaultNotifier(config, logger);
+  const membership = deps.membership ?? defaultMembership(config);
   const scheduler = new TemporalTaskScheduler({
     client: temporal,
     taskQueue: config.temporal.taskQueue,
     retryPolicy: mailRetryPolicy(config),
     prepareLeadMs: config.delivery.prepareLeadMs,
-    notifyOutcomes: deps.notifier !== undefined || config.discord.token !== undefined,
+    notifyOutcomes,
+    staleSendAfterMs: config.delivery.staleSendAfterMs,
     clock,
   });
   const service = new TaskService({
@@ -96,6 +101,8 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     scheduler,
     logger: logger.child({ component: 'reconciler' }),
     intervalMs: config.delivery.reconcileIntervalMs,
+    staleSendAfterMs: config.delivery.staleSendAfterMs,
+    notifier: notifyOutcomes ? notifier : undefined,
   });
   const commands = new HeraldCommands(service, logger.child({ component: 'commands' }), userSettings, config.defaults, {
     allowedGuildIds: config.discord.allowedGuildIds,
@@ -111,8 +118,8 @@ export function createCore(config: Config, deps: CoreDeps): Core {
       templates: resolver,
       mailer,
       logger: logger.child({ component: 'worker' }),
-      notifier: deps.notifier ?? defaultNotifier(config, logger),
-      membership: deps.membership ?? defaultMembership(config),
+      notifier,
+      membership,
     };
   };
 

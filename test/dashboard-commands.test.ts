@@ -4,7 +4,7 @@
 // task belongs to the server it was made in; admins act on their own server only).
 import { describe, expect, it } from 'vitest';
 import type { CommandContext } from '../src/app/commands.js';
-import { HISTORY_PAGE_SIZE, MAX_LEAD_DAYS } from '../src/domain/limits.js';
+import { HISTORY_PAGE_SIZE, MAX_LEAD_DAYS, MAX_RESCHEDULES } from '../src/domain/limits.js';
 import { failureText } from '../src/i18n/ui.js';
 import { minutesFrom } from './support/harness.js';
 import { useHarness } from './support/use-harness.js';
@@ -73,6 +73,25 @@ describe('quickMove', () => {
 
     await h.commands.cancel(owner, { task: task.id });
     expect(await h.commands.quickMove(owner, { task: task.id, move: '10m' })).toMatchObject({ kind: 'error', code: 'TASK_NOT_OPEN' });
+  });
+});
+
+describe('quickMove and the reschedule cap', () => {
+  it(`counts quick moves as reschedules: ${MAX_RESCHEDULES} moves of either kind, then both are refused and nothing changes`, async () => {
+    const ctx = await ctxFor('qm-restless', 'g-qm');
+    const task = await reserve(ctx);
+    for (let n = 1; n < MAX_RESCHEDULES; n++) {
+      expect(await h.commands.quickMove(ctx, { task: task.id, move: '10m' })).toMatchObject({ kind: 'rescheduled' });
+    }
+    expect(await h.commands.reschedule(ctx, { task: task.id, when: 'in 5 hours' })).toMatchObject({ kind: 'rescheduled' });
+    const booked = (await h.tasks.findById(task.id))!;
+    expect(booked.reschedule_count).toBe(MAX_RESCHEDULES);
+
+    const refused = await h.commands.quickMove(ctx, { task: task.id, move: '1h' });
+    expect(refused).toMatchObject({ kind: 'error', code: 'TOO_MANY_RESCHEDULES' });
+    expect(await h.commands.reschedule(ctx, { task: task.id, when: 'in 6 hours' })).toMatchObject({ kind: 'error', code: 'TOO_MANY_RESCHEDULES' });
+    expect((await h.tasks.findById(task.id))!).toMatchObject({ scheduled_at: booked.scheduled_at, reschedule_count: MAX_RESCHEDULES });
+    await h.commands.cancel(ctx, { task: task.id });
   });
 });
 

@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MailActivities } from '../src/activities/index.js';
 import type { SendTaskMailInput } from '../src/activities/send-mail.js';
 import { MAIL_ERROR_TYPES, mailRetryPolicy } from '../src/domain/retry-policy.js';
+import { DEFAULT_STALE_SEND_AFTER_MS } from '../src/domain/send-deadline.js';
+import type { TaskStatus } from '../src/domain/task-status.js';
 import { workflowBundle } from '../src/temporal/worker.js';
 import { type DeliveryResult, MAIL_TASK_WORKFLOW, type MailTaskInput, rescheduleSignal } from '../src/workflows/definitions.js';
 import { startTimeSkippingEnv } from './support/harness.js';
@@ -33,7 +35,8 @@ function deferred<T>() {
 
 /**
  * Stub activities that record every call. Each send answers with the next of `sends`: a value,
- * an error to throw, or a promise the test settles (a hold in progress).
+ * an error to throw, or a promise the test settles (a hold in progress). `row` is what the task row
+ * says, as readSchedule and recordCanceled answer from it.
  */
 function stubs(sends: (DeliveryResult | Error | Promise<DeliveryResult>)[]) {
   const calls = {
@@ -41,31 +44,47 @@ function stubs(sends: (DeliveryResult | Error | Promise<DeliveryResult>)[]) {
     notify: [] as { taskId: string; outcome: string }[],
     canceled: [] as string[],
     failed: [] as { taskId: string; error: string }[],
+    recordedSent: [] as string[],
+    readSchedule: [] as string[],
   };
+  const row: { scheduledAt: string | null; status: TaskStatus } = { scheduledAt: null, status: 'reserved' };
   const sendCalled = sends.map(() => deferred<SendTaskMailInput>());
+  const send = async (input: SendTaskMailInput): Promise<DeliveryResult> => {
+    const n = calls.send.push(input) - 1;
+    sendCalled[n]?.resolve(input);
+    const answer = sends[n];
+    if (answer === undefined) throw ApplicationFailure.nonRetryable(`unexpected send ${n + 1}`, 'TestStub');
+    if (answer instanceof Error) throw answer;
+    return answer;
+  };
   const activities: MailActivities = {
-    async sendTaskMail(input) {
-      const n = calls.send.push(input) - 1;
-      sendCalled[n]?.resolve(input);
-      const answer = sends[n];
-      if (answer === undefined) throw ApplicationFailure.nonRetryable(`unexpected send ${n + 1}`, 'TestStub');
-      if (answer instanceof Error) throw answer;
-      return answer;
-    },
+    sendTaskMail: send,
+    deliverTaskMail: send,
     async notifyRequester(input) {
       calls.notify.push(input);
       return 'delivered';
     },
     async recordCanceled(taskId) {
       calls.canceled.push(taskId);
+      if (row.status === 'queued' || row.status === 'reserved') row.status = 'canceled';
+      return row.status;
     },
     async recordFailure(input) {
       calls.failed.push(input);
+      if (row.status !== 'finished') row.status = 'failed';
+      return row.status;
+    },
+    async recordSent(taskId) {
+      calls.recordedSent.push(taskId);
+    },
+    async readSchedule(taskId) {
+      calls.readSchedule.push(taskId);
+      return { status: row.status, scheduledAt: row.scheduledAt };
     },
   };
   /** Resolves with the input of the n-th send (from 1). */
-  const send = (n: number) => sendCalled[n - 1]!.promise;
-  return { activities, calls, send };
+  const sent = (n: number) => sendCalled[n - 1]!.promise;
+  return { activities, calls, send: sent, row };
 }
 
 /**
@@ -112,6 +131,14 @@ async function startReservation(taskQueue: string, dueInMs: number, overrides: P
   return { taskId, scheduledAt, handle };
 }
 
+/** The send step's input for a hold until `at` (the workflow's input has no STALE_SEND_AFTER: the default). */
+const hold = (taskId: string, at: Date): SendTaskMailInput => ({
+  taskId,
+  dueBy: at.toISOString(),
+  holdUntil: at.toISOString(),
+  staleSendAfterMs: DEFAULT_STALE_SEND_AFTER_MS,
+});
+
 const eventTypes = async (handle: { fetchHistory(): Promise<{ events?: { eventType?: unknown }[] | null }> }) =>
   ((await handle.fetchHistory()).events ?? []).map((e) => String(e.eventType));
 const ACTIVITY_TASK_CANCEL_REQUESTED = '15';
@@ -123,7 +150,7 @@ describe('mailTaskWorkflow with stub activities', () => {
     try {
       const { taskId, scheduledAt, handle } = await startReservation(worker.taskQueue, minutes(10));
       expect(await handle.result()).toEqual({ kind: 'sent', messageId: '<m@example.test>' });
-      expect(calls.send).toEqual([{ taskId, dueBy: scheduledAt.toISOString(), holdUntil: scheduledAt.toISOString() }]);
+      expect(calls.send).toEqual([hold(taskId, scheduledAt)]);
       expect(calls.notify).toEqual([{ taskId, outcome: 'sent' }]);
       expect(calls.canceled).toEqual([]);
     } finally {
@@ -133,13 +160,14 @@ describe('mailTaskWorkflow with stub activities', () => {
 
   it('rescheduled during a hold: abandons the hold and sends at the new time', async () => {
     const staleHold = deferred<DeliveryResult>();
-    const { activities, calls, send } = stubs([staleHold.promise, { kind: 'sent', messageId: '<moved@example.test>' }]);
+    const { activities, calls, send, row } = stubs([staleHold.promise, { kind: 'sent', messageId: '<moved@example.test>' }]);
     const worker = await startWorker(activities);
     try {
       const { taskId, scheduledAt, handle } = await startReservation(worker.taskQueue, minutes(10));
       const result = handle.result();
       expect((await send(1)).holdUntil).toBe(scheduledAt.toISOString());
       const movedTo = new Date(scheduledAt.getTime() + minutes(20));
+      row.scheduledAt = movedTo.toISOString(); // the service writes the row, then signals
       await handle.signal(rescheduleSignal, movedTo.toISOString());
       // The workflow asks for the hold to be canceled; the real hold then ends at once. (A running
       // activity also stops the server from skipping time, so the stub must end too.)
@@ -148,7 +176,7 @@ describe('mailTaskWorkflow with stub activities', () => {
 
       expect(await result).toEqual({ kind: 'sent', messageId: '<moved@example.test>' });
       expect(calls.send).toHaveLength(2);
-      expect(calls.send[1]).toEqual({ taskId, dueBy: movedTo.toISOString(), holdUntil: movedTo.toISOString() });
+      expect(calls.send[1]).toEqual(hold(taskId, movedTo));
       expect(calls.notify).toEqual([{ taskId, outcome: 'sent' }]);
     } finally {
       staleHold.resolve({ kind: 'interrupted' });
@@ -186,7 +214,7 @@ describe('mailTaskWorkflow with stub activities', () => {
     const shuttingDown = new AbortController();
     const first = stubs([]);
     // The real send step answers 'interrupted' when its worker shuts down during a hold.
-    first.activities.sendTaskMail = async (input) => {
+    first.activities.deliverTaskMail = async (input) => {
       first.calls.send.push(input);
       await new Promise((resolve) => shuttingDown.signal.addEventListener('abort', resolve, { once: true }));
       return { kind: 'interrupted' };
@@ -203,9 +231,8 @@ describe('mailTaskWorkflow with stub activities', () => {
     await secondWorker.runUntil(async () => {
       expect(await result).toEqual({ kind: 'sent', messageId: '<after-restart@example.test>' });
     });
-    const hold = { taskId, dueBy: scheduledAt.toISOString(), holdUntil: scheduledAt.toISOString() };
-    expect(first.calls.send).toEqual([hold]);
-    expect(second.calls.send).toEqual([hold]);
+    expect(first.calls.send).toEqual([hold(taskId, scheduledAt)]);
+    expect(second.calls.send).toEqual([hold(taskId, scheduledAt)]);
     expect(second.calls.notify).toEqual([{ taskId, outcome: 'sent' }]);
   });
 
@@ -251,6 +278,77 @@ describe('mailTaskWorkflow with stub activities', () => {
       expect(await handle.result()).toEqual({ kind: 'skipped', status: 'canceled' });
       expect(calls.notify).toEqual([]);
     } finally {
+      await worker.stop();
+    }
+  });
+
+  it('the relay accepted but the row could not be marked finished: recordSent does it, and nothing is sent again', async () => {
+    const { activities, calls } = stubs([{ kind: 'sent', messageId: '<late-books@example.test>', recorded: false }]);
+    const worker = await startWorker(activities);
+    try {
+      const { taskId, handle } = await startReservation(worker.taskQueue, minutes(2), { prepareLeadMs: 0 });
+      expect(await handle.result()).toEqual({ kind: 'sent', messageId: '<late-books@example.test>' });
+      expect(calls.send).toHaveLength(1);
+      expect(calls.recordedSent).toEqual([taskId]);
+      expect(calls.notify).toEqual([{ taskId, outcome: 'sent' }]);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('a reschedule signal makes the workflow read its row: the row\'s time wins over the one the signal carries', async () => {
+    const { activities, calls, row } = stubs([{ kind: 'sent', messageId: '<row-time@example.test>' }]);
+    const worker = await startWorker(activities);
+    try {
+      const { taskId, scheduledAt, handle } = await startReservation(worker.taskQueue, minutes(10), { prepareLeadMs: 0 });
+      const rowTime = new Date(scheduledAt.getTime() + minutes(10));
+      row.scheduledAt = rowTime.toISOString(); // a later reschedule already wrote the row…
+      await handle.signal(rescheduleSignal, new Date(scheduledAt.getTime() + minutes(30)).toISOString()); // …an earlier one's signal comes last
+      expect(await handle.result()).toEqual({ kind: 'sent', messageId: '<row-time@example.test>' });
+      expect(calls.readSchedule).toEqual([taskId]);
+      expect(calls.send.map((c) => c.dueBy)).toEqual([rowTime.toISOString()]);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('the last attempt failed, but one whose report was lost had delivered it: the run completes, and the requester is told it was sent', async () => {
+    const lost = ApplicationFailure.nonRetryable('activity Heartbeat timeout', 'TestStub');
+    const { activities, calls, row } = stubs([lost]);
+    row.status = 'finished'; // the earlier attempt finished the row before its worker died
+    const worker = await startWorker(activities);
+    try {
+      const { taskId, handle } = await startReservation(worker.taskQueue, minutes(2), { prepareLeadMs: 0 });
+      expect(await handle.result()).toEqual({ kind: 'skipped', status: 'finished' });
+      expect(calls.failed).toHaveLength(1);
+      expect(calls.notify).toEqual([{ taskId, outcome: 'sent' }]);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  // When the relay refuses the mail instead, the time-skipping server does not record the failed
+  // attempt of a step whose cancel was requested (it lets the run time out); the real server does,
+  // and test/cancel-while-sending.test.ts checks that path there.
+  it('canceled while the relay takes the mail, which it accepts: the run completes as sent', async () => {
+    const attempt = deferred<DeliveryResult>();
+    const { activities, calls, send } = stubs([attempt.promise]);
+    const worker = await startWorker(activities);
+    try {
+      const { taskId, handle } = await startReservation(worker.taskQueue, minutes(10));
+      const result = handle.result(); // the hold starts only after time skips to the prepare lead
+      await send(1);
+      await handle.cancel();
+      await until(async () => (await eventTypes(handle)).includes(ACTIVITY_TASK_CANCEL_REQUESTED));
+      attempt.resolve({ kind: 'sent', messageId: '<too-late-to-cancel@example.test>', recorded: false });
+
+      expect(await result).toEqual({ kind: 'sent', messageId: '<too-late-to-cancel@example.test>' });
+      expect((await handle.describe()).status.name).toBe('COMPLETED');
+      expect(calls.recordedSent).toEqual([taskId]);
+      expect(calls.canceled).toEqual([]);
+      expect(calls.notify).toEqual([{ taskId, outcome: 'sent' }]);
+    } finally {
+      attempt.resolve({ kind: 'interrupted' });
       await worker.stop();
     }
   });

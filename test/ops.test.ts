@@ -5,7 +5,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -16,6 +15,7 @@ import { PROJECT_ROOT } from '../src/project-root.js';
 import { type DiscordEmulator, startDiscordEmulator } from './discord-emulator/emulator.js';
 import { freePort } from './support/ports.js';
 import { type HeraldProcess, startHeraldProcess } from './support/processes.js';
+import { TcpProxy } from './support/tcp-proxy.js';
 import { useHarness } from './support/use-harness.js';
 
 // The service's clock runs 55 s behind: "in 1 minute" falls due 5 s from now, inside the 60 s lead.
@@ -34,45 +34,6 @@ afterAll(async () => {
   await database?.stop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-/** A TCP relay to PostgreSQL that can be stopped (connections refused, open ones reset) and restarted. */
-class TcpProxy {
-  private server?: net.Server;
-  private sockets = new Set<net.Socket>();
-  private constructor(
-    readonly port: number,
-    private readonly target: { host: string; port: number },
-  ) {}
-
-  static async start(host: string, port: number): Promise<TcpProxy> {
-    const proxy = new TcpProxy(await freePort(), { host, port });
-    await proxy.resume();
-    return proxy;
-  }
-
-  resume(): Promise<void> {
-    if (this.server?.listening) return Promise.resolve();
-    const server = net.createServer((client) => {
-      const upstream = net.connect(this.target.port, this.target.host);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-  }
-
-  async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-}
 
 async function get(url: string): Promise<{ status: number; type: string; body: string }> {
   const response = await fetch(url);
@@ -225,7 +186,7 @@ describe('a worker process', () => {
     // The Temporal SDK's runtime metrics (served by Core, appended to Herald's).
     expect(after).toMatch(/^# TYPE temporal_\w+ /m);
     expect(sample(after, 'temporal_worker_start')).toBeGreaterThanOrEqual(1);
-    expect(sample(after, 'temporal_activity_execution_latency_count', { activity_type: 'sendTaskMail' })).toBeGreaterThanOrEqual(1);
+    expect(sample(after, 'temporal_activity_execution_latency_count', { activity_type: 'deliverTaskMail' })).toBeGreaterThanOrEqual(1);
     // Process metrics, and no metric family twice.
     expect(sample(after, 'process_resident_memory_bytes')).toBeGreaterThan(0);
     const families = [...after.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]);

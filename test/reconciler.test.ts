@@ -4,6 +4,8 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { mailRetryPolicy } from '../src/domain/retry-policy.js';
+import { Reconciler } from '../src/tasks/reconciler.js';
+import type { TaskScheduler } from '../src/temporal/mail-task-scheduler.js';
 import { MAIL_TASK_WORKFLOW, type MailTaskInput } from '../src/workflows/definitions.js';
 import { useHarness } from './support/use-harness.js';
 
@@ -11,13 +13,13 @@ import { useHarness } from './support/use-harness.js';
 const h = useHarness({ server: 'dev' });
 
 /** A row as a crashed request leaves it: inserted, its workflow never started. */
-async function strandedRow(status: 'queued' | 'reserved', scheduledAt: Date | null, ageSeconds: number) {
+async function strandedRow(status: 'queued' | 'reserved', scheduledAt: Date | null, ageSeconds: number, requesterId = 'crash-user') {
   const id = randomUUID();
   await h.tasks.insert({
     id,
     name: 'notice → stranded@example.com',
     description: 'stranded by a crash',
-    requester_id: 'crash-user',
+    requester_id: requesterId,
     guild_id: null,
     status,
     scheduled_at: scheduledAt,
@@ -67,6 +69,84 @@ describe('the reconciler', () => {
     await sql`UPDATE tasks SET created_at = now() - interval '1 hour' WHERE id = ${task.id}`.execute(h.db);
     expect(await h.reconciler.runOnce()).toBe(0);
     await h.service.cancelTask('normal-user', task.id);
+  });
+});
+
+/** A row whose workflow was started once, and is gone now (deleted, or Temporal lost its data). */
+async function rowWithoutItsWorkflow(status: 'queued' | 'reserved', scheduledAt: Date | null, ageSeconds: number, requesterId: string) {
+  const id = await strandedRow(status, scheduledAt, ageSeconds, requesterId);
+  await sql`UPDATE tasks SET workflow_started_at = created_at WHERE id = ${id}`.execute(h.db);
+  return id;
+}
+
+const rowOf = async (id: string) => (await h.tasks.findById(id))!;
+
+describe('the reconciler repairs open tasks whose workflow has ended or vanished', () => {
+  it('fails a reservation whose workflow was terminated from the Temporal UI, saying so', async () => {
+    const task = await h.service.reserveTask({
+      requesterId: 'terminated-user',
+      template: 'notice',
+      to: 't@example.com',
+      variables: 'title=a;body=b',
+      description: 'terminated while it slept',
+      when: new Date(Date.now() + 3_600_000),
+    });
+    await h.workflow(task.id).terminate('pressed Terminate in the UI');
+    await h.reconciler.runOnce();
+    const row = await rowOf(task.id);
+    expect(row.status).toBe('failed');
+    expect(row.error).toMatch(/terminated/i);
+    // What the requester and the History read: classified, not the raw error.
+    expect(row.failure_reason).toBe('stopped');
+    expect(h.mailsOf(task.id)).toHaveLength(0);
+  });
+
+  it('starts again a task whose workflow is missing, and fails one that could no longer go out on time', async () => {
+    const young = await rowWithoutItsWorkflow('queued', null, 90, 'vanished-young');
+    const later = await rowWithoutItsWorkflow('reserved', new Date(Date.now() + 3_600_000), 90, 'vanished-later');
+    const stale = await rowWithoutItsWorkflow('queued', null, 11 * 60, 'vanished-stale');
+    await h.reconciler.runOnce();
+
+    expect(await h.workflow(young).result()).toMatchObject({ kind: 'sent' });
+    expect(h.mailsOf(young)).toHaveLength(1);
+    expect(await describeStatus(later)).toBe('RUNNING');
+    expect((await rowOf(later)).status).toBe('reserved');
+    const staleRow = await rowOf(stale);
+    expect(staleRow.status).toBe('failed');
+    expect(staleRow.error).toMatch(/10 minutes/);
+    expect(staleRow.failure_reason).toBe('too-late');
+    expect(await describeStatus(stale)).toBe('NOT_FOUND');
+    expect(h.mailsOf(stale)).toHaveLength(0);
+    await h.service.cancelTask('vanished-later', later);
+  });
+
+  it('fails a send that was stranded longer than STALE_SEND_AFTER instead of sending it hours late', async () => {
+    const stale = await strandedRow('queued', null, 2 * 3600, 'stranded-stale');
+    await h.reconciler.runOnce();
+    const row = await rowOf(stale);
+    expect(row.status).toBe('failed');
+    expect(row.error).toMatch(/10 minutes/);
+    expect(row.failure_reason).toBe('too-late');
+    expect(await describeStatus(stale)).toBe('NOT_FOUND');
+    expect(h.mailsOf(stale)).toHaveLength(0);
+  });
+
+  it('goes on past a row it cannot repair, and tries it again next time', async () => {
+    const bad = await strandedRow('reserved', new Date(Date.now() + 3_600_000), 120, 'bad-row');
+    const good = await strandedRow('reserved', new Date(Date.now() + 3_600_000), 60, 'good-row');
+    const failing: TaskScheduler = Object.assign(Object.create(h.scheduler) as TaskScheduler, {
+      start: (task: { id: string; scheduledAt: Date | null }) =>
+        task.id === bad ? Promise.reject(new Error('this row is cursed')) : h.scheduler.start(task),
+    });
+    const reconciler = new Reconciler({ repository: h.tasks, scheduler: failing, logger: h.logger });
+    await expect(reconciler.runOnce()).resolves.toBeGreaterThanOrEqual(1);
+    expect(await describeStatus(good)).toBe('RUNNING');
+    expect(await describeStatus(bad)).toBe('NOT_FOUND');
+
+    await h.reconciler.runOnce();
+    expect(await describeStatus(bad)).toBe('RUNNING');
+    await h.service.cancelTask('bad-row', bad);
+    await h.service.cancelTask('good-row', good);
   });
 });
 

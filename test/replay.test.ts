@@ -12,7 +12,8 @@ import { installTemporalRuntime } from '../src/temporal/runtime.js';
 import { workflowBundle } from '../src/temporal/worker.js';
 
 const DIR = fileURLToPath(new URL('./fixtures/histories/', import.meta.url));
-const RECORDED = [
+/** The scenarios scripts/record-histories.ts runs. */
+const SCENARIOS = [
   'sent-now',
   'reserved-and-sent',
   'rescheduled',
@@ -23,6 +24,13 @@ const RECORDED = [
   'rescheduled-while-holding',
   'hold-interrupted-by-shutdown',
 ];
+/** Scenarios of behaviour the workflow gained later, recorded from the generation that has it. */
+const SCENARIOS_SINCE_V2 = ['recorded-after-database-outage', 'canceled-while-sending-sent', 'canceled-while-sending-refused'];
+/**
+ * Every generation of the workflow code that recorded histories, as file name suffixes: the first
+ * (before any patch), and '.v2' (patches 'deliver-then-record' and 'row-is-the-truth').
+ */
+const RECORDED = [...SCENARIOS, ...[...SCENARIOS, ...SCENARIOS_SINCE_V2].map((name) => `${name}.v2`)];
 
 installTemporalRuntime(createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
 
@@ -42,3 +50,16 @@ it('replays every recorded history without a determinism error', async () => {
   }
   expect(results).toEqual(RECORDED.map((workflowId) => ({ workflowId })));
 });
+
+interface RecordedEvent {
+  markerRecordedEventAttributes?: { markerName?: string };
+}
+
+it('each generation took its own path: the first has no patch marker, every later one has', () => {
+  const marked = (name: string) => {
+    const { events } = JSON.parse(fs.readFileSync(path.join(DIR, `${name}.json`), 'utf8')) as { events: RecordedEvent[] };
+    return events.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
+  };
+  expect(RECORDED.filter(marked).sort()).toEqual(RECORDED.filter((name) => name.endsWith('.v2')).sort());
+});
+

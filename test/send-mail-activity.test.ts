@@ -6,7 +6,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSendMailActivity } from '../src/activities/send-mail.js';
-import type { HeraldDb } from '../src/db/database.js';
+import { DiscordMembershipChecker } from '../src/tasks/membership.js';
+import { createDb, type HeraldDb } from '../src/db/database.js';
+import { sql } from 'kysely';
 import { TaskRepository } from '../src/db/task-repository.js';
 import type { TaskStatus } from '../src/domain/task-status.js';
 import { SmtpSink } from '../src/infra/smtp-sink.js';
@@ -16,11 +18,13 @@ import { TemplateResolver } from '../src/mail/template-resolver.js';
 import { ServerTemplateRepository } from '../src/db/server-template-repository.js';
 import { TemplateRegistry } from '../src/mail/templates.js';
 import { createTestDatabase } from './support/harness.js';
+import { type DiscordEmulator, startDiscordEmulator } from './discord-emulator/emulator.js';
+import { TcpProxy } from './support/tcp-proxy.js';
 
 const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 /** The SDK's own "Activity failed" lines: the failures here are on purpose. */
 const quietSdk = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-let database: { db: HeraldDb; drop(): Promise<void> };
+let database: { url: string; db: HeraldDb; drop(): Promise<void> };
 let tasks: TaskRepository;
 let sink: SmtpSink;
 let mailer: Mailer;
@@ -43,15 +47,15 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** A task row as TaskService stores it. */
-async function task(status: TaskStatus, scheduledAt: Date | null = null) {
+/** A task row as TaskService stores it (by default the console's: no server, so no membership check). */
+async function task(status: TaskStatus, scheduledAt: Date | null = null, owner: { requesterId: string; guildId: string } | null = null) {
   const id = randomUUID();
   await tasks.insert({
     id,
     name: `notice → ${id}@example.com`,
     description: 'activity test',
-    requester_id: 'activity-user',
-    guild_id: null,
+    requester_id: owner?.requesterId ?? 'activity-user',
+    guild_id: owner?.guildId ?? null,
     status,
     scheduled_at: scheduledAt,
     payload: { recipients: [`${id}@example.com`], template: 'notice', variables: { title: 'Hello', body: 'From the activity' }, language: 'en' },
@@ -66,6 +70,9 @@ function attempt(options: { attempt?: number; runId?: string; heartbeatTimeoutMs
       attempt: options.attempt ?? 1,
       activityId: '1',
       heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 0,
+      // As Temporal gives them: this attempt was scheduled now, with the workflow's send timeout.
+      currentAttemptScheduledTimestampMs: Date.now(),
+      startToCloseTimeoutMs: 11 * 60_000,
       workflowExecution: { workflowId: 'wf', runId: options.runId ?? 'run-1' },
     },
     { logger: quietSdk },
@@ -85,6 +92,7 @@ describe('sendTaskMail', () => {
     expect(await env.run(sendTaskMail, { taskId: id, dueBy: new Date().toISOString() })).toEqual({
       kind: 'sent',
       messageId: `<${id}@example.test>`,
+      recorded: true,
     });
     const [mail] = mailsOf(id);
     expect(mail!.subject).toBe('[Notice] Hello');
@@ -150,7 +158,7 @@ describe('sendTaskMail', () => {
     const id = await task('reserved', due);
     const { env, heartbeats } = attempt({ heartbeatTimeoutMs: 400 });
     const result = await env.run(sendTaskMail, { taskId: id, dueBy: due.toISOString(), holdUntil: due.toISOString() });
-    expect(result).toEqual({ kind: 'sent', messageId: `<${id}@example.test>` });
+    expect(result).toEqual({ kind: 'sent', messageId: `<${id}@example.test>`, recorded: true });
     expect(mailsOf(id)[0]!.receivedAt.getTime()).toBeGreaterThanOrEqual(due.getTime());
     // One every half heartbeat timeout over the 1.5 s hold; a stalled beat would show as fewer.
     expect(heartbeats.length).toBeGreaterThanOrEqual(3);
@@ -180,3 +188,178 @@ describe('sendTaskMail', () => {
     expect(mailsOf(id)).toHaveLength(0);
   });
 });
+
+describe('sendTaskMail while PostgreSQL is away (through a relay the test stops)', () => {
+  let relay: TcpProxy;
+  let relayedDb: HeraldDb;
+  let viaRelay: ReturnType<typeof createSendMailActivity>;
+  const stopping = new AbortController();
+
+  beforeAll(async () => {
+    relay = await TcpProxy.before(database.url);
+    relayedDb = createDb(relay.urlFor(database.url), { poolMax: 5 });
+    viaRelay = createSendMailActivity({
+      tasks: new TaskRepository(relayedDb),
+      templates: new TemplateResolver(TemplateRegistry.load(), new ServerTemplateRepository(relayedDb)),
+      mailer,
+      logger,
+      shuttingDown: stopping.signal,
+    });
+  });
+  afterAll(async () => {
+    await relay?.resume();
+    await relayedDb?.destroy();
+    await relay?.stop();
+  });
+
+  const down = async (ms: number) => {
+    await relay.stop();
+    setTimeout(() => void relay.resume(), ms);
+  };
+
+  it('waits for the database before the claim instead of failing the attempt, then sends once', async () => {
+    const id = await task('queued');
+    await down(2_000);
+    const started = Date.now();
+    const result = await attempt().env.run(viaRelay, { taskId: id, dueBy: new Date().toISOString(), staleSendAfterMs: 60_000 });
+    expect(result).toEqual({ kind: 'sent', messageId: `<${id}@example.test>`, recorded: true });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_500);
+    expect(mailsOf(id)).toHaveLength(1);
+    expect(await tasks.findById(id)).toMatchObject({ status: 'finished', attempts: 1 });
+  });
+
+  it('gives up at the task\'s deadline, for good, with a reason that names the database and no address', async () => {
+    const id = await task('queued');
+    await down(4_000);
+    const failure = await failureOf(attempt().env.run(viaRelay, { taskId: id, dueBy: new Date().toISOString(), staleSendAfterMs: 1_000 }));
+    expect(failure).toMatchObject({ type: 'DatabaseUnavailableError', nonRetryable: true });
+    expect(failure!.message).toMatch(/database could not be reached until 1 second after its time/);
+    expect(failure!.message).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);
+    expect(mailsOf(id)).toHaveLength(0);
+    await until(() => relay.running);
+    expect((await tasks.findById(id))!.status).toBe('queued'); // never claimed
+  });
+
+  it('reports the relay\'s acceptance even when the row cannot be marked finished: recorded false, nothing to retry', async () => {
+    const id = await task('queued');
+    sink.setDelay(1_000);
+    try {
+      const running = attempt().env.run(viaRelay, { taskId: id, dueBy: new Date().toISOString(), staleSendAfterMs: 60_000 });
+      await until(() => sink.inFlight === 1);
+      await relay.stop();
+      expect(await running).toEqual({ kind: 'sent', messageId: `<${id}@example.test>`, recorded: false });
+    } finally {
+      sink.setDelay(0);
+      await relay.resume();
+    }
+    expect(mailsOf(id)).toHaveLength(1);
+    expect((await tasks.findById(id))!.status).toBe('running'); // the workflow's recordSent finishes it
+  });
+
+  // Last in this group: its shutdown signal stays aborted.
+  it('hands the task back, unclaimed, when the worker shuts down while it waits for the database', async () => {
+    const id = await task('queued');
+    await relay.stop();
+    try {
+      const running = attempt().env.run(viaRelay, { taskId: id, dueBy: new Date().toISOString(), staleSendAfterMs: 60_000 });
+      setTimeout(() => stopping.abort(), 500);
+      expect(await running).toEqual({ kind: 'interrupted' });
+    } finally {
+      await relay.resume();
+    }
+    expect((await tasks.findById(id))!).toMatchObject({ status: 'queued', claim_token: null });
+    expect(mailsOf(id)).toHaveLength(0);
+  });
+});
+
+describe('the membership check before the claim (the Discord emulator; PostgreSQL through a relay the test stops)', () => {
+  const GUILD = '980000000000000010';
+  const stays = { id: '981000000000000001', username: 'stays' };
+  const leaves = { id: '981000000000000002', username: 'leaves' };
+  let discord: DiscordEmulator;
+  let relay: TcpProxy;
+  let relayedDb: HeraldDb;
+  let checked: ReturnType<typeof createSendMailActivity>;
+
+  beforeAll(async () => {
+    discord = await startDiscordEmulator({
+      applicationId: '980000000000000001',
+      botUser: { id: '980000000000000002', username: 'herald' },
+      token: 'membership-activity-token',
+      guilds: [{ id: GUILD, name: 'Members', members: [stays, leaves].map((user) => ({ user })) }],
+    });
+    relay = await TcpProxy.before(database.url);
+    relayedDb = createDb(relay.urlFor(database.url), { poolMax: 5 });
+    checked = createSendMailActivity({
+      tasks: new TaskRepository(relayedDb),
+      templates: new TemplateResolver(TemplateRegistry.load(), new ServerTemplateRepository(relayedDb)),
+      mailer,
+      logger,
+      shuttingDown: new AbortController().signal,
+      membership: new DiscordMembershipChecker({ token: 'membership-activity-token', apiUrl: discord.apiUrl }),
+    });
+  });
+  afterAll(async () => {
+    await relay?.resume();
+    await relayedDb?.destroy();
+    await relay?.stop();
+    await discord?.close();
+  });
+
+  const down = async (ms: number) => {
+    await relay.stop();
+    setTimeout(() => void relay.resume(), ms);
+  };
+
+  it('waits for the database in the check instead of failing the attempt, then sends once: the check is no attempt', async () => {
+    const id = await task('queued', null, { requesterId: stays.id, guildId: GUILD });
+    await down(2_000);
+    const started = Date.now();
+    const result = await attempt().env.run(checked, { taskId: id, dueBy: new Date().toISOString(), staleSendAfterMs: 60_000 });
+    expect(result).toMatchObject({ kind: 'sent', recorded: true });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_500);
+    expect(mailsOf(id)).toHaveLength(1);
+    expect(await tasks.findById(id)).toMatchObject({ status: 'finished', attempts: 1, failure_reason: null });
+  });
+
+  it('a requester who left, found after a database wait: fails for good, unclaimed, with the user-safe reason recorded', async () => {
+    const id = await task('queued', null, { requesterId: leaves.id, guildId: GUILD });
+    expect(discord.removeMember(GUILD, leaves.id)).toBe(true);
+    await down(2_000);
+    const failure = await failureOf(attempt().env.run(checked, { taskId: id, dueBy: new Date().toISOString(), staleSendAfterMs: 60_000 }));
+    expect(failure).toMatchObject({ type: 'RequesterNotMemberError', nonRetryable: true });
+    expect(mailsOf(id)).toHaveLength(0);
+    // Never claimed, so no SMTP attempt was used; the workflow records the failure itself.
+    expect(await tasks.findById(id)).toMatchObject({ status: 'queued', attempts: 0, claim_token: null, failure_reason: 'requester-left' });
+  });
+});
+
+describe('a task past its deadline', () => {
+  it('is not claimed, and fails for good with the reason', async () => {
+    const id = await task('queued');
+    await sql`UPDATE tasks SET created_at = now() - interval '2 minutes' WHERE id = ${id}`.execute(database.db);
+    const failure = await failureOf(attempt().env.run(sendTaskMail, { taskId: id, dueBy: new Date().toISOString(), staleSendAfterMs: 60_000 }));
+    expect(failure).toMatchObject({ type: 'TaskTooLateError', nonRetryable: true });
+    expect(failure!.message).toMatch(/within 1 minute of its time/);
+    expect((await tasks.findById(id))!.status).toBe('queued');
+    expect(mailsOf(id)).toHaveLength(0);
+  });
+
+  it('but a retry of a task this chain already claimed goes on, late or not', async () => {
+    const id = await task('queued');
+    sink.failNext(1, 451);
+    await failureOf(attempt({ runId: 'late-run' }).env.run(sendTaskMail, { taskId: id, dueBy: new Date().toISOString(), staleSendAfterMs: 60_000 }));
+    await sql`UPDATE tasks SET created_at = now() - interval '2 minutes' WHERE id = ${id}`.execute(database.db);
+    const retried = await attempt({ runId: 'late-run', attempt: 2 }).env.run(sendTaskMail, { taskId: id, dueBy: new Date().toISOString(), staleSendAfterMs: 60_000 });
+    expect(retried).toMatchObject({ kind: 'sent' });
+    expect(mailsOf(id)).toHaveLength(1);
+  });
+});
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -25,6 +25,8 @@ export interface BenchServices {
   versions: Record<string, string>;
   /** Kills Temporal (SIGKILL) and starts it again on the same data (db file or databases) and ports. */
   restartTemporal(): Promise<void>;
+  /** Stops PostgreSQL (a fast shutdown: every connection is cut), for `ms`, then starts it again on the same data and port. */
+  stopPostgresFor(ms: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -40,7 +42,8 @@ export async function startServices(logger: Logger, options: ServicesOptions = {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-bench-'));
   fs.chmodSync(dir, 0o755);
   const binaries = await ensureTemporalBinaries();
-  const postgres = await startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), port: await freePort(), database: 'herald', logger });
+  const postgresOptions = { dataDir: path.join(dir, 'postgres'), port: await freePort(), database: 'herald', logger };
+  let postgres = await startEmbeddedPostgres(postgresOptions);
   const versions: Record<string, string> = { temporalCli: execFileSync(binaries.cli, ['--version']).toString().trim() };
   const mode = options.temporal ?? 'dev';
   let startTemporal: () => Promise<RunningTemporal>;
@@ -94,6 +97,11 @@ export async function startServices(logger: Logger, options: ServicesOptions = {
     async restartTemporal() {
       await temporal.kill();
       temporal = await startTemporal();
+    },
+    async stopPostgresFor(ms) {
+      await postgres.stop();
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      postgres = await startEmbeddedPostgres(postgresOptions);
     },
     async stop() {
       redis?.process.kill('SIGTERM');

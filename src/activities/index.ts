@@ -6,8 +6,16 @@ import { createTaskRecordActivities } from './task-records.js';
 export type ActivityDeps = SendMailDeps & { notifier: OutcomeNotifier };
 
 export function createActivities(deps: ActivityDeps) {
+  const send = createSendMailActivity(deps);
   return {
-    sendTaskMail: createSendMailActivity(deps),
+    /**
+     * The send step as workflows scheduled it before the 'deliver-then-record' patch, kept for the
+     * ones still running it. The same step: a `sent` it reports unrecorded is finished by the
+     * reconciler (it reads the acceptance from the workflow's history).
+     */
+    sendTaskMail: send,
+    /** The send step: one SMTP delivery per attempt, database waits inside, the acceptance as its result. */
+    deliverTaskMail: send,
     ...createTaskRecordActivities(deps),
   };
 }

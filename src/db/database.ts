@@ -24,8 +24,8 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
-    // Numbers are handed out to branches in advance (0005, 0006 after 0007): a database that has
-    // 0007 still gets 0005 and 0006, which touch other columns than 0007 does.
+    // Numbers are handed out to branches in advance and merged in any order, so a database may
+    // have a later one already (0007 before 0005 and 0006); each touches its own columns.
     allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();

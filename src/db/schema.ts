@@ -45,6 +45,10 @@ export interface TasksTable {
   failure_reason: Generated<FailureReason | null>;
   /** Recipients of the mail: what the hourly limits count. */
   recipient_count: Generated<number>;
+  /** How often the requester moved it (capped by MAX_RESCHEDULES). */
+  reschedule_count: Generated<number>;
+  /** When `scheduled_at` last changed, until the task's workflow has read it; then null. */
+  schedule_changed_at: Generated<Date | null>;
 }
 
 export interface UserSettingsTable {

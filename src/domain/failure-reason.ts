@@ -21,6 +21,18 @@ export const FAILURE_REASONS = [
   'requester-left',
   /** Herald is no longer in the server the task was made in. */
   'server-gone',
+  /** It could not start on its way within STALE_SEND_AFTER of its time, and was not sent late. */
+  'too-late',
+  /** Herald's database stayed unreachable until the task's deadline. */
+  'database-unavailable',
+  /** A cancel came while it was being sent, and the attempt in progress did not deliver it. */
+  'canceled-while-sending',
+  /** Its workflow ended (terminated from the Temporal UI, say) or vanished before it was sent. */
+  'stopped',
+  /** Its workflow ended or vanished while it was being sent, and the relay never confirmed it. */
+  'send-unconfirmed',
+  /** Its workflow could not be started: Temporal surely has no such workflow. */
+  'not-scheduled',
 ] as const;
 
 export type FailureReason = (typeof FAILURE_REASONS)[number];

@@ -118,3 +118,11 @@ export const MAX_SERVER_TEMPLATES = 50;
 export const HISTORY_PAGE_SIZE = 20;
 /** Pages of history one can go back (offset paging: deeper pages cost more). */
 export const MAX_HISTORY_PAGES = 50;
+
+// ---- Reliability (issue 9 §2) --------------------------------------------------------------
+
+/**
+ * Times one task may be rescheduled. Every move adds a signal and a read of the row to its
+ * workflow's history, so this keeps each history bounded.
+ */
+export const MAX_RESCHEDULES = 20;

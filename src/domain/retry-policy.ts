@@ -24,6 +24,10 @@ export const MAIL_ERROR_TYPES = {
   requesterLeft: 'RequesterNotMemberError',
   /** A 4xx or 503 reply, or the relay could not be reached: worth another attempt. */
   smtpTransient: 'SmtpTransientError',
+  /** The database stayed unreachable until the task's deadline: the mail would now be late. */
+  databaseUnavailable: 'DatabaseUnavailableError',
+  /** The task was still waiting to be sent at its deadline (its time plus STALE_SEND_AFTER). */
+  tooLate: 'TaskTooLateError',
 } as const;
 
 export const PERMANENT_MAIL_ERROR_TYPES = [
@@ -31,6 +35,8 @@ export const PERMANENT_MAIL_ERROR_TYPES = [
   MAIL_ERROR_TYPES.configuration,
   MAIL_ERROR_TYPES.taskData,
   MAIL_ERROR_TYPES.requesterLeft,
+  MAIL_ERROR_TYPES.databaseUnavailable,
+  MAIL_ERROR_TYPES.tooLate,
 ] as const;
 
 export function mailRetryPolicy(config: Pick<Config, 'mailRetry'>): MailRetryPolicy {

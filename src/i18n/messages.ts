@@ -151,6 +151,19 @@ const errors = {
     en: (_: Record<string, never>) => 'Herald\'s scheduler did not answer in time, so nothing was changed. Please try again shortly.',
     ko: (_: Record<string, never>) => '스케줄러가 제때 응답하지 않아 아무것도 바뀌지 않았습니다. 잠시 후 다시 시도해 주세요.',
   },
+  // Issue 9 §2: a start or a move whose outcome Herald cannot confirm, and the reschedule cap.
+  SCHEDULE_UNCONFIRMED: {
+    en: (p: { taskId: string }) => `Herald saved this mail as task ${p.taskId} but could not confirm it with its scheduler. Don't send it again: Herald keeps trying on its own, and if it cannot send it in time the task fails with the reason.`,
+    ko: (p: { taskId: string }) => `이 메일을 작업 ${p.taskId}(으)로 저장했지만 스케줄러에서 확인받지 못했습니다. 다시 보내지 마세요: Herald 가 알아서 계속 시도하며, 제때 보내지 못하면 작업이 이유와 함께 실패로 끝납니다.`,
+  },
+  RESCHEDULE_UNCONFIRMED: {
+    en: (p: { taskId: string }) => `Herald could not confirm the move of task ${p.taskId} with its scheduler. Its time is the one /reserved shows, and the mail goes out then.`,
+    ko: (p: { taskId: string }) => `작업 ${p.taskId}의 시각 변경을 스케줄러에서 확인받지 못했습니다. /reserved 에 보이는 시각이 지금의 예약 시각이며, 메일은 그때 나갑니다.`,
+  },
+  TOO_MANY_RESCHEDULES: {
+    en: (p: { max: number }) => `This reservation has been moved ${p.max} times, the most allowed. Cancel it and reserve it again instead.`,
+    ko: (p: { max: number }) => `이 예약은 이미 최대치인 ${p.max}번 시각을 바꿨습니다. 취소한 뒤 새로 예약해 주세요.`,
+  },
   // Mails are counted per recipient: a mail to three addresses is three.
   RATE_LIMITED: {
     en: (p: RateLimited) =>

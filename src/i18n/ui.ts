@@ -85,6 +85,21 @@ const failureReasons: Record<FailureReason | 'unknown', Record<Locale, string>> 
   template: { en: "the template can no longer be filled in with this mail's values", ko: '이 메일의 값으로는 더 이상 템플릿을 채울 수 없습니다' },
   'requester-left': { en: 'the requester left the server', ko: '요청한 사람이 서버를 떠났습니다' },
   'server-gone': { en: 'Herald is no longer in the server the mail was made in', ko: 'Herald 가 메일을 만든 서버에 더 이상 없습니다' },
+  'too-late': { en: 'it could not go out soon enough after its time, and a late mail is worse than none', ko: '제시간에 보낼 수 없었습니다. 너무 늦은 메일은 보내지 않습니다' },
+  'database-unavailable': {
+    en: "Herald's database could not be reached until it was too late to send it",
+    ko: '보낼 수 있는 시간이 지날 때까지 Herald 의 데이터베이스에 연결할 수 없었습니다',
+  },
+  'canceled-while-sending': {
+    en: 'it was canceled while it was being sent, and the attempt in progress did not deliver it',
+    ko: '보내는 도중에 취소되었고, 진행 중이던 발송은 전달되지 않았습니다',
+  },
+  stopped: { en: "Herald's scheduler stopped it before it was sent; please tell the bot's operator", ko: '보내기 전에 Herald 의 스케줄러가 작업을 멈췄습니다. 봇 운영자에게 알려 주세요' },
+  'send-unconfirmed': {
+    en: "Herald's scheduler stopped while sending it, and the mail server never confirmed it",
+    ko: '보내는 도중에 Herald 의 스케줄러가 멈췄고, 메일 서버가 받았다고 확인해 주지 않았습니다',
+  },
+  'not-scheduled': { en: "Herald's scheduler could not take it, so it was not sent", ko: 'Herald 의 스케줄러가 작업을 받지 못해 보내지 않았습니다' },
   unknown: { en: "Herald could not send it; the details are logged for the bot's operator", ko: '보내지 못했습니다. 자세한 내용은 봇 운영자를 위해 기록해 두었습니다' },
 };
 

@@ -54,7 +54,7 @@ export const dmOutcomes = new Counter({
 
 export const reconcilerRepairs = new Counter({
   name: 'herald_reconciler_repairs_total',
-  help: 'Stranded tasks (row without a workflow) whose workflow the reconciler started',
+  help: 'Tasks the reconciler repaired: started (no workflow, or a vanished one), failed or finished (workflow ended without them), or whose workflow it told to read a changed time',
   registers: [registry],
 });
 

@@ -15,6 +15,7 @@ import {
   MAX_HISTORY_PAGES,
   MAX_LIST_LIMIT,
   MAX_LIST_OFFSET,
+  MAX_RESCHEDULES,
 } from '../domain/limits.js';
 import { type QuickMove, quickMoveTarget } from '../domain/quick-move.js';
 import { assertRecipientDomainsAllowed, parseRecipients } from '../domain/recipients.js';
@@ -209,7 +210,7 @@ export class TaskService {
    */
   async quickMoveTask(actor: ActorInput, taskId: string, move: QuickMove, timeZone?: string): Promise<Task> {
     const task = await this.requireTask(actor, taskId, false);
-    this.assertReserved(task);
+    this.assertMovable(task);
     const zone = timeZone ?? this.deps.defaultTimeZone ?? 'UTC';
     const scheduledAt = this.resolveWhen(quickMoveTarget(task.scheduled_at!, move, zone), zone, this.clock(), undefined).instant;
     return this.moveReservation(task, scheduledAt);
@@ -309,16 +310,14 @@ export class TaskService {
     const task = await this.insertWithinLimits(row);
     try {
       await this.deps.scheduler.start({ id: task.id, scheduledAt: task.scheduled_at });
-      // A crash before this line leaves the row for the reconciler, which starts it again (safely).
-      await this.deps.repository.markWorkflowStarted(task.id);
     } catch (err) {
-      this.deps.logger.error({ taskId: task.id, err }, 'workflow start failed');
-      await this.deps.repository.transition(task.id, 'failed', {
-        error: `Could not start the workflow: ${(err as Error).message ?? String(err)}`.slice(0, MAX_ERROR_LENGTH),
-        finishedAt: now,
-      });
-      throw new HeraldError('SCHEDULE_FAILED', {});
+      await this.afterFailedStart(task, err, now);
     }
+    // A crash (or a database error) before this is done leaves the row for the reconciler, which
+    // starts it again, safely (workflowId = task id): it is no reason to fail the request.
+    await this.deps.repository.markWorkflowStarted(task.id).catch((err: unknown) => {
+      this.deps.logger.warn({ taskId: task.id, err }, 'could not record that the workflow started; the reconciler will');
+    });
     this.deps.logger.info(
       { taskId: task.id, requesterId: task.requester_id, status: task.status, scheduledAt: task.scheduled_at },
       task.status === 'reserved' ? 'mail reserved' : 'mail queued',
@@ -357,22 +356,79 @@ export class TaskService {
     }
   }
 
-  /** Moves the row, then the sleeping workflow; puts the old time back if the workflow cannot be told. */
-  private async moveReservation(task: TaskRow, scheduledAt: Date): Promise<Task> {
+  /** A reservation that may still be moved: reserved, and moved fewer than MAX_RESCHEDULES times. */
+  private assertMovable(task: TaskRow): void {
     this.assertReserved(task);
+    if (task.reschedule_count >= MAX_RESCHEDULES) throw new HeraldError('TOO_MANY_RESCHEDULES', { max: MAX_RESCHEDULES });
+  }
+
+  /**
+   * Moves the row (counted against MAX_RESCHEDULES), then tells the sleeping workflow to read it;
+   * if that cannot be confirmed, the move is undone only while the row is as this move left it.
+   * Every move goes through here: /reschedule and the dashboard's quick moves.
+   */
+  private async moveReservation(task: TaskRow, scheduledAt: Date): Promise<Task> {
+    this.assertMovable(task);
     const requesterId = task.requester_id;
-    const moved = await this.deps.repository.reschedule(task.id, requesterId, scheduledAt);
+    const moved = await this.deps.repository.reschedule(task.id, requesterId, scheduledAt, MAX_RESCHEDULES);
     if (!moved) return this.failClosed(task.id);
     try {
       await this.deps.scheduler.move({ id: task.id, scheduledAt });
     } catch (err) {
-      // Put the old time back so the row and the sleeping workflow keep agreeing.
-      await this.deps.repository.reschedule(task.id, requesterId, task.scheduled_at!);
       this.deps.logger.error({ taskId: task.id, err }, 'moving the workflow to the new time failed');
-      throw new HeraldError('SCHEDULER_UNAVAILABLE', {});
+      await this.undoMove(moved, task.scheduled_at!);
     }
     this.deps.logger.info({ taskId: task.id, requesterId, scheduledAt }, 'reservation moved');
     return toTaskView(moved);
+  }
+
+  /**
+   * The start failed, or its answer was lost (a timeout after Temporal had started the workflow,
+   * whose worker may already be sending). Temporal is asked: a workflow that exists means the
+   * request succeeded after all. One that surely does not means nothing was scheduled, and the task
+   * fails, but only while it is still open: the request path never fails a claimed task. When
+   * Temporal cannot say, the row stays as it is for the reconciler, and the user is told that.
+   */
+  private async afterFailedStart(task: TaskRow, err: unknown, now: Date): Promise<void> {
+    const { logger, repository, scheduler } = this.deps;
+    logger.error({ taskId: task.id, err }, 'workflow start failed');
+    let state: 'open' | 'closed' | 'missing' | 'unknown';
+    try {
+      state = (await scheduler.inspect({ id: task.id, scheduledAt: task.scheduled_at })).state;
+    } catch (inspectErr) {
+      logger.warn({ taskId: task.id, err: inspectErr }, 'could not ask Temporal whether the workflow exists; leaving the task to the reconciler');
+      state = 'unknown';
+    }
+    if (state === 'open' || state === 'closed') {
+      logger.warn({ taskId: task.id, state }, 'the workflow exists after all: the start went through');
+      return;
+    }
+    if (state === 'missing') {
+      const error = `Could not start the workflow: ${(err as Error).message ?? String(err)}`.slice(0, MAX_ERROR_LENGTH);
+      const failed = await repository
+        .transition(task.id, 'failed', { error, failureReason: 'not-scheduled', finishedAt: now }, OPEN_STATUSES)
+        .catch(() => undefined);
+      if (failed) throw new HeraldError('SCHEDULE_FAILED', {});
+    }
+    throw new HeraldError('SCHEDULE_UNCONFIRMED', { taskId: task.id });
+  }
+
+  /**
+   * The move could not be confirmed (the signal may or may not have arrived). The old time goes
+   * back only if the row is still as this move left it, and the workflow is told to read the row
+   * again; whatever it then says is the truth, and the reconciler tells a workflow that missed it.
+   */
+  private async undoMove(moved: TaskRow, previous: Date): Promise<never> {
+    const { logger, repository, scheduler } = this.deps;
+    const undone = await repository.undoReschedule(moved, previous).catch((err: unknown) => {
+      logger.warn({ taskId: moved.id, err }, 'could not undo the move');
+      return false;
+    });
+    if (!undone) throw new HeraldError('RESCHEDULE_UNCONFIRMED', { taskId: moved.id });
+    await scheduler.move({ id: moved.id, scheduledAt: previous }).catch((err: unknown) => {
+      logger.warn({ taskId: moved.id, err }, 'could not tell the workflow the move was undone; the reconciler will');
+    });
+    throw new HeraldError('SCHEDULER_UNAVAILABLE', {});
   }
 
   private async requireTask(actor: ActorInput, taskIdInput: string, anyRequester: boolean): Promise<TaskRow> {
@@ -398,6 +454,7 @@ export class TaskService {
   private async failClosed(taskId: string): Promise<never> {
     const current = await this.deps.repository.findById(taskId);
     if (current) this.assertOpen(current);
+    if (current && current.reschedule_count >= MAX_RESCHEDULES) throw new HeraldError('TOO_MANY_RESCHEDULES', { max: MAX_RESCHEDULES });
     throw new HeraldError('TASK_NOT_RESERVED', { taskId });
   }
 }

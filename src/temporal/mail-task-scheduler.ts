@@ -1,7 +1,8 @@
 // Temporal behind one small interface. TaskService and the reconciler only know TaskScheduler:
-// start a task's workflow, move it, cancel it. How that is done (workflow ids, start delays, the
-// reschedule signal, cancellation) is this file's business alone.
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+// start a task's workflow, move it, cancel it, ask what became of it. How that is done (workflow
+// ids, start delays, the reschedule signal, cancellation, reading histories) is this file's business alone.
+import { type Client, type WorkflowHandle, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { defaultPayloadConverter, NamespaceNotFoundError } from '@temporalio/common';
 import type { MailRetryPolicy } from '../domain/retry-policy.js';
 import { MAIL_TASK_WORKFLOW, type MailTaskInput, rescheduleSignal } from '../workflows/definitions.js';
 import type { mailTaskWorkflow } from '../workflows/mail-task.js';
@@ -12,6 +13,17 @@ export interface ScheduledTask {
   scheduledAt: Date | null;
 }
 
+/** What Temporal knows of a task's workflow. */
+export type WorkflowState =
+  | { state: 'open' }
+  /** Never started, or gone (deleted, or Temporal lost it). */
+  | { state: 'missing' }
+  /** Ended (completed, failed, canceled, terminated, timed out); `delivered`: its send step reported the relay's acceptance. */
+  | { state: 'closed'; status: string; delivered: boolean };
+
+/** The activity types whose `sent` result means the relay accepted the mail. */
+const SEND_STEPS = new Set(['sendTaskMail', 'deliverTaskMail']);
+
 export interface TaskScheduler {
   /** Starts the task's workflow. Safe to repeat: a running workflow is kept, a closed one is never started again. */
   start(task: ScheduledTask): Promise<void>;
@@ -19,6 +31,8 @@ export interface TaskScheduler {
   move(task: ScheduledTask & { scheduledAt: Date }): Promise<void>;
   /** Cancels the task's workflow; one that no longer exists is not an error. */
   cancel(task: ScheduledTask): Promise<void>;
+  /** What became of the task's workflow. Throws when Temporal cannot be asked. */
+  inspect(task: ScheduledTask): Promise<WorkflowState>;
 }
 
 export interface TemporalTaskSchedulerOptions {
@@ -30,6 +44,8 @@ export interface TemporalTaskSchedulerOptions {
   prepareLeadMs?: number;
   /** Whether requesters are told how their reservations ended. */
   notifyOutcomes?: boolean;
+  /** STALE_SEND_AFTER, frozen into each workflow's input like the retry policy. */
+  staleSendAfterMs?: number;
   clock?: () => Date;
 }
 
@@ -73,6 +89,20 @@ export class TemporalTaskScheduler implements TaskScheduler {
     }
   }
 
+  async inspect(task: ScheduledTask): Promise<WorkflowState> {
+    const handle = this.options.client.workflow.getHandle(task.id);
+    let status: string;
+    try {
+      status = (await handle.describe()).status.name;
+    } catch (err) {
+      // No such namespace has no such workflow either (a configuration error, surely not a blip).
+      if (err instanceof WorkflowNotFoundError || err instanceof NamespaceNotFoundError) return { state: 'missing' };
+      throw err;
+    }
+    if (status === 'RUNNING') return { state: 'open' };
+    return { state: 'closed', status, delivered: await deliveredIn(handle) };
+  }
+
   /**
    * Tells the task's workflow its time. A signal-with-start: a workflow still in its start delay
    * wakes for it (a plain signal would wait for the delay), and one that is missing is started.
@@ -99,6 +129,7 @@ export class TemporalTaskScheduler implements TaskScheduler {
       retry: this.options.retryPolicy,
       prepareLeadMs,
       notify: this.options.notifyOutcomes ?? false,
+      ...(this.options.staleSendAfterMs !== undefined && { staleSendAfterMs: this.options.staleSendAfterMs }),
     };
     const wakeInMs = scheduledAt ? scheduledAt.getTime() - prepareLeadMs - this.clock().getTime() : 0;
     return {
@@ -110,4 +141,23 @@ export class TemporalTaskScheduler implements TaskScheduler {
       ...(wakeInMs > 30_000 && { startDelay: wakeInMs }),
     };
   }
+}
+
+/**
+ * Whether the workflow's history has a send step that reported `sent`: the relay accepted the mail,
+ * whatever happened to the workflow afterwards. (Herald's client uses the default data converter.)
+ */
+async function deliveredIn(handle: WorkflowHandle): Promise<boolean> {
+  const sendSteps = new Set<string>();
+  for (const event of (await handle.fetchHistory()).events ?? []) {
+    const scheduled = event.activityTaskScheduledEventAttributes;
+    if (scheduled && SEND_STEPS.has(scheduled.activityType?.name ?? '')) sendSteps.add(String(event.eventId));
+    const completed = event.activityTaskCompletedEventAttributes;
+    const payload = completed?.result?.payloads?.[0];
+    if (completed && payload && sendSteps.has(String(completed.scheduledEventId))) {
+      const result = defaultPayloadConverter.fromPayload<{ kind?: string } | null>(payload);
+      if (result?.kind === 'sent') return true;
+    }
+  }
+  return false;
 }

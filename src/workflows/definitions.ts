@@ -18,6 +18,11 @@ export interface MailTaskInput {
   prepareLeadMs?: number;
   /** Tell the requester of a reservation how it ended. */
   notify?: boolean;
+  /**
+   * STALE_SEND_AFTER when the task was made: the task's deadline is its time plus this (see
+   * src/domain/send-deadline.ts). Absent in workflows started before it existed: the default.
+   */
+  staleSendAfterMs?: number;
 }
 
 export type MailTaskOutcome =
@@ -25,12 +30,21 @@ export type MailTaskOutcome =
   /** The row was closed by someone else (e.g. canceled in the database) before it could be sent. */
   | { kind: 'skipped'; status: TaskStatus };
 
-/** Moves a sleeping reservation. The new time is already stored on the task row. */
+/**
+ * Moves a sleeping reservation. The new time is already stored on the task row, and the workflow
+ * reads it from there (signals can arrive out of order, or after the move was undone); the time
+ * the signal carries is what older workflow code followed.
+ */
 export const rescheduleSignal = defineSignal<[scheduledAt: string]>('reschedule');
 
 /** What the send-mail activity answers. */
 export type DeliveryResult =
-  | { kind: 'sent'; messageId: string }
+  /**
+   * The relay accepted the mail. `recorded: false`: the row could not be marked finished then (the
+   * database was away), and the workflow must do it (recordSent). Absent in older histories: recorded.
+   */
+  | { kind: 'sent'; messageId: string; recorded?: boolean }
+  /** The row says another time (a later one; or, since 'deliver-then-record', any other): follow it. */
   | { kind: 'not-due'; scheduledAt: string }
   | { kind: 'closed'; status: TaskStatus }
   /** The worker shut down while holding: nothing was claimed, run the send step again. */

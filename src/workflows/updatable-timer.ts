@@ -20,13 +20,18 @@ export class UpdatableTimer {
     this.moved = true;
   }
 
-  /** Sleeps until `leadMs` before the deadline, following every move meanwhile. */
-  async sleep(leadMs = 0): Promise<void> {
+  /**
+   * Sleeps until `leadMs` before the deadline, following every move meanwhile. After a move,
+   * `interrupt` may end the sleep early (false): the caller then learns the time another way.
+   */
+  async sleep(leadMs = 0, interrupt: () => boolean = () => false): Promise<boolean> {
     while (this.current - leadMs > Date.now()) {
       this.moved = false;
       await condition(() => this.moved, this.current - leadMs - Date.now());
+      if (this.moved && interrupt()) return false;
     }
     this.moved = false;
+    return true;
   }
 
   /** Resolves when the deadline next moves (after the last sleep ended). */

@@ -16,6 +16,7 @@ import type { MembershipChecker } from '../../src/tasks/membership.js';
 import { installTemporalRuntime } from '../../src/temporal/runtime.js';
 import type { HeraldWorker } from '../../src/temporal/worker.js';
 import { CleanupStack } from '../../src/util/cleanup-stack.js';
+import { TcpProxy } from './tcp-proxy.js';
 
 /** A fresh database with Herald's schema, on the run's embedded PostgreSQL (or the server at `adminUrl`). */
 export async function createTestDatabase(
@@ -63,8 +64,11 @@ export function startLocalEnv(cli: string = inject('temporalCli')): Promise<Test
 export interface Harness extends Omit<Core, 'close' | 'createWorker'> {
   env: TestWorkflowEnvironment;
   config: Config;
+  /** The database Herald uses (through `databaseProxy` when there is one). */
   db: HeraldDb;
   databaseUrl: string;
+  /** With `databaseProxy: true`: the relay between Herald and PostgreSQL, to take the database away. */
+  databaseProxy?: TcpProxy;
   sink: SmtpSink;
   taskQueue: string;
   logger: Logger;
@@ -100,6 +104,10 @@ export interface HarnessOptions {
   newTaskId?: () => string;
   /** PostgreSQL to make the database on, outside a vitest run (default: the run's embedded server). */
   postgresAdminUrl?: string;
+  /** Herald reaches PostgreSQL through a relay the test can stop (`databaseProxy`). */
+  databaseProxy?: boolean;
+  /** More configuration, as environment variables (e.g. MAIL_RETRY_INITIAL_INTERVAL). */
+  configEnv?: Record<string, string>;
 }
 
 /** The sender the harness's mails carry: Message-IDs end in @example.test. */
@@ -111,6 +119,15 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
   try {
     const database = await createTestDatabase(options.postgresAdminUrl);
     cleanup.push(() => database.drop());
+    let databaseProxy: TcpProxy | undefined;
+    let db = database.db;
+    if (options.databaseProxy) {
+      const proxy = await TcpProxy.before(database.url);
+      databaseProxy = proxy;
+      cleanup.push(() => proxy.stop());
+      db = createDb(proxy.urlFor(database.url), { poolMax: 10 });
+      cleanup.push(() => db.destroy());
+    }
     const sink = await SmtpSink.start({ logger });
     cleanup.push(() => sink.close());
     const taskQueue = `herald-test-${randomUUID().slice(0, 8)}`;
@@ -128,6 +145,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
       MAILS_PER_HOUR: '100000',
       MAILS_PER_HOUR_TOTAL: '10000000',
       MAX_OPEN_RESERVATIONS: '100000',
+      ...options.configEnv,
     });
     const config: Config = {
       ...loaded,
@@ -138,7 +156,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
     let offsetMs = 0;
     const now = () => new Date(Date.now() + offsetMs);
     const { createWorker, close, ...core } = createCore(config, {
-      db: database.db,
+      db,
       temporal: env.client,
       logger,
       smtpUrl: sink.url,
@@ -154,8 +172,9 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
       ...core,
       env,
       config,
-      db: database.db,
+      db,
       databaseUrl: database.url,
+      databaseProxy,
       sink,
       taskQueue,
       logger,

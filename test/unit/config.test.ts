@@ -39,7 +39,7 @@ describe('loadConfig: defaults', () => {
       smtp: { url: undefined, from: 'Herald <herald@localhost>', poolMaxConnections: 5, sinkPort: 2525, sinkDir: path.join(dataDir, 'mail') },
       metrics: { port: undefined, host: '0.0.0.0' },
       mailRetry: { maximumAttempts: 3, initialIntervalMs: 5000, backoffCoefficient: 2 },
-      delivery: { prepareLeadMs: 60000, reconcileIntervalMs: 60000 },
+      delivery: { prepareLeadMs: 60000, reconcileIntervalMs: 60000, staleSendAfterMs: 600000 },
       defaults: { timeZone: 'UTC', locale: 'en', endOfDayHour: 17 },
       discord: {
         token: undefined,
@@ -88,6 +88,14 @@ describe('loadConfig: defaults', () => {
 
   it('accepts postgresql:// as well as postgres://', () => {
     expect(loadConfig({ DATABASE_URL: 'postgresql://db/herald' }).database.url).toBe('postgresql://db/herald');
+  });
+});
+
+describe('loadConfig: STALE_SEND_AFTER', () => {
+  it('reads a duration, and names the variable when it is out of range', () => {
+    expect(loadConfig({ STALE_SEND_AFTER: '30m' }).delivery.staleSendAfterMs).toBe(1_800_000);
+    expect(configErrorOf({ STALE_SEND_AFTER: '500ms' }).problems).toEqual([{ variable: 'STALE_SEND_AFTER', message: 'at least 1s' }]);
+    expect(configErrorOf({ STALE_SEND_AFTER: 'later' }).problems[0]!.variable).toBe('STALE_SEND_AFTER');
   });
 });
 

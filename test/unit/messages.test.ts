@@ -37,6 +37,9 @@ const PARAMS: { [C in ErrorCode]: ErrorParams<C> } = {
   TASK_ALREADY_SENDING: { taskId: 'T-1' },
   SCHEDULE_FAILED: {},
   SCHEDULER_UNAVAILABLE: {},
+  SCHEDULE_UNCONFIRMED: { taskId: 'T-1' },
+  RESCHEDULE_UNCONFIRMED: { taskId: 'T-1' },
+  TOO_MANY_RESCHEDULES: { max: 20 },
   RATE_LIMITED: { limit: 20, remaining: 0, requested: 1, retryInMinutes: 7 },
   RECIPIENTS_OVER_HOURLY_LIMIT: { requested: 12, limit: 10 },
   RELAY_HOURLY_LIMIT: { limit: 500, retryInMinutes: 12 },
@@ -95,8 +98,8 @@ function message(locale: 'en' | 'ko', code: ErrorCode): string {
 const HANGUL = /[\uAC00-\uD7A3]/;
 
 describe('error messages', () => {
-  it('covers 78 codes', () => {
-    expect(CODES).toHaveLength(78);
+  it('covers 81 codes', () => {
+    expect(CODES).toHaveLength(81);
   });
 
   for (const code of CODES) {

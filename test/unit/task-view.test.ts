@@ -32,6 +32,8 @@ const row: TaskRow = {
   canceled_by: null,
   failure_reason: null,
   recipient_count: 2,
+  reschedule_count: 0,
+  schedule_changed_at: null,
 };
 
 const ctx: CommandContext = { userId: 'user-1', guildId: 'guild-1', locale: 'en', timeZone: 'UTC' };
