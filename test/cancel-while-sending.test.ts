@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { useHarness } from './support/use-harness.js';
 
 // The service's clock runs 55 s behind: "a minute ahead" falls due 5 s from now, inside the 60 s
-// prepare lead, so a reservation's send step holds in the worker, then claims and sends.
+// prepare lead, so a reservation's send step holds in the worker, then claims and sends. Reservations
+// here are due 6 s from now: the service reads its clock a moment after the test reads its own, and
+// exactly a minute would then be refused as too soon.
 const h = useHarness({ server: 'dev', clock: () => new Date(Date.now() - 55_000) });
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
@@ -25,7 +27,7 @@ const notice = (requesterId: string) => ({
   description: `cancel while sending: ${requesterId}`,
 });
 
-/** Starts a send (now, or a reservation due in 5 s), and cancels its workflow once the relay holds the mail. */
+/** Starts a send (now, or a reservation due in 6 s), and cancels its workflow once the relay holds the mail. */
 async function cancelMidSend(kind: 'now' | 'reservation', requesterId: string, relay: 'accepts' | 'refuses') {
   h.sink.setDelay(2_000);
   if (relay === 'refuses') h.sink.failNext(1, 451);
@@ -34,7 +36,7 @@ async function cancelMidSend(kind: 'now' | 'reservation', requesterId: string, r
     const task =
       kind === 'now'
         ? await h.service.enqueueTask(notice(requesterId))
-        : await h.service.reserveTask({ ...notice(requesterId), when: new Date(Date.now() + 5_000) });
+        : await h.service.reserveTask({ ...notice(requesterId), when: new Date(Date.now() + 6_000) });
     await until(() => h.sink.inFlight === 1, 30_000);
     expect((await h.tasks.findById(task.id))!.status).toBe('running');
     await h.workflow(task.id).cancel();
