@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSendMailActivity } from '../src/activities/send-mail.js';
+import { createSendMailActivity, type SendMailDeps } from '../src/activities/send-mail.js';
 import { DiscordMembershipChecker } from '../src/tasks/membership.js';
 import { createDb, type HeraldDb } from '../src/db/database.js';
 import { sql } from 'kysely';
@@ -190,38 +190,14 @@ describe('sendTaskMail', () => {
 });
 
 describe('sendTaskMail while PostgreSQL is away (through a relay the test stops)', () => {
-  let relay: TcpProxy;
-  let relayedDb: HeraldDb;
-  let viaRelay: ReturnType<typeof createSendMailActivity>;
   const stopping = new AbortController();
-
-  beforeAll(async () => {
-    relay = await TcpProxy.before(database.url);
-    relayedDb = createDb(relay.urlFor(database.url), { poolMax: 5 });
-    viaRelay = createSendMailActivity({
-      tasks: new TaskRepository(relayedDb),
-      templates: new TemplateResolver(TemplateRegistry.load(), new ServerTemplateRepository(relayedDb)),
-      mailer,
-      logger,
-      shuttingDown: stopping.signal,
-    });
-  });
-  afterAll(async () => {
-    await relay?.resume();
-    await relayedDb?.destroy();
-    await relay?.stop();
-  });
-
-  const down = async (ms: number) => {
-    await relay.stop();
-    setTimeout(() => void relay.resume(), ms);
-  };
+  const relayed = useRelayedActivity(() => ({ shuttingDown: stopping.signal }));
 
   it('waits for the database before the claim instead of failing the attempt, then sends once', async () => {
     const id = await task('queued');
-    await down(2_000);
+    await relayed.down(2_000);
     const started = Date.now();
-    const result = await attempt().env.run(viaRelay, { taskId: id, dueBy: new Date().toISOString(), staleSendAfterMs: 60_000 });
+    const result = await attempt().env.run(relayed.activity, { taskId: id, dueBy: new Date().toISOString(), staleSendAfterMs: 60_000 });
     expect(result).toEqual({ kind: 'sent', messageId: `<${id}@example.test>`, recorded: true });
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_500);
     expect(mailsOf(id)).toHaveLength(1);
@@ -230,13 +206,13 @@ describe('sendTaskMail while PostgreSQL is away (through a relay the test stops)
 
   it('gives up at the task\'s deadline, for good, with a reason that names the database and no address', async () => {
     const id = await task('queued');
-    await down(4_000);
-    const failure = await failureOf(attempt().env.run(viaRelay, { taskId: id, dueBy: new Date().toISOString(), staleSendAfterMs: 1_000 }));
+    await relayed.down(4_000);
+    const failure = await failureOf(attempt().env.run(relayed.activity, { taskId: id, dueBy: new Date().toISOString(), staleSendAfterMs: 1_000 }));
     expect(failure).toMatchObject({ type: 'DatabaseUnavailableError', nonRetryable: true });
     expect(failure!.message).toMatch(/database could not be reached until 1 second after its time/);
     expect(failure!.message).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);
     expect(mailsOf(id)).toHaveLength(0);
-    await until(() => relay.running);
+    await until(() => relayed.relay.running);
     expect((await tasks.findById(id))!.status).toBe('queued'); // never claimed
   });
 
@@ -244,13 +220,13 @@ describe('sendTaskMail while PostgreSQL is away (through a relay the test stops)
     const id = await task('queued');
     sink.setDelay(1_000);
     try {
-      const running = attempt().env.run(viaRelay, { taskId: id, dueBy: new Date().toISOString(), staleSendAfterMs: 60_000 });
+      const running = attempt().env.run(relayed.activity, { taskId: id, dueBy: new Date().toISOString(), staleSendAfterMs: 60_000 });
       await until(() => sink.inFlight === 1);
-      await relay.stop();
+      await relayed.relay.stop();
       expect(await running).toEqual({ kind: 'sent', messageId: `<${id}@example.test>`, recorded: false });
     } finally {
       sink.setDelay(0);
-      await relay.resume();
+      await relayed.relay.resume();
     }
     expect(mailsOf(id)).toHaveLength(1);
     expect((await tasks.findById(id))!.status).toBe('running'); // the workflow's recordSent finishes it
@@ -259,13 +235,13 @@ describe('sendTaskMail while PostgreSQL is away (through a relay the test stops)
   // Last in this group: its shutdown signal stays aborted.
   it('hands the task back, unclaimed, when the worker shuts down while it waits for the database', async () => {
     const id = await task('queued');
-    await relay.stop();
+    await relayed.relay.stop();
     try {
-      const running = attempt().env.run(viaRelay, { taskId: id, dueBy: new Date().toISOString(), staleSendAfterMs: 60_000 });
+      const running = attempt().env.run(relayed.activity, { taskId: id, dueBy: new Date().toISOString(), staleSendAfterMs: 60_000 });
       setTimeout(() => stopping.abort(), 500);
       expect(await running).toEqual({ kind: 'interrupted' });
     } finally {
-      await relay.resume();
+      await relayed.relay.resume();
     }
     expect((await tasks.findById(id))!).toMatchObject({ status: 'queued', claim_token: null });
     expect(mailsOf(id)).toHaveLength(0);
@@ -277,9 +253,6 @@ describe('the membership check before the claim (the Discord emulator; PostgreSQ
   const stays = { id: '981000000000000001', username: 'stays' };
   const leaves = { id: '981000000000000002', username: 'leaves' };
   let discord: DiscordEmulator;
-  let relay: TcpProxy;
-  let relayedDb: HeraldDb;
-  let checked: ReturnType<typeof createSendMailActivity>;
 
   beforeAll(async () => {
     discord = await startDiscordEmulator({
@@ -288,34 +261,17 @@ describe('the membership check before the claim (the Discord emulator; PostgreSQ
       token: 'membership-activity-token',
       guilds: [{ id: GUILD, name: 'Members', members: [stays, leaves].map((user) => ({ user })) }],
     });
-    relay = await TcpProxy.before(database.url);
-    relayedDb = createDb(relay.urlFor(database.url), { poolMax: 5 });
-    checked = createSendMailActivity({
-      tasks: new TaskRepository(relayedDb),
-      templates: new TemplateResolver(TemplateRegistry.load(), new ServerTemplateRepository(relayedDb)),
-      mailer,
-      logger,
-      shuttingDown: new AbortController().signal,
-      membership: new DiscordMembershipChecker({ token: 'membership-activity-token', apiUrl: discord.apiUrl }),
-    });
   });
-  afterAll(async () => {
-    await relay?.resume();
-    await relayedDb?.destroy();
-    await relay?.stop();
-    await discord?.close();
-  });
-
-  const down = async (ms: number) => {
-    await relay.stop();
-    setTimeout(() => void relay.resume(), ms);
-  };
+  afterAll(() => discord?.close());
+  const relayed = useRelayedActivity(() => ({
+    membership: new DiscordMembershipChecker({ token: 'membership-activity-token', apiUrl: discord.apiUrl }),
+  }));
 
   it('waits for the database in the check instead of failing the attempt, then sends once: the check is no attempt', async () => {
     const id = await task('queued', null, { requesterId: stays.id, guildId: GUILD });
-    await down(2_000);
+    await relayed.down(2_000);
     const started = Date.now();
-    const result = await attempt().env.run(checked, { taskId: id, dueBy: new Date().toISOString(), staleSendAfterMs: 60_000 });
+    const result = await attempt().env.run(relayed.activity, { taskId: id, dueBy: new Date().toISOString(), staleSendAfterMs: 60_000 });
     expect(result).toMatchObject({ kind: 'sent', recorded: true });
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_500);
     expect(mailsOf(id)).toHaveLength(1);
@@ -325,8 +281,8 @@ describe('the membership check before the claim (the Discord emulator; PostgreSQ
   it('a requester who left, found after a database wait: fails for good, unclaimed, with the user-safe reason recorded', async () => {
     const id = await task('queued', null, { requesterId: leaves.id, guildId: GUILD });
     expect(discord.removeMember(GUILD, leaves.id)).toBe(true);
-    await down(2_000);
-    const failure = await failureOf(attempt().env.run(checked, { taskId: id, dueBy: new Date().toISOString(), staleSendAfterMs: 60_000 }));
+    await relayed.down(2_000);
+    const failure = await failureOf(attempt().env.run(relayed.activity, { taskId: id, dueBy: new Date().toISOString(), staleSendAfterMs: 60_000 }));
     expect(failure).toMatchObject({ type: 'RequesterNotMemberError', nonRetryable: true });
     expect(mailsOf(id)).toHaveLength(0);
     // Never claimed, so no SMTP attempt was used; the workflow records the failure itself.
@@ -355,6 +311,47 @@ describe('a task past its deadline', () => {
     expect(mailsOf(id)).toHaveLength(1);
   });
 });
+
+/**
+ * In the describe block that calls it: the send step on its own pool to PostgreSQL, through a relay
+ * the test stops. `deps` (read once the block's earlier beforeAll hooks have run) adds to or
+ * replaces the step's dependencies.
+ */
+function useRelayedActivity(deps: () => Partial<SendMailDeps> = () => ({})) {
+  let proxy: TcpProxy;
+  let relayedDb: HeraldDb;
+  let step: ReturnType<typeof createSendMailActivity>;
+  beforeAll(async () => {
+    proxy = await TcpProxy.before(database.url);
+    relayedDb = createDb(proxy.urlFor(database.url), { poolMax: 5 });
+    step = createSendMailActivity({
+      tasks: new TaskRepository(relayedDb),
+      templates: new TemplateResolver(TemplateRegistry.load(), new ServerTemplateRepository(relayedDb)),
+      mailer,
+      logger,
+      shuttingDown: new AbortController().signal,
+      ...deps(),
+    });
+  });
+  afterAll(async () => {
+    await proxy?.resume();
+    await relayedDb?.destroy();
+    await proxy?.stop();
+  });
+  return {
+    get relay() {
+      return proxy;
+    },
+    get activity() {
+      return step;
+    },
+    /** PostgreSQL away from now for `ms`. */
+    async down(ms: number) {
+      await proxy.stop();
+      setTimeout(() => void proxy.resume(), ms);
+    },
+  };
+}
 
 async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
