@@ -120,6 +120,18 @@ describe('the reconciler repairs open tasks whose workflow has ended or vanished
     await h.service.cancelTask('vanished-later', later);
   });
 
+  it('fails a task left running by a workflow that vanished before the relay confirmed it, saying so in words users may read', async () => {
+    const id = await rowWithoutItsWorkflow('queued', null, 5 * 60, 'vanished-while-sending');
+    // Claimed by a send step minutes ago; nothing of it is left (its worker and its workflow are gone).
+    await sql`UPDATE tasks SET status = 'running', attempts = 1, claim_token = 'gone/1', updated_at = now() - interval '5 minutes' WHERE id = ${id}`.execute(h.db);
+    await h.reconciler.runOnce();
+    const row = await rowOf(id);
+    expect(row.status).toBe('failed');
+    expect(row.error).toMatch(/no longer exists while the mail was being sent/);
+    expect(row.failure_reason).toBe('send-unconfirmed');
+    expect(h.mailsOf(id)).toHaveLength(0);
+  });
+
   it('fails a send that was stranded longer than STALE_SEND_AFTER instead of sending it hours late', async () => {
     const stale = await strandedRow('queued', null, 2 * 3600, 'stranded-stale');
     await h.reconciler.runOnce();
