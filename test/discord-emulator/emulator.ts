@@ -52,6 +52,17 @@ export {
   CallbackType,
 } from './payloads.js';
 
+/** A file a bot uploaded with a message (see `attachmentFile`). */
+export interface AttachmentFile {
+  id: string;
+  filename: string;
+  description?: string;
+  contentType: string;
+  size: number;
+  data: Buffer;
+  text(): string;
+}
+
 export interface DiscordEmulatorOptions {
   /** Application id (snowflake); must be the bot's application. */
   applicationId: string;
@@ -233,6 +244,28 @@ export class DiscordEmulator {
   /** A message by id (any channel, including ephemeral interaction responses). */
   message(id: string): APIMessage | undefined {
     return this.state.messages.get(id);
+  }
+
+  /**
+   * The file behind a message's attachment, by its file name (what Discord's CDN would serve):
+   * the bytes the bot uploaded, with the metadata Discord keeps. A message object is looked at as
+   * it is (e.g. a recorded edit's version), an id as the message is now. Undefined when it has no
+   * such attachment.
+   */
+  attachmentFile(message: APIMessage | string, filename: string): AttachmentFile | undefined {
+    const version = typeof message === 'string' ? this.state.messages.get(message) : message;
+    const attachment = version?.attachments.find((a) => a.filename === filename);
+    const upload = attachment && this.state.uploads.get(attachment.id);
+    if (!attachment || !upload) return undefined;
+    return {
+      id: attachment.id,
+      filename: attachment.filename,
+      description: attachment.description,
+      contentType: attachment.content_type ?? upload.contentType,
+      size: upload.data.length,
+      data: upload.data,
+      text: () => upload.data.toString('utf8'),
+    };
   }
 
   /** Non-ephemeral messages in a channel, oldest first. */
