@@ -427,6 +427,11 @@ export class DiscordEmulator {
       type: InteractionType.ModalSubmit,
       data: { custom_id: modal.customId, components },
     };
+    // The member as they are when they submit (a permission taken away meanwhile is gone).
+    const member = context.member as { user: { id: string } } | undefined;
+    const guild = typeof context.guild_id === 'string' ? this.state.guilds.get(context.guild_id) : undefined;
+    const now = guild && member ? this.state.member(guild.id, member.user.id) : undefined;
+    if (guild && member && now) payload.member = { ...member, permissions: String(effectivePermissions(guild, now)), roles: now.roles };
     const source = record.sourceMessageId === undefined ? undefined : this.state.messages.get(record.sourceMessageId);
     if (source) payload.message = source;
     return this.sendInteraction(payload);
