@@ -45,7 +45,7 @@ export function parseTemplateFormId(customId: string): TemplateFormTarget | unde
 /** The form, empty for a new template or filled in with the language being edited. */
 export function templateModal(target: TemplateFormTarget, locale: Locale, draft?: TemplateDraft): ModalBuilder {
   const language = draft?.language ?? locale;
-  const title = `${ui(locale, target.action === 'create' ? 'templateCreateTitle' : 'templateEditTitle')}: ${target.name}`;
+  const title = `${ui(locale, target.action === 'create' ? 'newTemplateTitle' : 'editTemplateTitle')}: ${target.name}`;
   const text = (id: string, style: TextInputStyle, max: number, required: boolean, value: string | null | undefined) => {
     const input = new TextInputBuilder().setCustomId(id).setStyle(style).setMaxLength(max).setRequired(required);
     return value ? input.setValue(value) : input;
@@ -59,7 +59,7 @@ export function templateModal(target: TemplateFormTarget, locale: Locale, draft?
         .setStringSelectMenuComponent(
           new StringSelectMenuBuilder()
             .setCustomId('language')
-            .addOptions(LOCALES.map((l) => ({ label: languageName(locale, l), value: l, default: l === language }))),
+            .addOptions(LOCALES.map((l) => ({ label: `${languageName(l)} (${l})`, value: l, default: l === language }))),
         ),
       new LabelBuilder()
         .setLabel(ui(locale, 'subject'))

@@ -12,7 +12,7 @@ import {
   DISCORD_MAX_FOOTER_LENGTH,
 } from '../domain/limits.js';
 import type { Locale } from '../i18n/locale.js';
-import { moreItems, ui, type UiKey } from '../i18n/ui.js';
+import { moreItems, ui, type UiKey, versionText } from '../i18n/ui.js';
 import type { ServerTemplateView, TemplateAuditEntry } from '../mail/server-template-service.js';
 import type { TemplateSummary } from '../mail/template-resolver.js';
 import type { RenderedMail } from '../mail/templates.js';
@@ -24,7 +24,7 @@ const COLORS = { ok: 0x2e7d32, info: 0x1565c0, muted: 0x757575 };
 const MAX_EMBEDS = 10;
 /** Room kept in an embed for the title, the footer and the fields around a rendered body. */
 const BODY_ROOM = 3_000;
-const ACTIONS: Record<TemplateAuditEntry['action'], UiKey> = { create: 'actionCreate', edit: 'actionEdit', delete: 'actionDelete' };
+const ACTIONS: Record<TemplateAuditEntry['action'], UiKey> = { create: 'created', edit: 'edited', delete: 'deleted' };
 
 export type ShownTemplateResult = Exclude<TemplateResult, { kind: 'error' }>;
 
@@ -44,7 +44,7 @@ export function renderTemplateResult(result: ShownTemplateResult, ctx: CommandCo
       const title = `${ui(locale, result.action === 'created' ? 'templateCreated' : 'templateEdited')}: ${template.name}`;
       const embed = mailEmbed(title, preview.mail, locale, COLORS.ok)
         .addFields(
-          { name: ui(locale, 'versionTitle'), value: String(template.version), inline: true },
+          { name: ui(locale, 'version'), value: String(template.version), inline: true },
           { name: ui(locale, 'language'), value: preview.language, inline: true },
           { name: ui(locale, 'variables'), value: variablesText(locale, preview.variables, preview.optional) },
         )
@@ -53,7 +53,7 @@ export function renderTemplateResult(result: ShownTemplateResult, ctx: CommandCo
     }
     case 'template-draft': {
       const { preview } = result;
-      const embed = mailEmbed(ui(locale, 'previewTitle'), preview.mail, locale, COLORS.info)
+      const embed = mailEmbed(ui(locale, 'preview'), preview.mail, locale, COLORS.info)
         .addFields({ name: ui(locale, 'variables'), value: variablesText(locale, preview.variables, preview.optional) })
         .setFooter({ text: footer([ui(locale, 'previewSampleValues'), htmlNote(locale, preview.mail)]) });
       return { content: '', embeds: [embed], components: [], ...htmlFile(preview.mail) };
@@ -61,14 +61,14 @@ export function renderTemplateResult(result: ShownTemplateResult, ctx: CommandCo
     case 'template-preview': {
       const { preview } = result;
       const placeholders = preview.variables.some((v) => preview.values[v] === `[${v}]`);
-      const embed = mailEmbed(`${ui(locale, 'previewTitle')}: ${preview.ref.name} (${preview.language})`, preview.mail, locale, COLORS.info)
+      const embed = mailEmbed(`${ui(locale, 'preview')}: ${preview.ref.name} (${preview.language})`, preview.mail, locale, COLORS.info)
         .addFields({ name: ui(locale, 'variables'), value: variablesText(locale, preview.variables, preview.optional) })
         .setFooter({ text: footer([ui(locale, 'previewNothingStored'), placeholders ? ui(locale, 'previewSampleValues') : '', htmlNote(locale, preview.mail)]) });
       return { content: '', embeds: [embed], components: [], ...htmlFile(preview.mail) };
     }
     case 'template-deleted':
       return {
-        content: `🗑 ${ui(locale, 'templateDeleted')}: **${result.name}** (${ui(locale, 'version')} ${result.version})\n${ui(locale, 'templateDeletedNote')}`,
+        content: `🗑 ${ui(locale, 'templateDeleted')}: **${result.name}** (${versionText(locale, result.version)})\n${ui(locale, 'templateDeletedNote')}`,
         embeds: [],
         components: [],
       };
@@ -84,7 +84,7 @@ function listEmbeds(templates: TemplateSummary[], locale: Locale): EmbedBuilder[
   const title = `${ui(locale, 'templatesTitle')} (${templates.length})`;
   const fields: APIEmbedField[] = templates.map((t) => {
     const lines = [
-      t.source === 'server' ? `${ui(locale, 'serverTemplate')} · ${ui(locale, 'version')} ${t.version}` : `${ui(locale, 'builtinTemplate')} · ${t.description?.[locale] ?? ''}`,
+      t.source === 'server' ? `${ui(locale, 'serverTemplate')} · ${versionText(locale, t.version)}` : `${ui(locale, 'builtinTemplate')} · ${t.description?.[locale] ?? ''}`,
       `${ui(locale, 'variables')}: ${variablesText(locale, t.variables, t.optional)}`,
       `${ui(locale, 'languages')}: ${t.languages.join(', ')}`,
     ];
@@ -112,10 +112,10 @@ function listEmbeds(templates: TemplateSummary[], locale: Locale): EmbedBuilder[
 function serverTemplateEmbed(template: ServerTemplateView, locale: Locale): EmbedBuilder {
   const embed = new EmbedBuilder()
     .setColor(COLORS.info)
-    .setTitle(`${template.name} (${ui(locale, 'serverTemplate')}, ${ui(locale, 'version')} ${template.version})`)
+    .setTitle(`${template.name} (${ui(locale, 'serverTemplate')}, ${versionText(locale, template.version)})`)
     .addFields(
-      { name: ui(locale, 'created'), value: `${who(template.createdBy)} · ${timestamp(template.createdAt)}`, inline: true },
-      { name: ui(locale, 'updated'), value: `${who(template.updatedBy)} · ${timestamp(template.updatedAt)}`, inline: true },
+      { name: ui(locale, 'createdTitle'), value: `${who(template.createdBy)} · ${timestamp(template.createdAt)}`, inline: true },
+      { name: ui(locale, 'updatedTitle'), value: `${who(template.updatedBy)} · ${timestamp(template.updatedAt)}`, inline: true },
     );
   for (const language of template.languages) {
     const head = [
@@ -128,7 +128,7 @@ function serverTemplateEmbed(template: ServerTemplateView, locale: Locale): Embe
       value: clip(`${head}\n${codeBlock(language.text, DISCORD_MAX_FIELD_VALUE_LENGTH - head.length - 1)}`, DISCORD_MAX_FIELD_VALUE_LENGTH),
     });
   }
-  embed.addFields({ name: ui(locale, 'templateHistory'), value: historyText(template.history, locale) });
+  embed.addFields({ name: ui(locale, 'historyOfTemplate'), value: historyText(template.history, locale) });
   return embed;
 }
 

@@ -29,8 +29,8 @@ export function parseVarsFormId(customId: string): string | undefined {
  * Opens the variables form when the command has no `vars` and its template needs variables; true
  * when it answered the interaction (with the form, or with "use vars" when there are more
  * variables than a form holds). False leaves the command to run as it is: with `vars`, for a
- * template without required variables, or when the template cannot be used (the command then
- * says why, as it always does).
+ * template without required variables, or when the template or the time cannot be used (the
+ * command then says why, as it always does).
  */
 export async function offerVarsForm(
   interaction: ChatInputCommandInteraction,
@@ -40,6 +40,8 @@ export async function offerVarsForm(
   options: VarsForm['options'],
 ): Promise<boolean> {
   if (typeof options.vars === 'string' && options.vars.trim() !== '') return false;
+  // A time that cannot be read is said at once rather than after the form has been filled in.
+  if (options.when !== undefined && services.commands.previewWhen(ctx, options.when).kind === 'error') return false;
   const fields = await services.commands.templateFields(ctx, { template: options.template, language: options.language });
   if (fields.kind !== 'template-fields') return false;
   const { name, variables, optional } = fields;

@@ -3,11 +3,11 @@
 import type { CommandContext, TemplateResult } from '../app/commands.js';
 import { formatInZone } from '../domain/time-zone.js';
 import type { Locale } from '../i18n/locale.js';
-import { ui, type UiKey } from '../i18n/ui.js';
+import { ui, type UiKey, versionText } from '../i18n/ui.js';
 import type { TemplateAuditEntry } from '../mail/server-template-service.js';
 import type { RenderedMail } from '../mail/templates.js';
 
-const ACTIONS: Record<TemplateAuditEntry['action'], UiKey> = { create: 'actionCreate', edit: 'actionEdit', delete: 'actionDelete' };
+const ACTIONS: Record<TemplateAuditEntry['action'], UiKey> = { create: 'created', edit: 'edited', delete: 'deleted' };
 
 export function renderTemplatePlain(result: TemplateResult, ctx: CommandContext): string {
   const { locale } = ctx;
@@ -18,7 +18,7 @@ export function renderTemplatePlain(result: TemplateResult, ctx: CommandContext)
     case 'template-list':
       return result.templates
         .map((t) => {
-          const about = t.source === 'server' ? `${ui(locale, 'serverTemplate')}, ${ui(locale, 'version')} ${t.version}` : `${ui(locale, 'builtinTemplate')}: ${t.description?.[locale] ?? ''}`;
+          const about = t.source === 'server' ? `${ui(locale, 'serverTemplate')}, ${versionText(locale, t.version)}` : `${ui(locale, 'builtinTemplate')}: ${t.description?.[locale] ?? ''}`;
           return `• ${t.name} (${about})\n  ${ui(locale, 'variables')}: ${variables(locale, t.variables, t.optional)}  ${ui(locale, 'languages')}: ${t.languages.join(', ')}`;
         })
         .join('\n');
@@ -32,9 +32,9 @@ export function renderTemplatePlain(result: TemplateResult, ctx: CommandContext)
         ].join('\n');
       }
       const lines = [
-        `${template.name} (${ui(locale, 'serverTemplate')}, ${ui(locale, 'version')} ${template.version})`,
-        `  ${ui(locale, 'created')}: ${template.createdBy}, ${when(template.createdAt)}`,
-        `  ${ui(locale, 'updated')}: ${template.updatedBy}, ${when(template.updatedAt)}`,
+        `${template.name} (${ui(locale, 'serverTemplate')}, ${versionText(locale, template.version)})`,
+        `  ${ui(locale, 'createdTitle')}: ${template.createdBy}, ${when(template.createdAt)}`,
+        `  ${ui(locale, 'updatedTitle')}: ${template.updatedBy}, ${when(template.updatedAt)}`,
       ];
       for (const l of template.languages) {
         lines.push(
@@ -43,7 +43,7 @@ export function renderTemplatePlain(result: TemplateResult, ctx: CommandContext)
           `       ${ui(locale, 'textBody')}: ${l.text.length}  ${ui(locale, 'htmlPart')}: ${l.html === null ? '-' : l.html.length}`,
         );
       }
-      lines.push(`  ${ui(locale, 'templateHistory')}:`);
+      lines.push(`  ${ui(locale, 'historyOfTemplate')}:`);
       for (const h of template.history) {
         lines.push(`    v${h.version} ${ui(locale, ACTIONS[h.action])}${h.language ? ` (${h.language})` : ''} · ${h.actorId} · ${when(h.at)}`);
       }
@@ -52,7 +52,7 @@ export function renderTemplatePlain(result: TemplateResult, ctx: CommandContext)
     case 'template-saved': {
       const { template, preview } = result;
       return [
-        `✔ ${ui(locale, result.action === 'created' ? 'templateCreated' : 'templateEdited')}: ${template.name} (${ui(locale, 'version')} ${template.version}, ${preview.language})`,
+        `✔ ${ui(locale, result.action === 'created' ? 'templateCreated' : 'templateEdited')}: ${template.name} (${versionText(locale, template.version)}, ${preview.language})`,
         `  ${ui(locale, 'variables')}: ${variables(locale, preview.variables, preview.optional)}`,
         mailText(preview.mail, locale),
         `(${ui(locale, 'previewSampleValues')})`,
@@ -63,14 +63,14 @@ export function renderTemplatePlain(result: TemplateResult, ctx: CommandContext)
     case 'template-preview': {
       const { preview } = result;
       return [
-        `${ui(locale, 'previewTitle')}: ${preview.ref.name} (${preview.language})`,
+        `${ui(locale, 'preview')}: ${preview.ref.name} (${preview.language})`,
         `  ${ui(locale, 'variables')}: ${variables(locale, preview.variables, preview.optional)}`,
         mailText(preview.mail, locale),
         `(${ui(locale, 'previewNothingStored')})`,
       ].join('\n');
     }
     case 'template-deleted':
-      return `✔ ${ui(locale, 'templateDeleted')}: ${result.name} (${ui(locale, 'version')} ${result.version})\n  ${ui(locale, 'templateDeletedNote')}`;
+      return `✔ ${ui(locale, 'templateDeleted')}: ${result.name} (${versionText(locale, result.version)})\n  ${ui(locale, 'templateDeletedNote')}`;
     case 'template-fields':
       return `${result.name} (${result.language}): ${variables(locale, result.variables, result.optional)}`;
     case 'template-name-free':

@@ -34,11 +34,9 @@ const text = {
   outcomeSent: { en: 'Your reserved mail was sent', ko: '예약한 메일을 보냈습니다' },
   outcomeFailed: { en: 'Your reserved mail could not be sent', ko: '예약한 메일을 보내지 못했습니다' },
   // ---- Server templates (issue 12): /template, /preview, the forms, the console ----
-  templateCreateTitle: { en: 'New template', ko: '새 템플릿' },
-  templateEditTitle: { en: 'Edit template', ko: '템플릿 편집' },
+  newTemplateTitle: { en: 'New template', ko: '새 템플릿' },
+  editTemplateTitle: { en: 'Edit template', ko: '템플릿 편집' },
   language: { en: 'Language', ko: '언어' },
-  languageEn: { en: 'English', ko: '영어' },
-  languageKo: { en: 'Korean', ko: '한국어' },
   subject: { en: 'Subject', ko: '제목' },
   subjectHint: { en: 'One line. {{name}} puts in a variable.', ko: '한 줄. {{name}} 자리에 변수가 들어갑니다.' },
   textBody: { en: 'Text body', ko: '텍스트 본문' },
@@ -57,7 +55,7 @@ const text = {
     en: 'Reservations already made with it keep the version they were made with; new mails cannot use it.',
     ko: '이 템플릿으로 이미 만든 예약은 만들 때의 버전으로 발송됩니다. 새 메일에는 쓸 수 없습니다.',
   },
-  previewTitle: { en: 'Preview', ko: '미리 보기' },
+  preview: { en: 'Preview', ko: '미리 보기' },
   previewNothingStored: { en: 'Nothing was stored or sent.', ko: '아무것도 저장하거나 보내지 않았습니다.' },
   previewSampleValues: { en: 'Variables not given show as [name].', ko: '주지 않은 변수는 [이름]으로 보입니다.' },
   previewHtmlAttached: { en: 'The HTML part is attached as preview.html.', ko: 'HTML 본문은 preview.html 로 첨부했습니다.' },
@@ -70,14 +68,13 @@ const text = {
   noVariables: { en: 'none', ko: '없음' },
   builtinTemplate: { en: 'built-in', ko: '기본' },
   serverTemplate: { en: 'this server', ko: '이 서버' },
-  version: { en: 'version', ko: '버전' },
-  versionTitle: { en: 'Version', ko: '버전' },
-  created: { en: 'Created', ko: '만듦' },
-  updated: { en: 'Last change', ko: '마지막 변경' },
-  templateHistory: { en: 'Changes', ko: '변경 기록' },
-  actionCreate: { en: 'created', ko: '만듦' },
-  actionEdit: { en: 'edited', ko: '수정' },
-  actionDelete: { en: 'deleted', ko: '삭제' },
+  version: { en: 'Version', ko: '버전' },
+  createdTitle: { en: 'Created', ko: '생성' },
+  updatedTitle: { en: 'Last change', ko: '마지막 변경' },
+  historyOfTemplate: { en: 'Changes', ko: '변경 기록' },
+  created: { en: 'created', ko: '생성' },
+  edited: { en: 'edited', ko: '수정' },
+  deleted: { en: 'deleted', ko: '삭제' },
   draftAttached: { en: 'What you wrote is attached, so nothing is lost.', ko: '작성한 내용을 첨부했으니 잃어버린 것은 없습니다.' },
 } as const;
 
@@ -159,7 +156,12 @@ export function moreItems(locale: Locale, count: number): string {
   return locale === 'ko' ? `… 외 ${count}개` : `… and ${count} more`;
 }
 
-/** A language's name with its code: "Korean (ko)", "한국어 (ko)". */
-export function languageName(locale: Locale, language: Locale): string {
-  return `${ui(locale, language === 'ko' ? 'languageKo' : 'languageEn')} (${language})`;
+/** A language by its own name, whatever the reader's: "English", "한국어". */
+export function languageName(language: Locale): string {
+  return { en: 'English', ko: '한국어' }[language];
+}
+
+/** "version 3", "버전 3". */
+export function versionText(locale: Locale, version: number | undefined): string {
+  return `${locale === 'ko' ? '버전' : 'version'} ${version ?? ''}`.trim();
 }

@@ -66,7 +66,7 @@ export const languageOption = (o: SlashCommandStringOption, required: boolean, d
     .setDescription(description.en)
     .setDescriptionLocalizations({ ko: description.ko })
     .setRequired(required)
-    .addChoices(LOCALES.map((l) => ({ name: languageName('en', l), name_localizations: { ko: languageName('ko', l) }, value: l })));
+    .addChoices(LOCALES.map((l) => ({ name: `${languageName(l)} (${l})`, value: l })));
 
 /** The language a mail is written in, where the requester's own is not the one wanted. */
 export const mailLanguageOption = (o: SlashCommandStringOption) =>
