@@ -380,6 +380,12 @@ describe('variables in a form', () => {
     expect((await submit.waitForFinal()).content).toBe('❌ "not-an-address" is not a valid e-mail address.');
   });
 
+  it('a time that cannot be read is refused before the form opens', async () => {
+    const { callback, message } = await run('reserve', { template: 'launch', to: 'cy@example.com', when: 'yesterday 9am', description: 'past' }, bob);
+    expect(callback.type).toBe(5);
+    expect(message.content).toBe('❌ That time is already in the past. Pick a time in the future.');
+  });
+
   it('more variables than a form holds: the reply says to use vars', async () => {
     await h.serverTemplates.create(SERVER, carol.id, 'wide', { language: 'en', subject: '{{a}} {{b}}', text: '{{c}} {{d}} {{e}} {{f}}' });
     const tasksBefore = await count('tasks');
