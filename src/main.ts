@@ -4,6 +4,7 @@
 //   worker | bot | web:  one part only, against configured servers (as in docker-compose.yml);
 //                  web is the dashboard (src/web), which `all` also serves unless DASHBOARD_PORT=0.
 import { Writable } from 'node:stream';
+import { localServerId } from './app/local-server.js';
 import { startDiscordBot } from './bot/bot.js';
 import { ConsoleFrontEnd } from './console/console.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -136,7 +137,7 @@ async function main(): Promise<void> {
               userName: CONSOLE_USER_ID,
               // A server on the allowed list when there is one (HeraldCommands refuses any other), so
               // tasks made here can carry on once the bot runs in it.
-              guild: { id: config.discord.allowedGuildIds?.[0] ?? 'local', name: wt(config.defaults.locale, 'localServer'), admin: true },
+              guild: { id: localServerId(config), name: wt(config.defaults.locale, 'localServer'), admin: true },
             };
       const web = await startDashboard({ config, commands: herald.commands, logger, signIn, port: dashboard.port, host: config.dashboard.host });
       stops.push(() => web.close());
@@ -150,7 +151,13 @@ async function main(): Promise<void> {
     }
     ops.started();
     if (interactive) {
-      const frontEnd = new ConsoleFrontEnd({ commands: herald.commands, locale: config.defaults.locale, userId: CONSOLE_USER_ID, signInLink });
+      const frontEnd = new ConsoleFrontEnd({
+        commands: herald.commands,
+        locale: config.defaults.locale,
+        userId: CONSOLE_USER_ID,
+        templateServer: localServerId(config),
+        signInLink,
+      });
       stops.push(async () => {
         frontEnd.close();
         logOutput.target = process.stdout;

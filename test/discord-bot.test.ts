@@ -94,10 +94,10 @@ describe('deploy-commands', () => {
       DISCORD_API_URL: discord.apiUrl,
       DISCORD_GUILD_ID: GUILD_ID,
     });
-    expect(await deployCommands(config)).toEqual({ scope: 'guild', count: 7 });
+    expect(await deployCommands(config)).toEqual({ scope: 'guild', count: 9 });
     const registered = discord.guildCommands(GUILD_ID);
     expect(registered.map((c) => c.name).sort()).toEqual(
-      ['cancel', 'reschedule', 'reserve', 'reserved', 'sendmail', 'templates', 'timezone'].sort(),
+      ['cancel', 'preview', 'reschedule', 'reserve', 'reserved', 'sendmail', 'template', 'templates', 'timezone'].sort(),
     );
     const reserve = registered.find((c) => c.name === 'reserve')!;
     expect(reserve.name_localizations).toEqual({ ko: '예약' });
@@ -109,6 +109,7 @@ describe('deploy-commands', () => {
       ['when', true],
       ['description', true],
       ['vars', false],
+      ['language', false],
     ]);
   });
 });

@@ -18,7 +18,7 @@ import type {
   TemplatePreview,
 } from '../mail/server-template-service.js';
 import type { TemplateResolver, TemplateSummary } from '../mail/template-resolver.js';
-import type { TemplateInfo } from '../mail/templates.js';
+import { parseVariables, type TemplateInfo } from '../mail/templates.js';
 import { timeCommand } from '../ops/metrics.js';
 import { administeredServer, requireServerAdmin, type Actor, type ListScope, type TaskService } from '../tasks/task-service.js';
 import type { Task } from '../tasks/task-view.js';
@@ -98,6 +98,10 @@ export type TemplateResult =
   | { kind: 'template-preview'; preview: RenderedPreview }
   /** A draft checked and rendered with sample values; nothing stored. */
   | { kind: 'template-draft'; preview: TemplatePreview }
+  /** The variables a mail with this template reads in `language`, the one it would be written in (for a form). */
+  | { kind: 'template-fields'; name: string; language: Locale; variables: string[]; optional: string[] }
+  /** The name may be given to a new template of this server (as far as anyone can tell before the create). */
+  | { kind: 'template-name-free'; name: string }
   | ErrorResult;
 
 export type WhenPreview = { kind: 'preview'; instant: Date; nextYear: boolean } | { kind: 'error'; message: string };
@@ -251,12 +255,52 @@ export class HeraldCommands {
     }));
   }
 
-  /** Renders a template this server can use with the given values; stores and sends nothing. */
-  templatePreview(ctx: CommandContext, options: { name: string; language?: string | null; values?: Record<string, string> }): Promise<TemplateResult> {
-    return this.run(ctx, 'template preview', async () => ({
-      kind: 'template-preview',
-      preview: await this.templateDeps().service.preview(ctx.guildId, options.name.trim(), options.language ?? ctx.locale, options.values ?? {}),
-    }));
+  /**
+   * Renders a template this server can use with the given values ("key=value;key=value" as typed,
+   * or already split); stores and sends nothing.
+   */
+  templatePreview(
+    ctx: CommandContext,
+    options: { name: string; language?: string | null; values?: string | Record<string, string> | null },
+  ): Promise<TemplateResult> {
+    return this.run(ctx, 'template preview', async () => {
+      const values = typeof options.values === 'string' || options.values == null ? parseVariables(options.values ?? undefined) : options.values;
+      return {
+        kind: 'template-preview',
+        preview: await this.templateDeps().service.preview(ctx.guildId, options.name.trim(), options.language ?? ctx.locale, values),
+      };
+    });
+  }
+
+  /**
+   * The variables `template` reads in the language a mail from the caller would be written in
+   * (the one given, else theirs), so that a front end can ask for them in a form. The mail
+   * request itself is checked again when it is made.
+   */
+  templateFields(ctx: CommandContext, options: { template: string; language?: string | null }): Promise<TemplateResult> {
+    return this.run(ctx, 'template fields', async () => {
+      const name = options.template.trim();
+      const resolved = await this.templateDeps().resolver.resolve(ctx.guildId, name, options.language ?? ctx.locale);
+      return { kind: 'template-fields', name, language: resolved.language, variables: resolved.variables, optional: resolved.optional };
+    });
+  }
+
+  /** Whether an admin may create a template called `name` here, asked before the template is written. */
+  templateNameCheck(ctx: CommandContext, options: { name: string }): Promise<TemplateResult> {
+    return this.run(ctx, 'template name check', async () => {
+      const guildId = this.requireAdmin(ctx);
+      const name = options.name.trim();
+      await this.templateDeps().service.assertCreatable(guildId, name);
+      return { kind: 'template-name-free', name };
+    });
+  }
+
+  /** The server's own template `name` with its sources, for an admin about to edit it. */
+  templateForEdit(ctx: CommandContext, options: { name: string }): Promise<TemplateResult> {
+    return this.run(ctx, 'template for edit', async () => {
+      const guildId = this.requireAdmin(ctx);
+      return { kind: 'template', template: await this.templateDeps().service.own(guildId, options.name.trim()) };
+    });
   }
 
   /** Checks a draft and renders it with sample values, as the editor's live preview. Admins only. */

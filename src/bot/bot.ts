@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import { discordCheck } from '../ops/discord-check.js';
 import { readiness } from '../ops/readiness.js';
 import { handleInteraction, type InteractionSettings } from './interactions.js';
+import { PendingForms } from './pending-forms.js';
 
 export interface DiscordBotOptions extends InteractionSettings {
   token: string;
@@ -22,7 +23,7 @@ export interface DiscordBot {
 export async function startDiscordBot(options: DiscordBotOptions): Promise<DiscordBot> {
   const logger = options.logger.child({ component: 'discord' });
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: options.apiUrl } });
-  const services = { commands: options.commands, logger };
+  const services = { commands: options.commands, logger, forms: new PendingForms() };
   client.on(Events.InteractionCreate, (interaction) => {
     void handleInteraction(interaction, services, options);
   });

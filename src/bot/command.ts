@@ -6,18 +6,30 @@ import type {
   ChatInputCommandInteraction,
   SharedSlashCommand,
 } from 'discord.js';
-import type { CommandContext, CommandResult, HeraldCommands } from '../app/commands.js';
+import type { CommandContext, CommandResult, HeraldCommands, TemplateResult } from '../app/commands.js';
 import { DISCORD_MAX_CHOICE_LENGTH } from '../domain/limits.js';
 import type { Logger } from '../logger.js';
+import type { PendingForms } from './pending-forms.js';
 
 export interface BotServices {
   commands: HeraldCommands;
   logger: Logger;
+  /** Commands waiting for the variables form they opened. */
+  forms: PendingForms;
 }
+
+/** What a command's handler answers; renderForDiscord shows it. */
+export type BotResult = CommandResult | TemplateResult;
 
 export interface BotCommand {
   data: SharedSlashCommand;
-  execute(interaction: ChatInputCommandInteraction, ctx: CommandContext, services: BotServices): Promise<CommandResult>;
+  /**
+   * Runs before the reply is deferred, for commands whose first answer may be a form (a modal can
+   * only be the first answer). True when it answered the interaction itself; false to go on with
+   * execute. It must answer within Discord's 3 seconds.
+   */
+  respond?(interaction: ChatInputCommandInteraction, ctx: CommandContext, services: BotServices): Promise<boolean>;
+  execute(interaction: ChatInputCommandInteraction, ctx: CommandContext, services: BotServices): Promise<BotResult>;
   autocomplete?(
     interaction: AutocompleteInteraction,
     ctx: CommandContext,

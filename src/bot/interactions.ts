@@ -10,6 +10,8 @@ import { type BotServices, choice } from './command.js';
 import { botCommands } from './commands/index.js';
 import { handleListButton, parseListButtonId } from './list-buttons.js';
 import { renderForDiscord } from './render.js';
+import { handleTemplateForm, parseTemplateFormId } from './template-form.js';
+import { handleVarsForm, parseVarsFormId } from './vars-form.js';
 
 export interface InteractionSettings {
   /** The member permission every command needs (a PermissionFlagsBits name). */
@@ -38,7 +40,7 @@ export async function handleInteraction(interaction: Interaction, services: BotS
       await interaction.respond(await command.autocomplete(interaction, ctx, services));
       return;
     }
-    if (!interaction.isChatInputCommand() && !interaction.isButton()) return;
+    if (!interaction.isChatInputCommand() && !interaction.isButton() && !interaction.isModalSubmit()) return;
 
     const refusal = refusalFor(interaction, settings, locale, services);
     if (refusal) {
@@ -60,15 +62,39 @@ export async function handleInteraction(interaction: Interaction, services: BotS
       return;
     }
 
+    if (interaction.isModalSubmit()) {
+      const ctx = await contextOf(interaction, services, settings);
+      const template = parseTemplateFormId(interaction.customId);
+      if (template) {
+        await handleTemplateForm(interaction, template, ctx, services);
+        log.info({ form: `template ${template.action}`, template: template.name, ms: Date.now() - started }, 'form handled');
+        return;
+      }
+      const key = parseVarsFormId(interaction.customId);
+      if (!key) return;
+      await handleVarsForm(interaction, key, ctx, services);
+      log.info({ form: 'vars', ms: Date.now() - started }, 'form handled');
+      return;
+    }
+
     const command = botCommands.get(interaction.commandName);
     if (!command) {
       log.warn('unknown command');
       await interaction.reply({ content: `❌ ${apology[locale]}`, flags: MessageFlags.Ephemeral });
       return;
     }
+    let ctx: CommandContext | undefined;
+    if (command.respond) {
+      // Its first answer may be a form, which cannot follow a deferral.
+      ctx = await contextOf(interaction, services, settings);
+      if (await command.respond(interaction, ctx, services)) {
+        log.info({ result: 'answered', ms: Date.now() - started }, 'command handled');
+        return;
+      }
+    }
     // The work may take longer than Discord's 3 s: acknowledge first, privately.
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const ctx = await contextOf(interaction, services, settings);
+    ctx ??= await contextOf(interaction, services, settings);
     const result = await command.execute(interaction, ctx, services);
     await interaction.editReply(renderForDiscord(result, ctx));
     log.info({ result: result.kind, ms: Date.now() - started }, 'command handled');

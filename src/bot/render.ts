@@ -18,8 +18,9 @@ import type { Locale } from '../i18n/locale.js';
 import { failureText, nextYearNote, pageRange, statusName, TASK_RESULT_TITLES, ui } from '../i18n/ui.js';
 import type { Task } from '../tasks/task-view.js';
 import { cancelButtonId } from './cancel-button.js';
-import { clip } from './command.js';
+import { type BotResult, clip } from './command.js';
 import { listButtonId } from './list-buttons.js';
+import { isTemplateResult, renderTemplateResult } from './template-render.js';
 
 const COLORS = { ok: 0x2e7d32, info: 0x1565c0, muted: 0x757575, error: 0xc62828 };
 
@@ -31,10 +32,11 @@ const TASK_RESULTS = {
   rescheduled: { color: COLORS.info, cancelButton: true },
 } as const;
 
-export type DiscordReply = Pick<InteractionEditReplyOptions, 'content' | 'embeds' | 'components'>;
+export type DiscordReply = Pick<InteractionEditReplyOptions, 'content' | 'embeds' | 'components' | 'files'>;
 
-export function renderForDiscord(result: CommandResult, ctx: CommandContext): DiscordReply {
+export function renderForDiscord(result: BotResult, ctx: CommandContext): DiscordReply {
   const { locale } = ctx;
+  if (isTemplateResult(result)) return renderTemplateResult(result, ctx);
   switch (result.kind) {
     case 'error':
       return { content: `❌ ${result.message}`, embeds: [], components: [] };

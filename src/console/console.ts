@@ -7,6 +7,7 @@ import type { HeraldCommands } from '../app/commands.js';
 import type { Locale } from '../i18n/locale.js';
 import { escapeVariableValue } from '../mail/templates.js';
 import { renderPlain } from './render.js';
+import { runTemplateCommand, TEMPLATE_HELP } from './template-commands.js';
 
 const HELP = `Commands (quote values with spaces):
   send <template> <to> [name=value ...] [-d "description"]
@@ -15,7 +16,8 @@ const HELP = `Commands (quote values with spaces):
   list [limit]                 your reservations, soonest first
   cancel <task-id>             a task id or its first 8 characters
   reschedule <task-id> "<when>"
-  templates                    templates and the variables they need
+  templates                    the templates send and reserve use, and their variables
+${TEMPLATE_HELP}
   tz [zone]                    show or set your time zone (IANA, e.g. Asia/Seoul)
   lang en|ko                   reply language
   user <id>                    act as another user id
@@ -30,6 +32,12 @@ export interface ConsoleOptions {
   locale?: Locale;
   /** A fresh one-time sign-in link to the web dashboard, when it runs. */
   signInLink?: () => string;
+  /**
+   * The server whose templates `template` and `preview` manage, as its admin (default "local"):
+   * the one the dashboard in console mode shows (src/app/local-server.ts). Tasks made at the
+   * console stay the console's own, with no server.
+   */
+  templateServer?: string;
 }
 
 export class ConsoleFrontEnd {
@@ -141,6 +149,15 @@ export class ConsoleFrontEnd {
         return true;
       case 'templates':
         this.print(renderPlain(await commands.templates(ctx), ctx));
+        return true;
+      case 'template':
+      case 'preview':
+        await runTemplateCommand(command.toLowerCase() as 'template' | 'preview', args, {
+          commands,
+          context: () =>
+            commands.contextFor({ userId: this.userId, guildId: this.options.templateServer ?? 'local', locale: this.locale, isServerAdmin: true }),
+          print: (text) => this.print(text),
+        });
         return true;
       case 'tz': {
         const result = positional[0] ? await commands.setTimeZone(ctx, { zone: positional[0] }) : await commands.showTimeZone(ctx);

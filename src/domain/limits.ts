@@ -82,6 +82,13 @@ export const DISCORD_MAX_CHOICES = 25;
 export const DISCORD_MAX_CHOICE_LENGTH = 100;
 export const DISCORD_MAX_FIELD_NAME_LENGTH = 256;
 export const DISCORD_MAX_FIELD_VALUE_LENGTH = 1_024;
+export const DISCORD_MAX_EMBED_DESCRIPTION_LENGTH = 4_096;
+/** Inputs (labelled components) in one modal: the most variables a form can ask for. */
+export const DISCORD_MODAL_MAX_COMPONENTS = 5;
+export const DISCORD_MODAL_TITLE_MAX_LENGTH = 45;
+export const DISCORD_LABEL_MAX_LENGTH = 45;
+/** What one modal text input holds: template bodies longer than this are edited from the console or the dashboard. */
+export const DISCORD_TEXT_INPUT_MAX_LENGTH = 4_000;
 
 // ---- Server templates (issue 12) ------------------------------------------------------------
 // Variable limits (how many a mail may carry, how long a value may be) are the ones above,
@@ -110,6 +117,12 @@ export const MAX_RENDERED_SUBJECT_LENGTH = 500;
 export const MAX_RENDERED_BODY_LENGTH = 100_000;
 /** Live (not deleted) templates one server may have. */
 export const MAX_SERVER_TEMPLATES = 50;
+/**
+ * How long the Discord bot keeps a /sendmail or /reserve waiting for its variables form, and how
+ * many such forms it keeps at once (the oldest goes first).
+ */
+export const VARS_FORM_TTL_MS = 30 * 60_000;
+export const MAX_PENDING_VARS_FORMS = 1_000;
 
 // ---- History (issue 11 /history, issue 13 dashboard) ---------------------------------------------
 // A server's open tasks are a listing like /reserved (MAX_LIST_LIMIT a page).

@@ -17,6 +17,13 @@ const at: Record<Locale, (p: { part: TemplatePart; line: number }) => string> = 
   ko: (p) => `${partName.ko[p.part]} ${p.line}번째 줄: `,
 };
 
+/** Why the console could not read a template file. */
+export type FileProblem = 'missing' | 'not-a-file' | 'denied' | 'not-utf8' | 'other';
+const fileProblem: Record<Locale, Record<FileProblem, string>> = {
+  en: { missing: 'there is no such file', 'not-a-file': 'it is not a file', denied: 'permission denied', 'not-utf8': 'it is not UTF-8 text', other: 'the system refused' },
+  ko: { missing: '파일이 없습니다', 'not-a-file': '파일이 아닙니다', denied: '권한이 없습니다', 'not-utf8': 'UTF-8 텍스트가 아닙니다', other: '시스템이 거부했습니다' },
+};
+
 type ControlCharacterAt = ({ field: 'description' } | { field: 'variable'; name: string }) & { codePoint: string; position: number };
 type RateLimited = { limit: number; remaining: number; requested: number; retryInMinutes: number };
 
@@ -366,6 +373,35 @@ const errors = {
   TEMPLATE_OUTPUT_TOO_LONG: {
     en: (p: { part: TemplatePart; max: number }) => `With these values the ${partName.en[p.part]} would be longer than ${p.max} characters. Use shorter values.`,
     ko: (p: { part: TemplatePart; max: number }) => `이 값으로는 ${partName.ko[p.part]}이(가) ${p.max}자를 넘습니다. 더 짧은 값을 써 주세요.`,
+  },
+  // Front ends of server templates: Discord forms and the console's files.
+  VARS_FORM_TOO_MANY: {
+    en: (p: { template: string; count: number; max: number; variables: readonly string[] }) =>
+      `Template "${p.template}" has ${p.count} variables, more than a Discord form can ask for (${p.max}). Give them in vars: ${p.variables.map((v) => `${v}=…`).join(';')}`,
+    ko: (p: { template: string; count: number; max: number; variables: readonly string[] }) =>
+      `"${p.template}" 템플릿의 변수는 ${p.count}개로, Discord 입력 창에 담을 수 있는 수(${p.max}개)보다 많습니다. vars 에 넣어 주세요: ${p.variables.map((v) => `${v}=…`).join(';')}`,
+  },
+  FORM_EXPIRED: {
+    en: (_: Record<string, never>) => 'This form has expired (Herald keeps a form for 30 minutes, and not across a restart). Run the command again.',
+    ko: (_: Record<string, never>) => '입력 창이 만료되었습니다 (Herald 는 입력 창을 30분 동안, 재시작 전까지만 기억합니다). 명령을 다시 실행해 주세요.',
+  },
+  NOT_YOUR_FORM: {
+    en: (_: Record<string, never>) => 'This form was opened by someone else. Run the command yourself.',
+    ko: (_: Record<string, never>) => '다른 사람이 연 입력 창입니다. 명령을 직접 실행해 주세요.',
+  },
+  TEMPLATE_TOO_LONG_FOR_FORM: {
+    en: (p: { name: string; language: string; part: TemplatePart; length: number; max: number }) =>
+      `The ${partName.en[p.part]} of "${p.name}" (${p.language}) is ${p.length} characters long, more than a Discord form holds (${p.max}). Edit it from the console (template edit) or the dashboard.`,
+    ko: (p: { name: string; language: string; part: TemplatePart; length: number; max: number }) =>
+      `"${p.name}"(${p.language})의 ${partName.ko[p.part]}은(는) ${p.length}자로, Discord 입력 창에 담을 수 있는 길이(${p.max}자)보다 깁니다. 콘솔(template edit)이나 대시보드에서 고쳐 주세요.`,
+  },
+  TEMPLATE_FILE_UNREADABLE: {
+    en: (p: { path: string; reason: FileProblem }) => `Could not read "${p.path}": ${fileProblem.en[p.reason]}. Nothing was changed.`,
+    ko: (p: { path: string; reason: FileProblem }) => `"${p.path}" 파일을 읽을 수 없습니다: ${fileProblem.ko[p.reason]}. 아무것도 바꾸지 않았습니다.`,
+  },
+  TEMPLATE_FILE_TOO_LARGE: {
+    en: (p: { path: string; max: number }) => `"${p.path}" is too large for a template body (at most ${p.max} characters). Nothing was changed.`,
+    ko: (p: { path: string; max: number }) => `"${p.path}" 파일은 템플릿 본문으로 쓰기에 너무 큽니다 (최대 ${p.max}자). 아무것도 바꾸지 않았습니다.`,
   },
 } as const;
 

@@ -33,6 +33,49 @@ const text = {
   nextYear: { en: 'next year', ko: '내년' },
   outcomeSent: { en: 'Your reserved mail was sent', ko: '예약한 메일을 보냈습니다' },
   outcomeFailed: { en: 'Your reserved mail could not be sent', ko: '예약한 메일을 보내지 못했습니다' },
+  // ---- Server templates (issue 12): /template, /preview, the forms, the console ----
+  newTemplateTitle: { en: 'New template', ko: '새 템플릿' },
+  editTemplateTitle: { en: 'Edit template', ko: '템플릿 편집' },
+  language: { en: 'Language', ko: '언어' },
+  subject: { en: 'Subject', ko: '제목' },
+  subjectHint: { en: 'One line. {{name}} puts in a variable.', ko: '한 줄. {{name}} 자리에 변수가 들어갑니다.' },
+  textBody: { en: 'Text body', ko: '텍스트 본문' },
+  textBodyHint: {
+    en: 'Up to 4,000 characters here; longer bodies (up to 20,000) from the console or the dashboard.',
+    ko: '여기서는 4,000자까지. 더 긴 본문(20,000자까지)은 콘솔이나 대시보드에서.',
+  },
+  htmlBody: { en: 'HTML body (optional)', ko: 'HTML 본문 (선택)' },
+  htmlBodyHint: { en: 'Values are HTML-escaped. Leave it empty for a plain-text mail.', ko: '값은 HTML 이스케이프됩니다. 비워 두면 텍스트 메일입니다.' },
+  varsFormTitle: { en: 'Fill in', ko: '변수 입력' },
+  varsFormOptional: { en: 'Optional', ko: '선택' },
+  templateCreated: { en: 'Template created', ko: '템플릿을 만들었습니다' },
+  templateEdited: { en: 'Template saved as a new version', ko: '템플릿을 새 버전으로 저장했습니다' },
+  templateDeleted: { en: 'Template deleted', ko: '템플릿을 삭제했습니다' },
+  templateDeletedNote: {
+    en: 'Reservations already made with it keep the version they were made with; new mails cannot use it.',
+    ko: '이 템플릿으로 이미 만든 예약은 만들 때의 버전으로 발송됩니다. 새 메일에는 쓸 수 없습니다.',
+  },
+  preview: { en: 'Preview', ko: '미리 보기' },
+  previewNothingStored: { en: 'Nothing was stored or sent.', ko: '아무것도 저장하거나 보내지 않았습니다.' },
+  previewSampleValues: { en: 'Variables not given show as [name].', ko: '주지 않은 변수는 [이름]으로 보입니다.' },
+  previewHtmlAttached: { en: 'The HTML part is attached as preview.html.', ko: 'HTML 본문은 preview.html 로 첨부했습니다.' },
+  previewNoHtml: { en: 'This template has no HTML part: the mail is plain text.', ko: '이 템플릿에는 HTML 본문이 없어 텍스트 메일로 보냅니다.' },
+  renderedSubject: { en: 'Subject', ko: '제목' },
+  renderedText: { en: 'Text', ko: '본문' },
+  htmlPart: { en: 'HTML part', ko: 'HTML 본문' },
+  requiredVariables: { en: 'Required', ko: '필수' },
+  optionalVariables: { en: 'Optional', ko: '선택' },
+  noVariables: { en: 'none', ko: '없음' },
+  builtinTemplate: { en: 'built-in', ko: '기본' },
+  serverTemplate: { en: 'this server', ko: '이 서버' },
+  version: { en: 'Version', ko: '버전' },
+  createdTitle: { en: 'Created', ko: '생성' },
+  updatedTitle: { en: 'Last change', ko: '마지막 변경' },
+  historyOfTemplate: { en: 'Changes', ko: '변경 기록' },
+  created: { en: 'created', ko: '생성' },
+  edited: { en: 'edited', ko: '수정' },
+  deleted: { en: 'deleted', ko: '삭제' },
+  draftAttached: { en: 'What you wrote is attached, so nothing is lost.', ko: '작성한 내용을 첨부했으니 잃어버린 것은 없습니다.' },
 } as const;
 
 export type UiKey = keyof typeof text;
@@ -121,4 +164,19 @@ export function relativeTime(when: Date, now: Date, locale: string): string {
   if (abs < 90 * 60) return format.format(Math.round(seconds / 60), 'minute');
   if (abs < 36 * 3600) return format.format(Math.round(seconds / 3600), 'hour');
   return format.format(Math.round(seconds / 86400), 'day');
+}
+
+/** "… and 3 more" under a list cut short. */
+export function moreItems(locale: Locale, count: number): string {
+  return locale === 'ko' ? `… 외 ${count}개` : `… and ${count} more`;
+}
+
+/** A language by its own name, whatever the reader's: "English", "한국어". */
+export function languageName(language: Locale): string {
+  return { en: 'English', ko: '한국어' }[language];
+}
+
+/** "version 3", "버전 3". */
+export function versionText(locale: Locale, version: number | undefined): string {
+  return `${locale === 'ko' ? '버전' : 'version'} ${version ?? ''}`.trim();
 }

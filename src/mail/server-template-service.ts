@@ -102,8 +102,7 @@ export class ServerTemplateService {
    * template's name, a name the server already uses, and any problem in the draft.
    */
   async create(guildId: string, actorId: string, name: string, draft: TemplateDraft): Promise<{ template: ServerTemplateView; preview: TemplatePreview }> {
-    assertName(name);
-    if (this.deps.resolver.isBuiltin(name)) throw new HeraldError('TEMPLATE_NAME_BUILTIN', { name });
+    this.assertNewName(name);
     const checked = checkDraft(draft);
     const created = await this.deps.repository.create({
       guildId,
@@ -116,6 +115,23 @@ export class ServerTemplateService {
     if (created.kind === 'full') throw new HeraldError('TEMPLATE_LIMIT_REACHED', { max: MAX_SERVER_TEMPLATES });
     this.deps.logger?.info({ guildId, template: name, version: created.stored.version, actorId }, 'server template created');
     return { template: await this.view(guildId, created.stored), preview: checked.preview };
+  }
+
+  /**
+   * Refuses `name` for a new template of this server as create would (an invalid name, a built-in
+   * template's, one the server already uses), before anyone writes the template: a Discord form
+   * loses what was typed into it when its submit is refused.
+   */
+  async assertCreatable(guildId: string, name: string): Promise<void> {
+    this.assertNewName(name);
+    if (await this.deps.repository.findLive(guildId, name)) throw new HeraldError('TEMPLATE_NAME_TAKEN', { name });
+  }
+
+  /** The server's own template `name` as it stands, to edit; a built-in or unknown name is refused as edit refuses it. */
+  async own(guildId: string, name: string): Promise<ServerTemplateView> {
+    const stored = await this.deps.repository.findLive(guildId, name);
+    if (!stored) throw await this.notOwn(guildId, name);
+    return this.view(guildId, stored);
   }
 
   /** Writes the draft's language of the server's template `name` as a new version (adding the language if new). */
@@ -156,6 +172,11 @@ export class ServerTemplateService {
     const filled = { ...sampleValues(resolved.variables.filter((v) => !Object.hasOwn(values, v))), ...values };
     const mail = await this.deps.resolver.render(guildId, resolved.ref, resolved.language, filled);
     return { ref: resolved.ref, language: resolved.language, variables: resolved.variables, optional: resolved.optional, values: filled, mail };
+  }
+
+  private assertNewName(name: string): void {
+    assertName(name);
+    if (this.deps.resolver.isBuiltin(name)) throw new HeraldError('TEMPLATE_NAME_BUILTIN', { name });
   }
 
   /** Why `name` cannot be changed here: a built-in template, or none of this server's. */

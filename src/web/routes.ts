@@ -499,7 +499,7 @@ export function registerRoutes(app: FastifyInstance, options: DashboardOptions):
     const result = preview ? await commands.templateCheck(admin.ctx, { draft }) : await commands.templateCreate(admin.ctx, { name, draft });
     if (result.kind === 'error') return renderEditor(reply, 422, admin, { values, previewError: result.message });
     if (result.kind === 'template-draft') return renderEditor(reply, 200, admin, { values, preview: result.preview });
-    setFlash(request, { kind: 'ok', title: wt(admin.v.locale, 'templateCreated'), lines: [name] });
+    setFlash(request, { kind: 'ok', title: ui(admin.v.locale, 'templateCreated'), lines: [name] });
     return reply.redirect(`/servers/${admin.guild.id}/templates/${encodeURIComponent(name)}?lang=${values.language}`, 303);
   });
 
@@ -537,7 +537,7 @@ export function registerRoutes(app: FastifyInstance, options: DashboardOptions):
     }
     if (result.kind === 'template-draft') return renderEditor(reply, 200, admin, { existing, values, preview: result.preview });
     const version = result.kind === 'template-saved' ? result.template.version : existing.version;
-    setFlash(request, { kind: 'ok', title: wt(admin.v.locale, 'templateEdited'), lines: [`${existing.name} · ${wt(admin.v.locale, 'version')} ${version}`] });
+    setFlash(request, { kind: 'ok', title: ui(admin.v.locale, 'templateEdited'), lines: [`${existing.name} · ${ui(admin.v.locale, 'version')} ${version}`] });
     return reply.redirect(`/servers/${admin.guild.id}/templates/${encodeURIComponent(existing.name)}?lang=${values.language}`, 303);
   });
 
@@ -548,7 +548,7 @@ export function registerRoutes(app: FastifyInstance, options: DashboardOptions):
     if (!existing) return notFound(request, reply);
     const result = await commands.templateDelete(admin.ctx, { name: existing.name });
     if (result.kind === 'error') setFlash(request, { kind: 'error', title: result.message });
-    else setFlash(request, { kind: 'ok', title: wt(admin.v.locale, 'templateDeleted'), lines: [existing.name] });
+    else setFlash(request, { kind: 'ok', title: ui(admin.v.locale, 'templateDeleted'), lines: [existing.name] });
     return reply.redirect(`/servers/${admin.guild.id}`, 303);
   });
 }

@@ -52,6 +52,17 @@ export {
   CallbackType,
 } from './payloads.js';
 
+/** A file a bot uploaded with a message (see `attachmentFile`). */
+export interface AttachmentFile {
+  id: string;
+  filename: string;
+  description?: string;
+  contentType: string;
+  size: number;
+  data: Buffer;
+  text(): string;
+}
+
 export interface DiscordEmulatorOptions {
   /** Application id (snowflake); must be the bot's application. */
   applicationId: string;
@@ -235,6 +246,28 @@ export class DiscordEmulator {
     return this.state.messages.get(id);
   }
 
+  /**
+   * The file behind a message's attachment, by its file name (what Discord's CDN would serve):
+   * the bytes the bot uploaded, with the metadata Discord keeps. A message object is looked at as
+   * it is (e.g. a recorded edit's version), an id as the message is now. Undefined when it has no
+   * such attachment.
+   */
+  attachmentFile(message: APIMessage | string, filename: string): AttachmentFile | undefined {
+    const version = typeof message === 'string' ? this.state.messages.get(message) : message;
+    const attachment = version?.attachments.find((a) => a.filename === filename);
+    const upload = attachment && this.state.uploads.get(attachment.id);
+    if (!attachment || !upload) return undefined;
+    return {
+      id: attachment.id,
+      filename: attachment.filename,
+      description: attachment.description,
+      contentType: attachment.content_type ?? upload.contentType,
+      size: upload.data.length,
+      data: upload.data,
+      text: () => upload.data.toString('utf8'),
+    };
+  }
+
   /** Non-ephemeral messages in a channel, oldest first. */
   channelMessages(channelId: string): APIMessage[] {
     return this.state.channelMessages(channelId);
@@ -394,6 +427,11 @@ export class DiscordEmulator {
       type: InteractionType.ModalSubmit,
       data: { custom_id: modal.customId, components },
     };
+    // The member as they are when they submit (a permission taken away meanwhile is gone).
+    const member = context.member as { user: { id: string } } | undefined;
+    const guild = typeof context.guild_id === 'string' ? this.state.guilds.get(context.guild_id) : undefined;
+    const now = guild && member ? this.state.member(guild.id, member.user.id) : undefined;
+    if (guild && member && now) payload.member = { ...member, permissions: String(effectivePermissions(guild, now)), roles: now.roles };
     const source = record.sourceMessageId === undefined ? undefined : this.state.messages.get(record.sourceMessageId);
     if (source) payload.message = source;
     return this.sendInteraction(payload);

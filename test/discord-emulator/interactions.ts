@@ -78,6 +78,8 @@ export interface RecordedEdit {
   /** The message after the edit. */
   message: APIMessage;
   elapsedMs: number;
+  /** Files this edit uploaded (multipart `files[n]`). */
+  attachments: { filename: string; size: number }[];
 }
 
 /** A request about this interaction the emulator refused (late or double ack, bad webhook...). */

@@ -340,6 +340,25 @@ export interface MessageContext {
   files?: UploadedFile[];
 }
 
+/** Discord names a file's type from its name when the upload does not say (discord.js sends application/octet-stream). */
+const CONTENT_TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  htm: 'text/html; charset=utf-8',
+  txt: 'text/plain; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  pdf: 'application/pdf',
+};
+
+function contentTypeOf(file: UploadedFile, filename: string): string {
+  if (file.contentType !== 'application/octet-stream') return file.contentType;
+  return CONTENT_TYPES[/\.([a-z0-9]+)$/i.exec(filename)?.[1]?.toLowerCase() ?? ''] ?? file.contentType;
+}
+
 function buildAttachments(body: MessageBody, files: UploadedFile[], channelId: string): unknown[] {
   const described = body.attachments ?? [];
   return files.map((file, index) => {
@@ -352,7 +371,7 @@ function buildAttachments(body: MessageBody, files: UploadedFile[], channelId: s
       id,
       filename,
       description: meta?.description,
-      content_type: file.contentType,
+      content_type: contentTypeOf(file, filename),
       size: file.data.length,
       url: `https://cdn.discordapp.com/attachments/${channelId}/${id}/${filename}`,
       proxy_url: `https://media.discordapp.net/attachments/${channelId}/${id}/${filename}`,
@@ -398,9 +417,10 @@ export function applyMessageEdit(current: APIMessage, body: MessageBody, files: 
   if ('embeds' in body) next.embeds = body.embeds ?? [];
   if ('components' in body) next.components = body.components ?? [];
   if ('attachments' in body || files.length > 0) {
-    // `attachments` lists the existing attachments to keep (by id) and describes new uploads.
-    const keepIds = new Set((body.attachments ?? []).map((a) => String(a.id)));
-    const kept = (current.attachments ?? []).filter((a) => keepIds.has(a.id));
+    // `attachments` lists the existing attachments to keep (by id) and describes new uploads;
+    // without it, the message keeps the ones it has.
+    const keepIds = body.attachments == null ? undefined : new Set(body.attachments.map((a) => String(a.id)));
+    const kept = (current.attachments ?? []).filter((a) => keepIds === undefined || keepIds.has(a.id));
     next.attachments = [...kept, ...buildAttachments(body, files, current.channel_id)];
   }
   // Only a few flags are editable; the loading state ends with the first edit.

@@ -35,7 +35,7 @@ import {
   type MessageBody,
 } from './payloads.js';
 import type { EmulatorState } from './state.js';
-import { validateAutocompleteChoices, validateCommands, validateMessageBody } from './validation.js';
+import { validateAutocompleteChoices, validateCommands, validateMessageBody, validateUploads } from './validation.js';
 
 /**
  * The route path below the API prefix: `/api/v10/...` as discord.js calls it, `/api/...` (no version)
@@ -247,6 +247,7 @@ export class RestApi {
         body: asObject(req.body),
         message: edited,
         elapsedMs: record.elapsed(),
+        attachments: uploadsOf(req),
       });
       s.signal.notify();
       return { body: edited };
@@ -331,12 +332,13 @@ export class RestApi {
     }
     const body = asObject(req.body) as MessageBody;
     validateMessageBody(body);
+    validateUploads(body, req.files);
     const message = buildMessage(
       { ...body, flags: (body.flags ?? 0) & (MessageFlag.SuppressEmbeds | MessageFlag.IsComponentsV2) },
       { id: snowflake(), channelId, author: s.botUser, guildId: s.guildOfChannel(channelId), files: req.files },
     );
     if (isMessageEmpty(message)) throw Errors.emptyMessage();
-    return { body: s.storeMessage(message) };
+    return { body: s.storeMessage(message, req.files) };
   }
 
   private channelMessage(req: RouteRequest): APIMessage {
@@ -350,9 +352,10 @@ export class RestApi {
   private editMessage(message: APIMessage, req: RouteRequest): APIMessage {
     const body = asObject(req.body) as MessageBody;
     validateMessageBody(body);
+    validateUploads(body, req.files, message.attachments);
     const edited = applyMessageEdit(message, body, req.files);
     if (isMessageEmpty(edited)) throw Errors.emptyMessage();
-    return this.state.replaceMessage(edited);
+    return this.state.replaceMessage(edited, req.files);
   }
 
   /* ---------------------------------------------------------------- interactions */
@@ -388,7 +391,14 @@ export class RestApi {
     }
     let modal: RecordedModal | undefined;
     try {
-      if (type === CallbackType.ChannelMessageWithSource || type === CallbackType.UpdateMessage) validateMessageBody((data ?? {}) as MessageBody, 'data');
+      if (type === CallbackType.ChannelMessageWithSource || type === CallbackType.UpdateMessage) {
+        validateMessageBody((data ?? {}) as MessageBody, 'data');
+        const updated = type === CallbackType.UpdateMessage && record.sourceMessageId !== undefined ? s.messages.get(record.sourceMessageId) : undefined;
+        validateUploads((data ?? {}) as MessageBody, req.files, updated?.attachments, 'data');
+      } else if (req.files.length > 0) {
+        // Only responses that carry a message carry files.
+        throw Errors.invalidFormBody(formError('files', 'INTERACTION_RESPONSE_FILES_INVALID', `Callback type ${String(type)} cannot carry files`));
+      }
       if (type === CallbackType.ApplicationCommandAutocompleteResult) validateAutocompleteChoices(data);
       if (type === CallbackType.Modal) modal = parseModal(data);
     } catch (error) {
@@ -404,7 +414,7 @@ export class RestApi {
         const deferred = type === CallbackType.DeferredChannelMessageWithSource;
         const built = this.interactionMessage(record, deferred ? {} : ((data ?? {}) as MessageBody), req, deferred ? (flags & MessageFlag.Ephemeral) | MessageFlag.Loading : flags & CREATABLE_FLAGS);
         if (!deferred && isMessageEmpty(built)) this.refuse(record, req, Errors.emptyMessage());
-        message = s.storeMessage(built);
+        message = s.storeMessage(built, req.files);
         record.originalMessageId = message.id;
         break;
       }
@@ -416,7 +426,7 @@ export class RestApi {
         if (type === CallbackType.UpdateMessage) {
           const updated = applyMessageEdit(source, (data ?? {}) as MessageBody, req.files);
           if (isMessageEmpty(updated)) this.refuse(record, req, Errors.emptyMessage());
-          message = s.replaceMessage(updated);
+          message = s.replaceMessage(updated, req.files);
         }
         break;
       }
@@ -432,7 +442,7 @@ export class RestApi {
       ephemeral: (flags & MessageFlag.Ephemeral) !== 0,
       withResponse: req.query.get('with_response') === 'true',
       elapsedMs: record.elapsed(),
-      attachments: req.files.map((f) => ({ filename: f.filename, size: f.data.length })),
+      attachments: uploadsOf(req),
     };
     s.signal.notify();
 
@@ -500,6 +510,7 @@ export class RestApi {
     const body = asObject(req.body) as MessageBody;
     try {
       validateMessageBody(body);
+      validateUploads(body, req.files);
     } catch (error) {
       if (error instanceof ApiError) this.refuse(record, req, error);
       throw error;
@@ -511,17 +522,22 @@ export class RestApi {
       // keeping the deferral's ephemeral state.
       const edited = applyMessageEdit(original, { content: '', embeds: [], components: [], ...body, flags: undefined }, req.files);
       if (isMessageEmpty(edited)) this.refuse(record, req, Errors.emptyMessage());
-      message = s.replaceMessage(edited);
-      record.edits.push({ messageId: message.id, isOriginal: true, body: asObject(req.body), message, elapsedMs: record.elapsed() });
+      message = s.replaceMessage(edited, req.files);
+      record.edits.push({ messageId: message.id, isOriginal: true, body: asObject(req.body), message, elapsedMs: record.elapsed(), attachments: uploadsOf(req) });
     } else {
       message = this.interactionMessage(record, body, req, (body.flags ?? 0) & CREATABLE_FLAGS);
       if (isMessageEmpty(message)) this.refuse(record, req, Errors.emptyMessage());
-      s.storeMessage(message);
+      s.storeMessage(message, req.files);
     }
     record.followUps.push(message);
     s.signal.notify();
     return req.query.get('wait') === 'true' ? { body: message } : {};
   }
+}
+
+/** The files a request uploaded, as the interaction records list them. */
+function uploadsOf(req: RouteRequest): { filename: string; size: number }[] {
+  return req.files.map((f) => ({ filename: f.filename, size: f.data.length }));
 }
 
 function allowedCallbackTypes(interactionType: number): number[] {

@@ -17,6 +17,7 @@ import {
   type EmulatedMember,
   type GuildInput,
   type MemberInput,
+  type UploadedFile,
   type UserInput,
 } from './payloads.js';
 
@@ -62,6 +63,8 @@ export class EmulatorState {
   readonly dmChannelByUser = new Map<string, string>();
   readonly closedDms = new Set<string>();
   readonly messages = new Map<string, APIMessage>();
+  /** The bytes behind each attachment id, as uploaded (Discord's CDN, here). */
+  readonly uploads = new Map<string, UploadedFile>();
   /** Message ids per channel in creation order (ephemeral messages excluded). */
   readonly channelMessageIds = new Map<string, string[]>();
   readonly interactionsById = new Map<string, InteractionRecord>();
@@ -178,8 +181,9 @@ export class EmulatorState {
     return this.channels.get(channelId) as APIChannel;
   }
 
-  /** Stores a new message; non-ephemeral ones are listed under their channel. */
-  storeMessage(message: APIMessage): APIMessage {
+  /** Stores a new message; non-ephemeral ones are listed under their channel. `files`: the request's uploads. */
+  storeMessage(message: APIMessage, files: readonly UploadedFile[] = []): APIMessage {
+    this.keepUploads(undefined, message, files);
     this.messages.set(message.id, message);
     if (((message.flags ?? 0) & MessageFlag.Ephemeral) === 0) {
       const list = this.channelMessageIds.get(message.channel_id) ?? [];
@@ -190,7 +194,8 @@ export class EmulatorState {
     return message;
   }
 
-  replaceMessage(message: APIMessage): APIMessage {
+  replaceMessage(message: APIMessage, files: readonly UploadedFile[] = []): APIMessage {
+    this.keepUploads(this.messages.get(message.id), message, files);
     this.messages.set(message.id, message);
     this.signal.notify();
     return message;
@@ -203,6 +208,16 @@ export class EmulatorState {
     const list = this.channelMessageIds.get(message.channel_id);
     if (list) this.channelMessageIds.set(message.channel_id, list.filter((m) => m !== id));
     this.signal.notify();
+  }
+
+  /** The attachments a message gained are the request's uploads, in order (see buildAttachments). */
+  private keepUploads(before: APIMessage | undefined, after: APIMessage, files: readonly UploadedFile[]): void {
+    if (files.length === 0) return;
+    const had = new Set((before?.attachments ?? []).map((a) => a.id));
+    after.attachments.filter((a) => !had.has(a.id)).forEach((attachment, i) => {
+      const file = files[i];
+      if (file) this.uploads.set(attachment.id, file);
+    });
   }
 
   channelMessages(channelId: string): APIMessage[] {

@@ -3,18 +3,27 @@ import type { ApplicationCommandOptionChoiceData } from 'discord.js';
 import type { CommandContext } from '../../app/commands.js';
 import { DISCORD_MAX_CHOICES } from '../../domain/limits.js';
 import { formatInZone } from '../../domain/time-zone.js';
+import type { TemplateSummary } from '../../mail/template-resolver.js';
 import { nextYearNote, ui } from '../../i18n/ui.js';
 import { type BotServices, choice } from '../command.js';
 
-/** Templates whose name contains what was typed. */
-export async function templateChoices(typed: string, ctx: CommandContext, services: BotServices) {
-  const result = await services.commands.templates(ctx);
-  if (result.kind !== 'templates') return [];
+/** The templates this server can use (its own and the built-in ones) whose name contains what was typed. */
+export async function templateChoices(
+  typed: string,
+  ctx: CommandContext,
+  services: BotServices,
+  which: (t: TemplateSummary) => boolean = () => true,
+) {
+  const result = await services.commands.templateList(ctx);
+  if (result.kind !== 'template-list') return [];
   const needle = typed.trim().toLowerCase();
   return result.templates
-    .filter((t) => t.name.includes(needle))
+    .filter((t) => which(t) && t.name.includes(needle))
     .slice(0, DISCORD_MAX_CHOICES)
-    .map((t) => choice(`${t.name}: ${t.description[ctx.locale]} (${t.variables.join(', ')})`, t.name));
+    .map((t) => {
+      const about = t.source === 'server' ? ui(ctx.locale, 'serverTemplate') : (t.description?.[ctx.locale] ?? '');
+      return choice(`${t.name}: ${about} (${t.variables.join(', ')})`, t.name);
+    });
 }
 
 /** A preview of what `when` means for this user, or why it cannot be read. */

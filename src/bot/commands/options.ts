@@ -1,6 +1,8 @@
 // Option definitions several commands share, with their Korean localizations.
 import type { SlashCommandStringOption } from 'discord.js';
-import { DISCORD_OPTION_MAX_LENGTH } from '../../domain/limits.js';
+import { DISCORD_OPTION_MAX_LENGTH, MAX_TEMPLATE_NAME_LENGTH } from '../../domain/limits.js';
+import { LOCALES } from '../../i18n/locale.js';
+import { languageName } from '../../i18n/ui.js';
 
 export const templateOption = (o: SlashCommandStringOption) =>
   o
@@ -55,3 +57,28 @@ export const taskOption = (o: SlashCommandStringOption) =>
     .setDescriptionLocalizations({ ko: '내 예약 중 하나' })
     .setRequired(true)
     .setAutocomplete(true);
+
+/** The language of a mail or of a template's part: one of Herald's languages. */
+export const languageOption = (o: SlashCommandStringOption, required: boolean, description: { en: string; ko: string }) =>
+  o
+    .setName('language')
+    .setNameLocalizations({ ko: '언어' })
+    .setDescription(description.en)
+    .setDescriptionLocalizations({ ko: description.ko })
+    .setRequired(required)
+    .addChoices(LOCALES.map((l) => ({ name: `${languageName(l)} (${l})`, value: l })));
+
+/** The language a mail is written in, where the requester's own is not the one wanted. */
+export const mailLanguageOption = (o: SlashCommandStringOption) =>
+  languageOption(o, false, { en: 'The language to write the mail in (default: yours)', ko: '메일을 쓸 언어 (기본: 내 언어)' });
+
+/** A server template's name, as /template takes it. */
+export const templateNameOption = (o: SlashCommandStringOption, autocomplete: boolean) =>
+  o
+    .setName('name')
+    .setNameLocalizations({ ko: '이름' })
+    .setDescription('Template name: lowercase letters, digits, - and _, starting with a letter')
+    .setDescriptionLocalizations({ ko: '템플릿 이름: 영문 소문자로 시작하는 영문 소문자, 숫자, -, _' })
+    .setRequired(true)
+    .setMaxLength(MAX_TEMPLATE_NAME_LENGTH)
+    .setAutocomplete(autocomplete);

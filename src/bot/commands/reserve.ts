@@ -1,7 +1,8 @@
 import { SlashCommandBuilder } from 'discord.js';
 import type { BotCommand } from '../command.js';
+import { offerVarsForm } from '../vars-form.js';
 import { templateChoices, whenChoices } from './autocomplete.js';
-import { descriptionOption, templateOption, toOption, varsOption, whenOption } from './options.js';
+import { descriptionOption, mailLanguageOption, templateOption, toOption, varsOption, whenOption } from './options.js';
 
 export const data = new SlashCommandBuilder()
   .setName('reserve')
@@ -13,16 +14,22 @@ export const data = new SlashCommandBuilder()
   .addStringOption(whenOption)
   // Required, as the service requires it; Discord wants required options before optional ones.
   .addStringOption((o) => descriptionOption(o, true))
-  .addStringOption(varsOption);
+  .addStringOption(varsOption)
+  .addStringOption(mailLanguageOption);
 
-export const execute: BotCommand['execute'] = (interaction, ctx, { commands }) =>
-  commands.reserve(ctx, {
-    template: interaction.options.getString('template', true),
-    to: interaction.options.getString('to', true),
-    when: interaction.options.getString('when', true),
-    vars: interaction.options.getString('vars'),
-    description: interaction.options.getString('description', true),
-  });
+const optionsOf = (interaction: Parameters<BotCommand['execute']>[0]) => ({
+  template: interaction.options.getString('template', true),
+  to: interaction.options.getString('to', true),
+  when: interaction.options.getString('when', true),
+  vars: interaction.options.getString('vars'),
+  description: interaction.options.getString('description', true),
+  language: interaction.options.getString('language'),
+});
+
+/** Without vars, a template that needs variables asks for them in a form. */
+export const respond: BotCommand['respond'] = (interaction, ctx, services) => offerVarsForm(interaction, ctx, services, 'reserve', optionsOf(interaction));
+
+export const execute: BotCommand['execute'] = (interaction, ctx, { commands }) => commands.reserve(ctx, optionsOf(interaction));
 
 export const autocomplete: BotCommand['autocomplete'] = async (interaction, ctx, services) => {
   const focused = interaction.options.getFocused(true);

@@ -1,7 +1,8 @@
 import { SlashCommandBuilder } from 'discord.js';
 import type { BotCommand } from '../command.js';
+import { offerVarsForm } from '../vars-form.js';
 import { templateChoices } from './autocomplete.js';
-import { descriptionOption, templateOption, toOption, varsOption } from './options.js';
+import { descriptionOption, mailLanguageOption, templateOption, toOption, varsOption } from './options.js';
 
 export const data = new SlashCommandBuilder()
   .setName('sendmail')
@@ -11,15 +12,21 @@ export const data = new SlashCommandBuilder()
   .addStringOption(templateOption)
   .addStringOption(toOption)
   .addStringOption(varsOption)
-  .addStringOption((o) => descriptionOption(o, false));
+  .addStringOption((o) => descriptionOption(o, false))
+  .addStringOption(mailLanguageOption);
 
-export const execute: BotCommand['execute'] = (interaction, ctx, { commands }) =>
-  commands.sendmail(ctx, {
-    template: interaction.options.getString('template', true),
-    to: interaction.options.getString('to', true),
-    vars: interaction.options.getString('vars'),
-    description: interaction.options.getString('description'),
-  });
+const optionsOf = (interaction: Parameters<BotCommand['execute']>[0]) => ({
+  template: interaction.options.getString('template', true),
+  to: interaction.options.getString('to', true),
+  vars: interaction.options.getString('vars'),
+  description: interaction.options.getString('description'),
+  language: interaction.options.getString('language'),
+});
+
+/** Without vars, a template that needs variables asks for them in a form. */
+export const respond: BotCommand['respond'] = (interaction, ctx, services) => offerVarsForm(interaction, ctx, services, 'sendmail', optionsOf(interaction));
+
+export const execute: BotCommand['execute'] = (interaction, ctx, { commands }) => commands.sendmail(ctx, optionsOf(interaction));
 
 export const autocomplete: BotCommand['autocomplete'] = async (interaction, ctx, services) =>
   templateChoices(interaction.options.getFocused(), ctx, services);

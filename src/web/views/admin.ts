@@ -9,7 +9,7 @@ import type { TemplateSummary } from '../../mail/template-resolver.js';
 import type { DashboardGuild } from '../discord-auth.js';
 import { type Html, html } from '../html.js';
 import { csrfField, page, type PageContext, time } from './layout.js';
-import { languageName } from './mail.js';
+import { languageName } from '../../i18n/ui.js';
 import { type ListPage, serverTasksSection } from './tasks.js';
 
 export function adminIndexPage(ctx: PageContext, guilds: DashboardGuild[]): Html {
@@ -32,7 +32,7 @@ export function serverAdminPage(ctx: PageContext, guild: DashboardGuild, tasks: 
     ? html`<ul class="templates">${own.map(
         (t) => html`<li class="template-row">
     <div>
-      <strong>${t.name}</strong> <span class="muted">${wt(locale, 'version')} ${t.version ?? ''} · ${t.languages.map(languageName).join(', ')}</span>
+      <strong>${t.name}</strong> <span class="muted">${ui(locale, 'version')} ${t.version ?? ''} · ${t.languages.map(languageName).join(', ')}</span>
       <p class="muted">${t.variables.join(', ')}</p>
       ${t.updatedAt ? html`<p class="muted">${wt(locale, 'updated')} ${time(ctx, t.updatedAt)} ${wt(locale, 'by')} <code>${t.updatedBy ?? ''}</code></p>` : ''}
     </div>
@@ -68,7 +68,7 @@ export function templateEditorPage(ctx: PageContext, view: TemplateEditorView): 
   const { values, existing } = view;
   const base = `/servers/${view.guild.id}/templates`;
   const action = existing ? `${base}/${existing.name}` : base;
-  const title = existing ? `${wt(locale, 'editTemplateTitle')}: ${existing.name}` : wt(locale, 'newTemplateTitle');
+  const title = existing ? `${ui(locale, 'editTemplateTitle')}: ${existing.name}` : ui(locale, 'newTemplateTitle');
   const languageLinks = existing
     ? html`<nav class="filters" aria-label="${wt(locale, 'mailLanguage')}"><ul>${LOCALES.map(
         (l) => html`<li><a href="${base}/${existing.name}?lang=${l}"${l === values.language ? html` aria-current="page"` : ''}>${languageName(l)}</a></li>`,
@@ -89,36 +89,36 @@ export function templateEditorPage(ctx: PageContext, view: TemplateEditorView): 
   </div>`}
   <p class="hint" id="syntax-hint">${wt(locale, 'templateSyntax')}</p>
   <div class="field">
-    <label for="subject">${wt(locale, 'subject')}</label>
+    <label for="subject">${ui(locale, 'subject')}</label>
     <input id="subject" name="subject" required maxlength="${MAX_TEMPLATE_SUBJECT_LENGTH}" value="${values.subject}" aria-describedby="syntax-hint">
   </div>
   <div class="field">
-    <label for="text">${wt(locale, 'textBody')}</label>
+    <label for="text">${ui(locale, 'textBody')}</label>
     <textarea id="text" name="text" required rows="8" maxlength="${MAX_TEMPLATE_BODY_LENGTH}">${values.text}</textarea>
   </div>
   <div class="field">
-    <label for="html">${wt(locale, 'htmlBody')}</label>
+    <label for="html">${ui(locale, 'htmlBody')}</label>
     <textarea id="html" name="html" rows="6" maxlength="${MAX_TEMPLATE_BODY_LENGTH}">${values.html}</textarea>
   </div>
   <div class="buttons">
     <button type="submit" name="intent" value="save">${wt(locale, 'save')}</button>
-    <button type="submit" name="intent" value="preview" class="secondary" data-preview-button>${wt(locale, 'preview')}</button>
+    <button type="submit" name="intent" value="preview" class="secondary" data-preview-button>${ui(locale, 'preview')}</button>
   </div>
 </form>`;
   const preview = html`<section class="card preview-panel" aria-labelledby="preview-title" data-template-preview>
   <h2 id="preview-title">${wt(locale, 'previewLive')}</h2>
   <div class="flash flash-error" role="alert" data-preview-error${view.previewError ? '' : html` hidden`}>${view.previewError ?? ''}</div>
   <dl class="facts">
-    <div class="wide"><dt>${wt(locale, 'subject')}</dt><dd data-preview-subject>${view.preview?.mail.subject ?? ''}</dd></div>
+    <div class="wide"><dt>${ui(locale, 'subject')}</dt><dd data-preview-subject>${view.preview?.mail.subject ?? ''}</dd></div>
     <div class="wide"><dt>${wt(locale, 'previewVariables')}</dt><dd data-preview-variables>${view.preview?.variables.join(', ') ?? ''}</dd></div>
   </dl>
   <pre class="mail-text" data-preview-text>${view.preview?.mail.text ?? ''}</pre>
-  <iframe class="mail-html" title="${wt(locale, 'htmlBody')}" sandbox="" data-preview-html srcdoc="${view.preview?.mail.html ?? ''}"></iframe>
+  <iframe class="mail-html" title="${ui(locale, 'htmlBody')}" sandbox="" data-preview-html srcdoc="${view.preview?.mail.html ?? ''}"></iframe>
 </section>`;
   const audit = existing
-    ? html`<section aria-labelledby="changes"><h2 id="changes">${wt(locale, 'historyOfTemplate')}</h2><ol class="audit">${existing.history.map(
+    ? html`<section aria-labelledby="changes"><h2 id="changes">${ui(locale, 'historyOfTemplate')}</h2><ol class="audit">${existing.history.map(
         (h) =>
-          html`<li>${wt(locale, 'version')} ${h.version}: ${wt(locale, h.action === 'create' ? 'created' : h.action === 'edit' ? 'edited' : 'deleted')}${
+          html`<li>${ui(locale, 'version')} ${h.version}: ${ui(locale, h.action === 'create' ? 'created' : h.action === 'edit' ? 'edited' : 'deleted')}${
             h.language ? ` (${h.language})` : ''
           } ${wt(locale, 'by')} <code>${h.actorId}</code>, ${time(ctx, h.at)}</li>`,
       )}</ol></section>`

@@ -2,7 +2,7 @@
 // fill in the template's fields, the recipients and when. The time is previewed as it is typed.
 import type { Locale } from '../../i18n/locale.js';
 import { wt } from '../../i18n/web.js';
-import { ui } from '../../i18n/ui.js';
+import { languageName, ui } from '../../i18n/ui.js';
 import type { TemplateSummary } from '../../mail/template-resolver.js';
 import { DISCORD_OPTION_MAX_LENGTH, MAX_DESCRIPTION_LENGTH, MAX_RECIPIENTS_INPUT_LENGTH, MAX_VARIABLE_LENGTH } from '../../domain/limits.js';
 import type { DashboardGuild } from '../discord-auth.js';
@@ -123,7 +123,4 @@ function mailForm(ctx: PageContext, guildId: string, fields: TemplateFields, val
 </form>`;
 }
 
-export function languageName(language: Locale): string {
-  return { en: 'English', ko: '한국어' }[language];
-}
 
