@@ -80,12 +80,18 @@ async function waitForPollers(address: string, count: number): Promise<void> {
   const connection = await Connection.connect({ address });
   try {
     for (let i = 0; i < 600; i++) {
-      const { pollers } = await connection.workflowService.describeTaskQueue({
-        namespace: 'default',
-        taskQueue: { name: HERALD_TASK_QUEUE },
-        taskQueueType: 1, // workflow
-      });
-      if ((pollers?.length ?? 0) >= count) return;
+      // A server that has just registered the namespace may not know it everywhere yet (NOT_FOUND).
+      const pollers = await connection.workflowService
+        .describeTaskQueue({
+          namespace: 'default',
+          taskQueue: { name: HERALD_TASK_QUEUE },
+          taskQueueType: 1, // workflow
+        })
+        .then(
+          (r) => r.pollers?.length ?? 0,
+          () => 0,
+        );
+      if (pollers >= count) return;
       await sleep(200);
     }
     throw new Error('the Herald worker did not start polling');
