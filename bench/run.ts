@@ -756,6 +756,7 @@ async function growthPart(): Promise<SectionBody> {
   await stop();
   if (growthServer) {
     const [serverServices, stopServer] = await withCleanup(() => startServices(logger, { redis: false, temporal: 'server', historyShards: SHARDS }), (s) => s.stop());
+    Object.assign(versions, serverServices.versions);
     await heraldGrowth('server', serverServices);
     await stopServer();
   } else {
