@@ -287,13 +287,7 @@ async function heraldColumn(
   for (const size of rows.lateness) {
     const burst = await heraldBurst(side, services, label, size, { rate: reserve.rate, immediate: size === Math.max(...rows.lateness) });
     series.push({ label: `${label}, ${fmt(size)}`, values: sampleOf(burst.report.lateness) });
-    const s = summarize(burst.report.lateness);
-    Object.assign(values, {
-      [`lateness.${size}.p50`]: Math.round(s.p50),
-      [`lateness.${size}.p99`]: Math.round(s.p99),
-      [`lateness.${size}.max`]: Math.round(s.max),
-      [`lateness.${size}.lost`]: burst.report.lost,
-      [`lateness.${size}.duplicates`]: burst.report.duplicates,
+    Object.assign(values, deliveryValues(`lateness.${size}`, burst.report), {
       [`lateness.${size}.serverCores`]: burst.server.cores,
       [`lateness.${size}.serverRss`]: burst.server.peakRssMb,
     });
@@ -465,6 +459,18 @@ function scalingRowOf(temporal: string, services: BenchServices, workers: number
   };
 }
 
+/** Lateness p50, p99 and max, lost and duplicated of one burst, under `prefix`. */
+function deliveryValues(prefix: string, report: ReturnType<typeof deliveryReport>): Values {
+  const s = summarize(report.lateness);
+  return {
+    [`${prefix}.p50`]: Math.round(s.p50),
+    [`${prefix}.p99`]: Math.round(s.p99),
+    [`${prefix}.max`]: Math.round(s.max),
+    [`${prefix}.lost`]: report.lost,
+    [`${prefix}.duplicates`]: report.duplicates,
+  };
+}
+
 /** Starts SIZES.immediate sends, one every 100 ms, as the burst fires; returns each one's time to delivery. */
 async function immediateSendsDuring(send: (i: number) => Promise<string>): Promise<number[]> {
   const times: Promise<number>[] = [];
@@ -579,14 +585,7 @@ async function bullColumn(services: BenchServices, series: Series[]): Promise<Va
   for (const size of SIZES.lateness) {
     const burst = await bullBurst(bull, size, { rate: add.rate, immediate: size === Math.max(...SIZES.lateness) });
     series.push({ label: `BullMQ, ${fmt(size)}`, values: sampleOf(burst.report.lateness) });
-    const s = summarize(burst.report.lateness);
-    Object.assign(values, {
-      [`lateness.${size}.p50`]: Math.round(s.p50),
-      [`lateness.${size}.p99`]: Math.round(s.p99),
-      [`lateness.${size}.max`]: Math.round(s.max),
-      [`lateness.${size}.lost`]: burst.report.lost,
-      [`lateness.${size}.duplicates`]: burst.report.duplicates,
-    });
+    Object.assign(values, deliveryValues(`lateness.${size}`, burst.report));
     if (burst.immediate.length > 0) values['immediate.p99'] = Math.round(summarize(burst.immediate).p99);
     await sleep(3_000);
   }
@@ -726,16 +725,8 @@ async function growthPart(): Promise<SectionBody> {
   const growth: GrowthPoint[] = [];
   const notRun: string[] = [];
   const record = (column: Column, report: ReturnType<typeof deliveryReport>, workerPeakRssMb: number) => {
-    const s = summarize(report.lateness);
-    values[column] = {
-      'growth.p50': Math.round(s.p50),
-      'growth.p99': Math.round(s.p99),
-      'growth.max': Math.round(s.max),
-      'growth.lost': report.lost,
-      'growth.duplicates': report.duplicates,
-      'growth.workerRss': workerPeakRssMb,
-    };
-    growth.push({ column, due: size, p99: s.p99 });
+    values[column] = { ...deliveryValues('growth', report), 'growth.workerRss': workerPeakRssMb };
+    growth.push({ column, due: size, p99: summarize(report.lateness).p99 });
   };
   const heraldGrowth = async (column: 'dev' | 'server', services: BenchServices) => {
     const label = column === 'dev' ? 'Herald, dev server' : `Herald, server ${SHARDS} shards`;
