@@ -1,14 +1,16 @@
 // npm run bench [-- --quick] [-- --only=table,scaling,growth] [-- --skip=…] [-- --growth-server]
 // Herald and BullMQ on the same machine, in the same run, delivering to the same SMTP sink. Herald
 // runs on the Temporal CLI dev server and on the Temporal server built from source (PostgreSQL).
-// Parts: `table` (every measure, three columns), `scaling` (1 vs 4 shards, 1/2/3 worker processes,
-// one worker killed), `growth` (100,000 due over ten minutes). Full mode runs table and scaling by
-// default; growth is a part of its own (about as long again), run with `--only=growth`. Each part's
-// results go to bench/results.json, and BENCHMARKS.md, bench/lateness.svg and bench/growth.svg are
-// written from every part there.
+// Parts: `table` (every measure, three columns), `scaling` (1 vs 4 shards, 2 and 3 worker
+// processes, one worker killed), `growth` (100,000 due over ten minutes). Full mode runs table and
+// scaling (about 40 minutes on 2 cores); growth is a part of its own (about 30 minutes more), run
+// with `--only=growth`. Each part's results go to bench/results.json, and BENCHMARKS.md,
+// bench/lateness.svg and bench/growth.svg are written from every part there, so the parts can be
+// run one after another. Quick mode runs the table with small sizes and of the server column only
+// starts and reservations (a burst waits at least a minute), in under 3 minutes on a quiet machine.
 // BENCH_SCALE=0.02 scales every count (and the growth window) down, to try the full path quickly;
-// BENCH_PREPARE_LEAD sets MAIL_PREPARE_LEAD for Herald. Quick mode runs the table with small sizes,
-// and of the server column only starts and reservations (a burst waits at least a minute).
+// BENCH_PREPARE_LEAD sets MAIL_PREPARE_LEAD for Herald; BENCH_SERVER_ALL_ROWS=1 adds the server
+// column's worker-memory and listing rows.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -248,7 +250,11 @@ function tableMeasures(v: Record<Column, Values>): Measure[] {
 }
 
 function lostRow(measures: Measure[], v: Partial<Record<Column, Values>>, name: string, key: string): void {
-  const pair = (values: Values | undefined) => (values?.[`${key}.lost`] === undefined ? undefined : `${values[`${key}.lost`]} / ${values[`${key}.duplicates`]}`);
+  const pair = (values: Values | undefined) => {
+    if (values?.[`${key}.lost`] === undefined) return undefined;
+    const leftOut = values[`${key}.leftOut`];
+    return `${values[`${key}.lost`]} / ${values[`${key}.duplicates`]}${leftOut ? ` (${fmt(leftOut as number)} not reservable in time)` : ''}`;
+  };
   const zero = (values: Values | undefined) => (values?.[`${key}.lost`] === undefined ? undefined : values[`${key}.lost`] === 0 && values[`${key}.duplicates`] === 0);
   const met: Measure['met'] = {};
   if (zero(v.dev) !== undefined) met.dev = zero(v.dev);
@@ -287,7 +293,7 @@ async function heraldColumn(
   for (const size of rows.lateness) {
     const burst = await heraldBurst(side, services, label, size, { rate: reserve.rate, immediate: size === Math.max(...rows.lateness) });
     series.push({ label: `${label}, ${fmt(size)}`, values: sampleOf(burst.report.lateness) });
-    Object.assign(values, deliveryValues(`lateness.${size}`, burst.report), {
+    Object.assign(values, deliveryValues(`lateness.${size}`, burst.report, burst.leftOut), {
       [`lateness.${size}.serverCores`]: burst.server.cores,
       [`lateness.${size}.serverRss`]: burst.server.peakRssMb,
     });
@@ -323,6 +329,8 @@ async function reserveFarFuture(side: HeraldSide, count: number): Promise<{ rate
 
 interface BurstOutcome {
   report: ReturnType<typeof deliveryReport>;
+  /** Reservations left out: made too late for their time (see heraldBurst). */
+  leftOut: number;
   immediate: number[];
   wakeRate: number;
   wokenByDue: number;
@@ -387,7 +395,7 @@ async function heraldBurst(
     `${label} ${fmt(size)}: p50 ${Math.round(s.p50)} p99 ${Math.round(s.p99)} max ${Math.round(s.max)} ms, lost ${report.lost}, duplicates ${report.duplicates}; ` +
       `wake-ups ${use.wakeRate}/s, ${Math.round((woken / Math.max(1, dueById.size)) * 100)}% by due; server ${use.server.cores} cores, ${use.server.peakRssMb} MB; PostgreSQL ${use.postgres.cores} cores`,
   );
-  return { report, immediate: immediateTimes, wakeRate: use.wakeRate, wokenByDue: Math.min(1, woken / Math.max(1, dueById.size)), server: use.server, postgres: use.postgres, workerPeakRssMb: use.workerPeakRssMb };
+  return { report, leftOut: tooLate, immediate: immediateTimes, wakeRate: use.wakeRate, wokenByDue: Math.min(1, woken / Math.max(1, dueById.size)), server: use.server, postgres: use.postgres, workerPeakRssMb: use.workerPeakRssMb };
 }
 
 /**
@@ -444,7 +452,7 @@ function scalingRowOf(temporal: string, services: BenchServices, workers: number
     shards: services.temporal.historyShards,
     workers,
     due,
-    note,
+    note: [note, burst.leftOut ? `${fmt(burst.leftOut)} not reservable in time, left out` : undefined].filter(Boolean).join('; ') || undefined,
     p50: Math.round(s.p50),
     p99: Math.round(s.p99),
     max: Math.round(s.max),
@@ -460,9 +468,10 @@ function scalingRowOf(temporal: string, services: BenchServices, workers: number
 }
 
 /** Lateness p50, p99 and max, lost and duplicated of one burst, under `prefix`. */
-function deliveryValues(prefix: string, report: ReturnType<typeof deliveryReport>): Values {
+function deliveryValues(prefix: string, report: ReturnType<typeof deliveryReport>, leftOut = 0): Values {
   const s = summarize(report.lateness);
   return {
+    [`${prefix}.leftOut`]: leftOut,
     [`${prefix}.p50`]: Math.round(s.p50),
     [`${prefix}.p99`]: Math.round(s.p99),
     [`${prefix}.max`]: Math.round(s.max),
@@ -724,8 +733,8 @@ async function growthPart(): Promise<SectionBody> {
   const series: Series[] = [];
   const growth: GrowthPoint[] = [];
   const notRun: string[] = [];
-  const record = (column: Column, report: ReturnType<typeof deliveryReport>, workerPeakRssMb: number) => {
-    values[column] = { ...deliveryValues('growth', report), 'growth.workerRss': workerPeakRssMb };
+  const record = (column: Column, report: ReturnType<typeof deliveryReport>, workerPeakRssMb: number, leftOut = 0) => {
+    values[column] = { ...deliveryValues('growth', report, leftOut), 'growth.workerRss': workerPeakRssMb };
     growth.push({ column, due: size, p99: summarize(report.lateness).p99 });
   };
   const heraldGrowth = async (column: 'dev' | 'server', services: BenchServices) => {
@@ -734,7 +743,7 @@ async function growthPart(): Promise<SectionBody> {
     const { rate } = await reserveFarFuture(side, SIZES.rateProbe!);
     const burst = await heraldBurst(side, services, label, size, { rate, spreadMs: windowMs });
     series.push({ label: `${label}, ${fmt(size)} over ${windowMs / 60_000} min`, values: sampleOf(burst.report.lateness) });
-    record(column, burst.report, burst.workerPeakRssMb);
+    record(column, burst.report, burst.workerPeakRssMb, burst.leftOut);
     await stopSide();
   };
 
