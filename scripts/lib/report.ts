@@ -283,7 +283,7 @@ export function growthSvg(points: GrowthPoint[], titles: Record<Column, string>)
   for (let v = minY; v <= maxY; v *= 10) {
     yTicks.push(`<line x1="${pad.left - 5}" y1="${y(v)}" x2="${width - pad.right}" y2="${y(v)}" stroke="#ddd"/><text x="${pad.left - 8}" y="${y(v) + 4}" font-size="11" text-anchor="end">${v.toLocaleString('en')}</text>`);
   }
-  const xTicks = dues.map(
+  const xTicks = [...new Set([1_000, 10_000, 100_000, ...dues])].map(
     (due) => `<line x1="${x(due)}" y1="${y(minY)}" x2="${x(due)}" y2="${y(minY) + 5}" stroke="#555"/><text x="${x(due)}" y="${y(minY) + 18}" font-size="11" text-anchor="middle">${due.toLocaleString('en')}</text>`,
   );
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
