@@ -10,7 +10,8 @@
 // starts and reservations (a burst waits at least a minute), in under 3 minutes on a quiet machine.
 // BENCH_SCALE=0.02 scales every count (and the growth window) down, to try the full path quickly;
 // BENCH_PREPARE_LEAD sets MAIL_PREPARE_LEAD for Herald; BENCH_SERVER_ALL_ROWS=1 adds the server
-// column's worker-memory and listing rows.
+// column's worker-memory and listing rows; BENCH_SCALING_WORKERS (default 2,3) the scaling part's
+// worker counts.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -77,6 +78,8 @@ const SIZES = quick
       growth: n(100_000),
       growthWindowMs: Math.round(600_000 * scale),
     };
+/** Worker processes of the scaling part's bursts besides the table's one (BENCH_SCALING_WORKERS=2 saves a burst). */
+const SCALING_WORKERS = (process.env.BENCH_SCALING_WORKERS ?? '2,3').split(',').map(Number).filter((w) => w >= 1);
 /** History shards of the server column; the scaling part compares 1 with this. */
 const SHARDS = 4;
 /** The server column's memory and listing rows depend on Herald's worker and PostgreSQL, not on Temporal: set to run them too. */
@@ -290,8 +293,10 @@ async function heraldColumn(
     values['memory.workerRss'] = rssMb(side.worker.pid);
   }
 
+  // Workflows are started no faster than the server takes starts, whatever the reservation call costs.
+  const rate = Math.min(reserve.rate, values['starts.rate'] as number);
   for (const size of rows.lateness) {
-    const burst = await heraldBurst(side, services, label, size, { rate: reserve.rate, immediate: size === Math.max(...rows.lateness) });
+    const burst = await heraldBurst(side, services, label, size, { rate, immediate: size === Math.max(...rows.lateness) });
     series.push({ label: `${label}, ${fmt(size)}`, values: sampleOf(burst.report.lateness) });
     Object.assign(values, deliveryValues(`lateness.${size}`, burst.report, burst.leftOut), {
       [`lateness.${size}.serverCores`]: burst.server.cores,
@@ -686,14 +691,14 @@ async function scalingPart(): Promise<SectionBody> {
   {
     const [services, stop] = await withCleanup(() => startServices(logger, { redis: false, temporal: 'server', historyShards: SHARDS }), (s) => s.stop());
     Object.assign(versions, services.versions);
-    // The reservation rate sets how soon a burst can fall due; a short probe measures it.
+    // The reservation and start rates set how soon a burst can fall due; short probes measure them.
     const rate = await (async () => {
       const [side, stopSide] = await withCleanup(() => startHeraldSide(services, sink.url, logger, heraldExtra), (s) => s.stop());
-      const r = (await reserveFarFuture(side, SIZES.rateProbe!)).rate;
+      const r = Math.min((await reserveFarFuture(side, SIZES.rateProbe!)).rate, await bareStarts(side, SIZES.rateProbe!));
       await stopSide();
       return r;
     })();
-    for (const workers of [2, 3]) {
+    for (const workers of SCALING_WORKERS) {
       const [side, stopSide] = await withCleanup(() => startHeraldSide(services, sink.url, logger, heraldExtra, workers), (s) => s.stop());
       const burst = await heraldBurst(side, services, `server ${SHARDS} shards, ${workers} workers`, size, { rate });
       scaling.push(scalingRowOf('server', services, workers, size, burst));
@@ -716,7 +721,7 @@ async function scalingPart(): Promise<SectionBody> {
     const [services, stop] = await withCleanup(() => startServices(logger, { redis: false, temporal: 'server', historyShards: 1 }), (s) => s.stop());
     const [side, stopSide] = await withCleanup(() => startHeraldSide(services, sink.url, logger, heraldExtra), (s) => s.stop());
     const starts = await bareStarts(side, SIZES.starts);
-    const rate = (await reserveFarFuture(side, SIZES.rateProbe!)).rate;
+    const rate = Math.min(starts, (await reserveFarFuture(side, SIZES.rateProbe!)).rate);
     const burst = await heraldBurst(side, services, 'server 1 shard, 1 worker', size, { rate });
     scaling.push(scalingRowOf('server', services, 1, size, burst, starts));
     await stopSide();
@@ -740,7 +745,7 @@ async function growthPart(): Promise<SectionBody> {
   const heraldGrowth = async (column: 'dev' | 'server', services: BenchServices) => {
     const label = column === 'dev' ? 'Herald, dev server' : `Herald, server ${SHARDS} shards`;
     const [side, stopSide] = await withCleanup(() => startHeraldSide(services, sink.url, logger, heraldExtra), (s) => s.stop());
-    const { rate } = await reserveFarFuture(side, SIZES.rateProbe!);
+    const rate = Math.min((await reserveFarFuture(side, SIZES.rateProbe!)).rate, await bareStarts(side, SIZES.rateProbe!));
     const burst = await heraldBurst(side, services, label, size, { rate, spreadMs: windowMs });
     series.push({ label: `${label}, ${fmt(size)} over ${windowMs / 60_000} min`, values: sampleOf(burst.report.lateness) });
     record(column, burst.report, burst.workerPeakRssMb, burst.leftOut);
