@@ -747,7 +747,7 @@ async function growthPart(): Promise<SectionBody> {
     const [side, stopSide] = await withCleanup(() => startHeraldSide(services, sink.url, logger, heraldExtra), (s) => s.stop());
     const rate = Math.min((await reserveFarFuture(side, SIZES.rateProbe!)).rate, await bareStarts(side, SIZES.rateProbe!));
     const burst = await heraldBurst(side, services, label, size, { rate, spreadMs: windowMs });
-    series.push({ label: `${label}, ${fmt(size)} over ${windowMs / 60_000} min`, values: sampleOf(burst.report.lateness) });
+    series.push({ label: `${label}, ${fmt(size)} over ${windowText(windowMs)}`, values: sampleOf(burst.report.lateness) });
     record(column, burst.report, burst.workerPeakRssMb, burst.leftOut);
     await stopSide();
   };
@@ -759,7 +759,7 @@ async function growthPart(): Promise<SectionBody> {
     const bull = await startBull(services);
     const add = await bullAddFarFuture(bull.queue, SIZES.throughput);
     const burst = await bullBurst(bull, size, { rate: add.rate, spreadMs: windowMs });
-    series.push({ label: `BullMQ, ${fmt(size)} over ${windowMs / 60_000} min`, values: sampleOf(burst.report.lateness) });
+    series.push({ label: `BullMQ, ${fmt(size)} over ${windowText(windowMs)}`, values: sampleOf(burst.report.lateness) });
     record('bullmq', burst.report, burst.workerPeakRssMb);
     await bull.stop();
   }
@@ -774,7 +774,7 @@ async function growthPart(): Promise<SectionBody> {
   }
 
   const v = { dev: values.dev ?? {}, server: values.server ?? {}, bullmq: values.bullmq ?? {} };
-  const label = `${fmt(size)} due over ${Math.round(windowMs / 60_000)} min`;
+  const label = `${fmt(size)} due over ${windowText(windowMs)}`;
   const measures: Measure[] = [
     { name: `Lateness p50, ${label} (ms)`, dev: v.dev['growth.p50'], server: v.server['growth.p50'], bullmq: v.bullmq['growth.p50'], lowerIsBetter: true },
     { name: `Lateness p99, ${label} (ms)`, dev: v.dev['growth.p99'], server: v.server['growth.p99'], bullmq: v.bullmq['growth.p99'], lowerIsBetter: true },
@@ -786,6 +786,10 @@ async function growthPart(): Promise<SectionBody> {
 }
 
 // ================================================================ helpers
+
+function windowText(ms: number): string {
+  return ms >= 60_000 ? `${Math.round(ms / 6_000) / 10} min` : `${Math.round(ms / 1000)} s`;
+}
 
 function environment(): Record<string, string> {
   return {
