@@ -219,7 +219,7 @@ function growthRows(points: GrowthPoint[]): string[] {
   });
 }
 
-const COLORS = ['#1565c0', '#c62828', '#2e7d32', '#ef6c00', '#6a1b9a', '#00838f', '#5d4037', '#ad1457'];
+const COLORS = ['#1565c0', '#c62828', '#2e7d32', '#ef6c00', '#6a1b9a', '#00838f', '#5d4037', '#ad1457', '#9e9d24', '#37474f', '#d81b60', '#00695c'];
 
 /** Cumulative distribution of lateness, one line per series; x is milliseconds late. */
 export function latenessSvg(series: Series[]): string {
