@@ -8,12 +8,16 @@ import { type Herald, startHerald } from '../../src/runtime/herald.js';
 import { type Child, ROOT, startChild } from './child.js';
 import type { BenchServices } from './services.js';
 import { sleep } from './stats.js';
+import { freePort } from '../../src/infra/free-port.js';
 
 export const HERALD_TASK_QUEUE = 'herald-bench';
 
 export interface HeraldSide {
   herald: Herald;
+  /** The first worker process. */
   worker: Child;
+  /** Every worker process (`npm run worker` each), and the port each serves /metrics on. */
+  workers: { child: Child; metricsPort: number }[];
   env: Record<string, string>;
   stop(): Promise<void>;
 }
@@ -35,13 +39,23 @@ export function heraldEnv(services: BenchServices, smtpUrl: string, extra: Recor
   };
 }
 
-export async function startHeraldSide(services: BenchServices, smtpUrl: string, logger: Logger, extra: Record<string, string> = {}): Promise<HeraldSide> {
+export async function startHeraldSide(
+  services: BenchServices,
+  smtpUrl: string,
+  logger: Logger,
+  extra: Record<string, string> = {},
+  workerCount = 1,
+): Promise<HeraldSide> {
   const env = heraldEnv(services, smtpUrl, extra);
   // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the worker.
   const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  // The built worker, as production runs it (`npm run build` first).
-  const worker = startChild(path.join(ROOT, 'dist/src/main.js'), ['worker'], env, nodeArgs);
-  await waitForPollers(services.temporalAddress);
+  // The built worker, as production runs it (`npm run build` first), each in its own process.
+  const workers: HeraldSide['workers'] = [];
+  for (let i = 0; i < workerCount; i++) {
+    const metricsPort = await freePort();
+    workers.push({ child: startChild(path.join(ROOT, 'dist/src/main.js'), ['worker'], { ...env, METRICS_PORT: String(metricsPort), METRICS_HOST: '127.0.0.1' }, nodeArgs), metricsPort });
+  }
+  await waitForPollers(services.temporalAddress, workerCount);
   const config = loadConfig(env);
   const herald = await startHerald(
     config,
@@ -51,30 +65,57 @@ export async function startHeraldSide(services: BenchServices, smtpUrl: string, 
   );
   return {
     herald,
-    worker,
+    worker: workers[0]!.child,
+    workers,
     env,
     async stop() {
-      await worker.stop();
+      await Promise.all(workers.map((w) => w.child.stop()));
       await herald.stop();
     },
   };
 }
 
-/** Until the worker process polls the task queue. */
-async function waitForPollers(address: string): Promise<void> {
+/** Until every worker process polls the task queue. */
+async function waitForPollers(address: string, count: number): Promise<void> {
   const connection = await Connection.connect({ address });
   try {
     for (let i = 0; i < 600; i++) {
-      const { pollers } = await connection.workflowService.describeTaskQueue({
-        namespace: 'default',
-        taskQueue: { name: HERALD_TASK_QUEUE },
-        taskQueueType: 1, // workflow
-      });
-      if ((pollers?.length ?? 0) > 0) return;
+      // A server that has just registered the namespace may not know it everywhere yet (NOT_FOUND).
+      const pollers = await connection.workflowService
+        .describeTaskQueue({
+          namespace: 'default',
+          taskQueue: { name: HERALD_TASK_QUEUE },
+          taskQueueType: 1, // workflow
+        })
+        .then(
+          (r) => r.pollers?.length ?? 0,
+          () => 0,
+        );
+      if (pollers >= count) return;
       await sleep(200);
     }
     throw new Error('the Herald worker did not start polling');
   } finally {
     await connection.close();
   }
+}
+
+/**
+ * Wake-ups so far: sends each worker holds for their due time plus those it has finished
+ * (herald_holds_in_progress + herald_sends_total), summed over the workers that still answer.
+ */
+export async function wokenSoFar(side: HeraldSide): Promise<number> {
+  let total = 0;
+  for (const { child, metricsPort } of side.workers) {
+    if (child.process.exitCode !== null || child.process.signalCode !== null) continue;
+    try {
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { signal: AbortSignal.timeout(2_000) })).text();
+      for (const line of text.split('\n')) {
+        if (line.startsWith('herald_holds_in_progress ') || line.startsWith('herald_sends_total{')) total += Number(line.split(' ').at(-1));
+      }
+    } catch {
+      // busy or gone: this sample misses it
+    }
+  }
+  return total;
 }

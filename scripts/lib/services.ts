@@ -19,6 +19,8 @@ export interface BenchServices {
   databaseUrl: string;
   temporalAddress: string;
   temporalPid: number;
+  /** The postmaster; its backends are its children. */
+  postgresPid: number;
   /** Which Temporal runs, and (server) its history shards. */
   temporal: { mode: 'dev' | 'server'; historyShards: number };
   redis: { host: string; port: number; pid: number };
@@ -90,6 +92,9 @@ export async function startServices(logger: Logger, options: ServicesOptions = {
     temporalAddress: temporal.address,
     get temporalPid() {
       return temporal.process.pid!;
+    },
+    get postgresPid() {
+      return Number(fs.readFileSync(path.join(postgres.clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
     },
     temporal: { mode, historyShards: mode === 'server' ? (options.historyShards ?? 4) : 1 },
     redis: { host: '127.0.0.1', port: redis?.port ?? 0, pid: redis?.process.pid ?? 0 },
