@@ -5,7 +5,7 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandContext } from '../src/app/commands.js';
-import { seriesRunWorkflowId, seriesScheduleId } from '../src/domain/series-ids.js';
+import { seriesRunWorkflowIdAt, seriesScheduleId } from '../src/domain/series-ids.js';
 import type { Task } from '../src/tasks/task-view.js';
 import { useHarness } from './support/use-harness.js';
 
@@ -52,7 +52,7 @@ async function runsOf(seriesId: string) {
 
 /** Waits for the run workflow the Schedule started for `runAt` to close, and returns its result. */
 async function runResult(seriesId: string, runAt: Date): Promise<unknown> {
-  const id = `${seriesRunWorkflowId(seriesId)}-${runAt.toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
+  const id = seriesRunWorkflowIdAt(seriesId, runAt);
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {

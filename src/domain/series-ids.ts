@@ -22,3 +22,8 @@ export function seriesScheduleId(seriesId: string): string {
 export function seriesRunWorkflowId(seriesId: string): string {
   return `herald-series-run-${seriesId}`;
 }
+
+/** The id Temporal gives the run workflow a Schedule starts for `runAt` (the action's id, a dash, the time to the second). */
+export function seriesRunWorkflowIdAt(seriesId: string, runAt: Date): string {
+  return `${seriesRunWorkflowId(seriesId)}-${runAt.toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
+}
