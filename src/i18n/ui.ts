@@ -97,6 +97,7 @@ const text = {
   pickTask: { en: 'Move or cancel one of these…', ko: '옮기거나 취소할 예약 고르기…' },
   cancelAllQuestion: { en: 'Cancel your {n} open reservations?', ko: '열린 예약 {n}개를 모두 취소할까요?' },
   cancelAllButton: { en: 'Yes, cancel them all', ko: '네, 모두 취소합니다' },
+  cancelAllKept: { en: 'Nothing was canceled.', ko: '아무것도 취소하지 않았습니다.' },
   cancelAllNone: { en: 'You have no open reservations here.', ko: '여기에는 열린 예약이 없습니다.' },
   canceledAllTitle: { en: 'Reservations canceled', ko: '예약을 취소했습니다' },
   canceledAllCount: { en: '{n} canceled.', ko: '{n}개를 취소했습니다.' },
