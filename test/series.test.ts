@@ -236,6 +236,75 @@ describe('runs', () => {
     await h.service.cancelTask('user-pause', task.id);
   }, 150_000);
 
+  /** Fires the Schedule of `seriesId` for the one run at `runAt`, as Temporal does at that time. */
+  const fire = (seriesId: string, runAt: Date) =>
+    schedule(seriesId).backfill([{ start: new Date(runAt.getTime() - 1000), end: new Date(runAt.getTime() + 1000), overlap: 'ALLOW_ALL' }]);
+
+  it('an edit changes the next run\'s mail, not the run already sent', async () => {
+    const task = await reserveEarlier('user-edit', 'every 2 minutes', 5);
+    const [first, second] = [0, 1].map((i) => new Date(task.series!.nextRuns[0]!.getTime() + i * 120_000));
+    await fire(task.id, first!);
+    expect(await runResult(task.id, first!)).toMatchObject({ kind: 'started' });
+    const [sent] = await runsOf(task.id);
+    await h.workflow(sent!.id).result();
+
+    await h.service.editTask({ userId: 'user-edit', guildId: 'guild-1' }, task.id, { vars: 'name=Grace' });
+    await fire(task.id, second!);
+    expect(await runResult(task.id, second!)).toMatchObject({ kind: 'started' });
+    const [, next] = await runsOf(task.id);
+    await h.workflow(next!.id).result();
+    expect(h.mailsOf(sent!.id).map((m) => m.text.includes('Hi Ada,'))).toEqual([true]);
+    expect(h.mailsOf(next!.id).map((m) => m.text.includes('Hi Grace,'))).toEqual([true]);
+    expect((await h.tasks.findById(sent!.id))!.payload.variables.name).toBe('Ada');
+    await h.service.cancelTask('user-edit', task.id);
+  }, 60_000);
+
+  it('a run being sent when its series is canceled finishes, once', async () => {
+    const task = await reserveEarlier('user-inflight', 'every 10 minutes', 4);
+    const runAt = task.series!.nextRuns[0]!;
+    h.sink.setDelay(2_000);
+    try {
+      await fire(task.id, runAt);
+      const deadline = Date.now() + 30_000;
+      while (h.sink.inFlight === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(h.sink.inFlight).toBe(1);
+      await h.service.cancelTask('user-inflight', task.id);
+    } finally {
+      h.sink.setDelay(0);
+    }
+    const [run] = await runsOf(task.id);
+    await h.workflow(run!.id).result();
+    expect(h.mailsOf(run!.id)).toHaveLength(1);
+    expect((await h.tasks.findById(run!.id))!.status).toBe('finished');
+    expect((await h.seriesRepository.findById(task.id))!.status).toBe('canceled');
+  }, 60_000);
+
+  it.each([
+    ['mailsPerHour', 'hourly-limit'],
+    ['mailsPerHourTotal', 'relay-limit'],
+  ] as const)('every run counts toward %s: one over it is stored as failed (%s) and not sent', async (limit, reason) => {
+    const user = `user-${reason}`;
+    const task = await reserveEarlier(user, 'every 10 minutes', 4);
+    const rails = h.config.guardRails;
+    const before = rails[limit];
+    // What the relay has sent this hour so far is the limit: the run is one recipient too many.
+    const used = Number((await h.db.selectFrom('relay_usage').select((eb) => eb.fn.sum<string>('recipients').as('n')).executeTakeFirst())?.n ?? 0);
+    const sent = await h.service.enqueueTask(mail(user));
+    await h.workflow(sent.id).result();
+    rails[limit] = limit === 'mailsPerHour' ? 1 : used + 1;
+    try {
+      const runAt = task.series!.nextRuns[0]!;
+      await fire(task.id, runAt);
+      expect(await runResult(task.id, runAt)).toMatchObject({ kind: 'refused' });
+    } finally {
+      rails[limit] = before;
+    }
+    const [run] = await runsOf(task.id);
+    expect(run).toMatchObject({ status: 'failed', failure_reason: reason });
+    expect(h.mailsOf(run!.id)).toHaveLength(0);
+    await h.service.cancelTask(user, task.id);
+  }, 60_000);
+
   it('cancel deletes the Schedule, cancels the runs waiting for their time, and no run is made afterwards', async () => {
     const task = await h.service.reserveSeries({ ...mail('user-stop'), repeat: 'every day', when: '2027-07-01 09:00', timeZone: 'UTC' });
     // A quick move makes the next run now (due an hour later); cancel must take it too.

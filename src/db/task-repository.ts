@@ -3,7 +3,7 @@
 import DataLoader from 'dataloader';
 import { type ExpressionBuilder, sql } from 'kysely';
 import { type FailureReason, REFUSED_RUN_REASONS } from '../domain/failure-reason.js';
-import { OPEN_SERIES_STATUSES, OPEN_STATUSES, type SeriesStatus, type TaskStatus, sourcesOf } from '../domain/task-status.js';
+import { EDITABLE_STATUSES, OPEN_SERIES_STATUSES, OPEN_STATUSES, type SeriesStatus, type TaskStatus, sourcesOf } from '../domain/task-status.js';
 import type { HeraldDb } from './database.js';
 import type { Database, NewTaskRow, SeriesRow, TaskPayload, TaskRow } from './schema.js';
 
@@ -250,7 +250,7 @@ export class TaskRepository {
           }))
           .where('id', '=', id)
           .where('requester_id', '=', requesterId)
-          .where('status', '=', 'reserved')
+          .where('status', 'in', EDITABLE_STATUSES)
           .returningAll()
           .executeTakeFirst();
         // Rolls the counted recipients back with it.

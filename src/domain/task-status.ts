@@ -27,6 +27,13 @@ export function sourcesOf(to: TaskStatus): TaskStatus[] {
 export const OPEN_STATUSES: readonly TaskStatus[] = ['queued', 'reserved'];
 export const TERMINAL_STATUSES: readonly TaskStatus[] = TASK_STATUSES.filter((s) => TRANSITIONS[s].length === 0);
 
+/**
+ * Statuses in which a task's mail may still be edited (issue 11): waiting for its time. The claim
+ * (reserved → running) leaves them, and an edit is a conditional UPDATE on them, so an edit and a
+ * send never both win.
+ */
+export const EDITABLE_STATUSES: readonly TaskStatus[] = ['reserved'];
+
 export function isOpen(status: TaskStatus): boolean {
   return OPEN_STATUSES.includes(status);
 }
