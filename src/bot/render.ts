@@ -16,7 +16,7 @@ import {
   DISCORD_MAX_FIELD_VALUE_LENGTH,
 } from '../domain/limits.js';
 import type { Locale } from '../i18n/locale.js';
-import { failureText, nextYearNote, pageRange, statusName, taskResultTitle, ui, uiCount } from '../i18n/ui.js';
+import { editChangeText, failureText, nextYearNote, pageRange, statusName, taskResultTitle, ui, uiCount } from '../i18n/ui.js';
 import type { EditChange } from '../tasks/task-service.js';
 import type { Task } from '../tasks/task-view.js';
 import { cancelAllButtonId } from './cancel-all-button.js';
@@ -207,19 +207,10 @@ function historyPage(result: Extract<HistoryResult, { kind: 'history' }>, ctx: C
 
 /** "what: before → after", one line per change, values cut short. */
 function changeLines(changes: readonly EditChange[], locale: Locale): string {
-  const value = (v: string | null) => (v === null || v === '' ? ui(locale, 'nothing') : clip(v, 80));
   return changes
     .map((change) => {
-      switch (change.field) {
-        case 'to':
-          return `**${ui(locale, 'to')}**: ${value(change.before.join(', '))} → ${value(change.after.join(', '))}`;
-        case 'template':
-          return `**${ui(locale, 'template')}**: ${change.before} → ${change.after}`;
-        case 'description':
-          return `**${ui(locale, 'description')}**: ${value(change.before)} → ${value(change.after)}`;
-        case 'variable':
-          return `\`${change.name}\`: ${value(change.before)} → ${value(change.after)}`;
-      }
+      const { what, variable, before, after } = editChangeText(locale, change);
+      return `${variable ? `\`${what}\`` : `**${what}**`}: ${clip(before, 80)} → ${clip(after, 80)}`;
     })
     .join('\n');
 }

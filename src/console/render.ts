@@ -3,6 +3,7 @@ import type { CommandContext, CommandResult, HistoryResult } from '../app/comman
 import { describeCadence, describeSeries } from '../domain/repeat/index.js';
 import { formatInZone } from '../domain/time-zone.js';
 import {
+  editChangeText,
   failureText,
   nextYearNote,
   pageRange,
@@ -93,20 +94,10 @@ function historyLines(task: Task, ctx: CommandContext): string {
 }
 
 function changeLines(changes: readonly EditChange[], ctx: CommandContext): string {
-  const { locale } = ctx;
-  const value = (v: string | null) => (v === null || v === '' ? ui(locale, 'nothing') : v);
   return changes
     .map((change) => {
-      switch (change.field) {
-        case 'to':
-          return `    ${ui(locale, 'to')}: ${change.before.join(', ')} → ${change.after.join(', ')}`;
-        case 'template':
-          return `    ${ui(locale, 'template')}: ${change.before} → ${change.after}`;
-        case 'description':
-          return `    ${ui(locale, 'description')}: ${value(change.before)} → ${value(change.after)}`;
-        case 'variable':
-          return `    ${change.name}: ${value(change.before)} → ${value(change.after)}`;
-      }
+      const { what, before, after } = editChangeText(ctx.locale, change);
+      return `    ${what}: ${before} → ${after}`;
     })
     .join('\n');
 }

@@ -1,6 +1,7 @@
 // Labels and confirmations, in English and Korean. Errors are in messages.ts.
 import type { FailureReason } from '../domain/failure-reason.js';
 import type { QuickMove } from '../domain/quick-move.js';
+import type { EditChange } from '../tasks/task-service.js';
 import { formatDayInZone } from '../domain/time-zone.js';
 import type { Locale } from './locale.js';
 
@@ -142,6 +143,23 @@ export function taskResultTitle(
 /** A label with a number in it: "Cancel your {n} open reservations?". */
 export function uiCount(locale: Locale, key: 'cancelAllQuestion' | 'canceledAllCount', n: number): string {
   return ui(locale, key).replace('{n}', String(n));
+}
+
+/**
+ * One change an edit made, worded for every front end alike: what changed (a variable by its own
+ * name), and the values before and after ('(none)' for nothing). Front ends add their own markup.
+ */
+export function editChangeText(locale: Locale, change: EditChange): { what: string; variable: boolean; before: string; after: string } {
+  const value = (v: string | null) => (v === null || v === '' ? ui(locale, 'nothing') : v);
+  switch (change.field) {
+    case 'to':
+      return { what: ui(locale, 'to'), variable: false, before: value(change.before.join(', ')), after: value(change.after.join(', ')) };
+    case 'template':
+    case 'description':
+      return { what: ui(locale, change.field), variable: false, before: value(change.before), after: value(change.after) };
+    case 'variable':
+      return { what: change.name, variable: true, before: value(change.before), after: value(change.after) };
+  }
 }
 
 export function ui(locale: Locale, key: UiKey): string {

@@ -4,6 +4,8 @@
 import type { HistoryFilter } from '../../app/commands.js';
 import { DISCORD_OPTION_MAX_LENGTH } from '../../domain/limits.js';
 import { QUICK_MOVES } from '../../domain/quick-move.js';
+import { describeSeries } from '../../domain/repeat/index.js';
+import { escapeVariableValue } from '../../mail/templates.js';
 import { failureText, pageRange, QUICK_MOVE_LABELS, statusName, ui, type UiKey } from '../../i18n/ui.js';
 import { type WebTextKey, wt } from '../../i18n/web.js';
 import type { Task } from '../../tasks/task-view.js';
@@ -79,12 +81,13 @@ function reservationCard(ctx: PageContext, guild: DashboardGuild, task: Task, na
   const base = `/reservations/${task.id}`;
   // Every action names the server: the core finds the task only among the viewer's own there.
   const server = html`<input type="hidden" name="server" value="${guild.id}">`;
-  // Issue 11 adds here: a series' cadence beside the next time, and an Edit link among the actions.
+  const paused = task.series?.state === 'paused';
   return html`<li class="task" id="task-${task.id}">
   ${taskHeading(task)}
   <dl class="facts">
     <div><dt>${wt(locale, 'nextTime')}</dt><dd>${task.scheduledAt ? time(ctx, task.scheduledAt) : '—'}</dd></div>
-    <div><dt>${ui(locale, 'status')}</dt><dd><span class="status status-${task.status}">${statusName(locale, task.status)}</span></dd></div>
+    ${task.series ? html`<div class="wide"><dt>${ui(locale, 'repeats')}</dt><dd class="cadence">${describeSeries(task.series.repeat, locale)}</dd></div>` : ''}
+    <div><dt>${ui(locale, 'status')}</dt><dd><span class="status status-${paused ? 'paused' : task.status}">${paused ? ui(locale, 'pausedState') : statusName(locale, task.status)}</span></dd></div>
     <div><dt>${wt(locale, 'server')}</dt><dd>${serverName(names, task)}</dd></div>
     <div><dt>${ui(locale, 'to')}</dt><dd>${task.recipients.join(', ')}</dd></div>
   </dl>
@@ -107,9 +110,34 @@ function reservationCard(ctx: PageContext, guild: DashboardGuild, task: Task, na
       ${csrfField(ctx)}${server}
       <button type="submit" class="danger">${ui(locale, 'cancelButton')}</button>
     </form>
+    ${editForm(ctx, task, base, server)}
   </div>`
     : ''}
 </li>`;
+}
+
+/**
+ * Edit, inline: the mail's recipients, variables and description as they are, changed in place
+ * (a series: its next runs). A disclosure, so it works without script and stays out of the way.
+ */
+function editForm(ctx: PageContext, task: Task, base: string, server: Html): Html {
+  const { locale } = ctx;
+  const vars = Object.entries(task.variables)
+    .map(([name, value]) => `${name}=${escapeVariableValue(value)}`)
+    .join(';');
+  return html`<details class="edit">
+      <summary>${wt(locale, 'edit')}</summary>
+      <form method="post" action="${base}/edit">
+        ${csrfField(ctx)}${server}
+        <label for="edit-to-${task.id}">${ui(locale, 'to')}</label>
+        <input id="edit-to-${task.id}" name="to" required maxlength="${DISCORD_OPTION_MAX_LENGTH.to}" value="${task.recipients.join(', ')}">
+        <label for="edit-vars-${task.id}">${wt(locale, 'variablesLegend')}</label>
+        <input id="edit-vars-${task.id}" name="vars" maxlength="${DISCORD_OPTION_MAX_LENGTH.vars}" value="${vars}">
+        <label for="edit-description-${task.id}">${ui(locale, 'description')}</label>
+        <input id="edit-description-${task.id}" name="description" required maxlength="${DISCORD_OPTION_MAX_LENGTH.description}" value="${task.description}">
+        <button type="submit" class="secondary">${wt(locale, 'edit')}</button>
+      </form>
+    </details>`;
 }
 
 export interface HistoryView extends ServerChoice {
