@@ -322,3 +322,27 @@ describe('runs', () => {
     expect(await runsOf(task.id)).toHaveLength(1);
   });
 });
+
+describe('the reconciler', () => {
+  it('creates the Schedule of an open series that has none, paused if the series is, and deletes the Schedule of a closed one', async () => {
+    const lost = await h.service.reserveSeries({ ...mail('user-repair'), repeat: 'every day', when: '2027-08-01 09:00', timeZone: 'UTC' });
+    await h.commands.pause(ctx('user-repair'), { task: lost.id });
+    // A crash between the insert and the Schedule's creation, long enough ago for the reconciler.
+    await schedule(lost.id).delete();
+    await h.db.updateTable('series').set({ schedule_created_at: null, created_at: new Date(Date.now() - 3_600_000) }).where('id', '=', lost.id).execute();
+
+    const left = await h.service.reserveSeries({ ...mail('user-repair'), repeat: 'every day', when: '2027-08-02 09:00', timeZone: 'UTC' });
+    // Closed in the row while Temporal could not be told.
+    await h.seriesRepository.transition(left.id, 'canceled', { canceledBy: 'user-repair' });
+    await h.db.updateTable('series').set({ updated_at: new Date(Date.now() - 3_600_000) }).where('id', '=', left.id).execute();
+    expect(await scheduleExists(left.id)).toBe(true);
+
+    expect(await h.reconciler.runOnce()).toBeGreaterThanOrEqual(2);
+    const recreated = await schedule(lost.id).describe();
+    expect(recreated.state.paused).toBe(true);
+    expect(recreated.info.nextActionTimes[0]?.toISOString()).toBe('2027-08-01T09:00:00.000Z');
+    expect((await h.seriesRepository.findById(lost.id))!.schedule_created_at).toBeInstanceOf(Date);
+    expect(await scheduleExists(left.id)).toBe(false);
+    expect((await h.seriesRepository.findById(left.id))!.schedule_removed_at).toBeInstanceOf(Date);
+  });
+});
