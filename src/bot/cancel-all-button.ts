@@ -2,11 +2,10 @@
 // Nothing changes until it is clicked. Its custom id carries whose reservations and the moment
 // they were counted, so the click cancels exactly those (a reservation made after the question
 // stays) and keeps working after a restart; only the person asked can click it.
-import { type ButtonInteraction, MessageFlags } from 'discord.js';
+import type { ButtonInteraction } from 'discord.js';
 import type { CommandContext } from '../app/commands.js';
-import { errorMessage } from '../i18n/messages.js';
 import type { BotServices } from './command.js';
-import { renderForDiscord } from './render.js';
+import { answerOwnButton } from './own-button.js';
 
 export function cancelAllButtonId(ownerId: string, at: Date): string {
   return `herald:cancelall:${ownerId}:${at.getTime()}`;
@@ -23,16 +22,6 @@ export async function handleCancelAllButton(
   ctx: CommandContext,
   services: BotServices,
 ): Promise<void> {
-  if (interaction.user.id !== target.ownerId) {
-    await interaction.reply({ content: `❌ ${errorMessage(ctx.locale, 'NOT_YOUR_CANCEL_ALL_BUTTON', {})}`, flags: MessageFlags.Ephemeral });
-    return;
-  }
-  await interaction.deferUpdate();
-  const result = await services.commands.cancelAll(ctx, { at: target.at });
-  if (result.kind === 'error') {
-    await interaction.followUp({ content: `❌ ${result.message}`, flags: MessageFlags.Ephemeral });
-    return;
-  }
   // The question becomes the answer, without its button.
-  await interaction.editReply(renderForDiscord(result, ctx));
+  await answerOwnButton(interaction, target.ownerId, 'NOT_YOUR_CANCEL_ALL_BUTTON', ctx, () => services.commands.cancelAll(ctx, { at: target.at }));
 }

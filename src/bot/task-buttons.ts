@@ -23,7 +23,8 @@ import { QUICK_MOVE_LABELS, ui } from '../i18n/ui.js';
 import type { Task } from '../tasks/task-view.js';
 import { cancelButtonId } from './cancel-button.js';
 import { type BotServices, clip } from './command.js';
-import { renderForDiscord, renderTaskCard } from './render.js';
+import { answerOwnButton } from './own-button.js';
+import { renderTaskCard } from './render.js';
 
 const MOVE_PREFIX = 'herald:move:';
 const PICK_PREFIX = 'herald:pick:';
@@ -66,17 +67,9 @@ export async function handleMoveButton(
   ctx: CommandContext,
   services: BotServices,
 ): Promise<void> {
-  if (interaction.user.id !== target.requesterId) {
-    await interaction.reply({ content: `❌ ${errorMessage(ctx.locale, 'NOT_YOUR_MOVE_BUTTON', {})}`, flags: MessageFlags.Ephemeral });
-    return;
-  }
-  await interaction.deferUpdate();
-  const result = await services.commands.quickMove(ctx, { task: target.taskId, move: target.move });
-  if (result.kind === 'error') {
-    await interaction.followUp({ content: `❌ ${result.message}`, flags: MessageFlags.Ephemeral });
-    return;
-  }
-  await interaction.editReply(renderForDiscord(result, ctx));
+  await answerOwnButton(interaction, target.requesterId, 'NOT_YOUR_MOVE_BUTTON', ctx, () =>
+    services.commands.quickMove(ctx, { task: target.taskId, move: target.move }),
+  );
 }
 
 /** The menu under a page of /reserved: choosing a reservation shows it with its buttons. */

@@ -4,7 +4,7 @@ import { type ExpressionBuilder, sql } from 'kysely';
 import { OPEN_SERIES_STATUSES, type SeriesStatus, seriesSourcesOf, type TaskStatus } from '../domain/task-status.js';
 import type { HeraldDb } from './database.js';
 import type { Database, NewSeriesRow, SeriesRow, TaskPayload, TaskRow } from './schema.js';
-import { countOpenReservations, lockRequesterLimits, type TaskScope } from './task-repository.js';
+import { countOpenReservations, editColumns, lockRequesterLimits, type TaskEdit, type TaskScope } from './task-repository.js';
 
 export type NewSeries = Omit<NewSeriesRow, 'payload' | 'repeat' | 'recipient_count' | 'status' | 'created_at' | 'updated_at'> & {
   payload: TaskPayload;
@@ -127,17 +127,10 @@ export class SeriesRepository {
   }
 
   /** Changes an open series' mail for its next runs; undefined when it is not open (any more). */
-  async edit(id: string, requesterId: string, edit: { name: string; description: string; payload: TaskPayload }): Promise<SeriesRow | undefined> {
+  async edit(id: string, requesterId: string, edit: TaskEdit): Promise<SeriesRow | undefined> {
     return this.db
       .updateTable('series')
-      .set((eb) => ({
-        name: edit.name,
-        description: edit.description,
-        payload: JSON.stringify(edit.payload),
-        recipient_count: edit.payload.recipients.length,
-        edit_count: eb('edit_count', '+', 1),
-        updated_at: sql`now()`,
-      }))
+      .set(editColumns(edit))
       .where('id', '=', id)
       .where('requester_id', '=', requesterId)
       .where('status', 'in', OPEN_SERIES_STATUSES)

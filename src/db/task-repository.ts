@@ -87,6 +87,18 @@ export interface TaskEdit {
   payload: TaskPayload;
 }
 
+/** What an edit writes, to a reserved task or a series alike; edit_count tells a send that prepared the mail before it. */
+export function editColumns(edit: TaskEdit) {
+  return {
+    name: edit.name,
+    description: edit.description,
+    payload: JSON.stringify(edit.payload),
+    recipient_count: edit.payload.recipients.length,
+    edit_count: sql<number>`edit_count + 1`,
+    updated_at: sql<Date>`now()`,
+  };
+}
+
 export type EditResult =
   | { kind: 'edited'; task: TaskRow }
   /** No longer reserved: claimed for sending (`running`), or closed. */
@@ -240,14 +252,7 @@ export class TaskRepository {
         }
         const edited = await trx
           .updateTable('tasks')
-          .set((eb) => ({
-            name: edit.name,
-            description: edit.description,
-            payload: JSON.stringify(edit.payload),
-            recipient_count: edit.payload.recipients.length,
-            edit_count: eb('edit_count', '+', 1),
-            updated_at: sql`now()`,
-          }))
+          .set(editColumns(edit))
           .where('id', '=', id)
           .where('requester_id', '=', requesterId)
           .where('status', 'in', EDITABLE_STATUSES)
