@@ -52,7 +52,8 @@ export interface SeriesView {
   nextRuns: Date[];
 }
 
-export function toTaskView(row: TaskRow): Task {
+/** What a task and a series share: whose mail it is, and the mail. */
+function mailView(row: TaskRow | SeriesRow): Pick<Task, 'id' | 'name' | 'description' | 'requesterId' | 'guildId' | 'template' | 'recipients' | 'variables' | 'language'> {
   const { payload } = row;
   return {
     id: row.id,
@@ -60,12 +61,18 @@ export function toTaskView(row: TaskRow): Task {
     description: row.description,
     requesterId: row.requester_id,
     guildId: row.guild_id,
-    status: row.status,
-    scheduledAt: row.scheduled_at,
     template: payload.template,
     recipients: [...payload.recipients],
     variables: { ...payload.variables },
     language: payload.language,
+  };
+}
+
+export function toTaskView(row: TaskRow): Task {
+  return {
+    ...mailView(row),
+    status: row.status,
+    scheduledAt: row.scheduled_at,
     attempts: row.attempts,
     failureReason: isFailureReason(row.failure_reason) ? row.failure_reason : null,
     smtpCodes: smtpCodesOf(row.error) ?? null,
@@ -81,19 +88,10 @@ const SERIES_TASK_STATUS: Record<SeriesStatus, TaskStatus> = { active: 'reserved
 
 /** A series as a task in a listing: `nextRuns` are its coming runs, worked out by the service. */
 export function toSeriesTaskView(row: SeriesRow, nextRuns: Date[]): Task {
-  const { payload } = row;
   return {
-    id: row.id,
-    name: row.name,
-    description: row.description,
-    requesterId: row.requester_id,
-    guildId: row.guild_id,
+    ...mailView(row),
     status: SERIES_TASK_STATUS[row.status],
     scheduledAt: row.status === 'active' || row.status === 'paused' ? (nextRuns[0] ?? null) : null,
-    template: payload.template,
-    recipients: [...payload.recipients],
-    variables: { ...payload.variables },
-    language: payload.language,
     attempts: 0,
     failureReason: null,
     smtpCodes: null,
