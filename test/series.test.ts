@@ -346,3 +346,22 @@ describe('the reconciler', () => {
     expect((await h.seriesRepository.findById(left.id))!.schedule_removed_at).toBeInstanceOf(Date);
   });
 });
+
+describe('editing a reservation', () => {
+  it('an edit while the send step holds the mail it prepared early is the mail that goes out', async () => {
+    // Reserved "55 s ago" for a minute later: due in about 5 s, so the worker holds it at once
+    // (MAIL_PREPARE_LEAD is 60 s here) with its mail already rendered.
+    shift.ms = -55_000;
+    const task = await h.service.reserveTask({ ...mail('user-held'), when: 'in 1 minute', timeZone: 'UTC' });
+    shift.ms = 0;
+    // The send step has started (a worker holds it) and had a moment to render the mail.
+    const holding = async () => ((await h.workflow(task.id).describe()).raw.pendingActivities ?? []).some((a) => a.lastStartedTime);
+    const deadline = Date.now() + 3_000;
+    while (!(await holding()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await holding()).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await h.service.editTask({ userId: 'user-held', guildId: 'guild-1' }, task.id, { vars: 'name=Grace' });
+    await h.workflow(task.id).result();
+    expect(h.mailsOf(task.id).map((m) => m.text.includes('Hi Grace,'))).toEqual([true]);
+  });
+});
