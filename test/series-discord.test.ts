@@ -194,3 +194,33 @@ describe('/cancel task:all and /history', () => {
     expect(history).not.toContain(other);
   }, 120_000);
 });
+
+describe('/reserved', () => {
+  it('lists a series once with its cadence; its menu shows one reservation with the quick moves, which move a series\' next run', async () => {
+    const erin = { id: '110000000000000005', username: 'erin' };
+    const seriesId = taskIdOf(await run('reserve', mail('2027-03-01 9am', { repeat: 'every monday', description: 'erin weekly' }), erin));
+    const list = (await run('reserved', {}, erin)) as Message;
+    const text = JSON.stringify(list.embeds);
+    expect(text.split(seriesId)).toHaveLength(2);
+    expect(text).toContain('every Monday at 09:00');
+    expect(text).toContain(`<t:${unix('2027-03-01T09:00:00Z')}:F>`);
+
+    const menu = ((list.components ?? []) as { components: { type: number; custom_id: string }[] }[]).flatMap((row) => row.components).find((c) => c.type === 3)!;
+    expect(menu.custom_id).toBe(`herald:pick:${erin.id}`);
+    const picked = discord.selectMenu({ customId: menu.custom_id, values: [seriesId], message: list, user: erin });
+    await picked.callback();
+    const card = (await picked.waitForFinal()) as Message;
+    expect(buttonsOf(card).map((b) => b.label)).toEqual(['+10 min', '+1 hour', 'Tomorrow, same time', 'Cancel reservation']);
+
+    const move = discord.button({ customId: buttonsOf(card)[1]!.custom_id, message: card, user: erin });
+    await move.callback();
+    expect((await move.waitForFinal()).embeds[0]!.title).toBe('Next run moved');
+    const runs = await h.db.selectFrom('tasks').selectAll().where('series_id', '=', seriesId).execute();
+    expect(runs.map((r) => [r.run_at!.toISOString(), r.scheduled_at!.toISOString(), r.status])).toEqual([
+      ['2027-03-01T09:00:00.000Z', '2027-03-01T10:00:00.000Z', 'reserved'],
+    ]);
+    // The series goes on from the run after the moved one.
+    const again = JSON.stringify((await run('reserved', {}, erin)).embeds);
+    expect(again).toContain(`<t:${unix('2027-03-08T09:00:00Z')}:F>`);
+  });
+});
