@@ -101,6 +101,18 @@ describe('/reserve repeat', () => {
     expect((await run('pause', { task: single })).content).toMatch(/^❌ /);
   });
 
+  it('answers a Korean client in Korean', async () => {
+    const jimin = { id: '110000000000000006', username: 'jimin' };
+    const message = await run('reserve', mail('2027-01-04 오전 9시', { repeat: '격주 금요일', until: '2027-03-01' }), jimin, { locale: 'ko' });
+    expect(message.embeds[0]!.title).toBe('반복 메일을 예약했습니다');
+    expect(fieldOf(message, '반복')).toBe('격주 금요일 09:00, 2027년 3월 1일까지');
+    const runs = ['2027-01-08T09:00:00Z', '2027-01-22T09:00:00Z', '2027-02-05T09:00:00Z'].map((iso) => `<t:${unix(iso)}:F> (<t:${unix(iso)}:R>)`);
+    expect(fieldOf(message, '다음 발송')).toBe(runs.join('\n'));
+    expect(buttonsOf(message).map((b) => b.label)).toEqual(['+10분', '+1시간', '내일 같은 시각', '예약 취소']);
+    const paused = await run('pause', { task: taskIdOf(message) }, jimin, { locale: 'ko' });
+    expect(paused.embeds[0]!.title).toBe('반복 예약을 일시 정지했습니다');
+  });
+
   it('refuses a cadence more often than MIN_REPEAT_INTERVAL and an until without repeat, storing nothing', async () => {
     const before = await h.db.selectFrom('series').select('id').execute();
     expect((await run('reserve', mail('2027-01-04 9am', { repeat: 'every 10 minutes' }))).content).toMatch(/^❌ .*(1 hour|1h)/);
