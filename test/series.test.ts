@@ -307,6 +307,22 @@ describe('runs', () => {
     await h.service.cancelTask(user, task.id);
   }, 60_000);
 
+  it('a last run made early by a quick move still finishes the series when its time comes', async () => {
+    const task = await reserveEarlier('user-last', 'every 10 minutes, 2 times', 4);
+    const [first, last] = [0, 1].map((i) => new Date(task.series!.nextRuns[0]!.getTime() + i * 10 * 60_000));
+    await fire(task.id, first!);
+    expect(await runResult(task.id, first!)).toMatchObject({ kind: 'started' });
+    const moved = await h.service.quickMoveTask({ userId: 'user-last', guildId: 'guild-1' }, task.id, '10m', 'UTC');
+    expect(moved.scheduledAt?.getTime()).toBe(last!.getTime() + 10 * 60_000);
+    expect((await h.seriesRepository.findById(task.id))!.status).toBe('active');
+    // The Schedule's firing at the last run's time (its activity, called as the workflow would).
+    expect(await h.series.prepareRun(task.id, last!)).toMatchObject({ kind: 'start', taskId: moved.id });
+    expect(await h.seriesRepository.findById(task.id)).toMatchObject({ status: 'finished', next_run_at: null });
+    expect(await scheduleExists(task.id)).toBe(false);
+    expect((await h.tasks.findById(moved.id))!.status).toBe('reserved');
+    await h.service.cancelTask('user-last', moved.id);
+  });
+
   it('cancel deletes the Schedule, cancels the runs waiting for their time, and no run is made afterwards', async () => {
     const task = await h.service.reserveSeries({ ...mail('user-stop'), repeat: 'every day', when: '2027-07-01 09:00', timeZone: 'UTC' });
     // A quick move makes the next run now (due an hour later); cancel must take it too.

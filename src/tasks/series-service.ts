@@ -268,8 +268,13 @@ export class SeriesService {
     const { logger, series, tasks } = this.deps;
     const taskId = seriesRunTaskId(seriesId, runAt);
     const made = await tasks.findById(taskId);
-    if (made) return this.alreadyMade(made);
     const row = await series.findById(seriesId);
+    if (made) {
+      // Made early by a quick move (or by this firing before a retry): the series still moves on,
+      // and finishes if it was its last run.
+      if (row) await this.afterRun(row, seriesFromJson(row.repeat), runAt);
+      return this.alreadyMade(made);
+    }
     if (!row) return { kind: 'skipped', reason: 'gone' };
     const repeat = seriesFromJson(row.repeat);
     if (!isRunInstant(repeat, runAt)) return { kind: 'skipped', reason: 'not-a-run' };
