@@ -5,6 +5,7 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandContext } from '../src/app/commands.js';
+import { countOpenReservations } from '../src/db/task-repository.js';
 import { seriesRunWorkflowIdAt, seriesScheduleId } from '../src/domain/series-ids.js';
 import type { Task } from '../src/tasks/task-view.js';
 import { useHarness } from './support/use-harness.js';
@@ -320,7 +321,10 @@ describe('runs', () => {
     expect(await h.seriesRepository.findById(task.id)).toMatchObject({ status: 'finished', next_run_at: null });
     expect(await scheduleExists(task.id)).toBe(false);
     expect((await h.tasks.findById(moved.id))!.status).toBe('reserved');
+    // Its series has ended, so the waiting run is an open reservation of its own.
+    expect(await countOpenReservations(h.db, 'user-last')).toBe(1);
     await h.service.cancelTask('user-last', moved.id);
+    expect(await countOpenReservations(h.db, 'user-last')).toBe(0);
   });
 
   it('cancel deletes the Schedule, cancels the runs waiting for their time, and no run is made afterwards', async () => {

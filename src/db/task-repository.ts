@@ -50,13 +50,16 @@ export async function lockRequesterLimits(trx: HeraldDb, requesterId: string): P
 }
 
 /**
- * The requester's open reservations, as MAX_OPEN_RESERVATIONS counts them: open tasks that are not
- * runs of a series, plus open series (a series counts once, however many runs it has).
+ * The requester's open reservations, as MAX_OPEN_RESERVATIONS counts them: open series (a series
+ * counts once, however many runs it has), plus open tasks that are not runs of an open series (a
+ * run moved past its series' end still waits on its own).
  */
 export async function countOpenReservations(trx: HeraldDb, requesterId: string): Promise<number> {
+  const openSeries = sql`${[...OPEN_SERIES_STATUSES]}::text[]`;
   const { rows } = await sql<{ n: string }>`
-    SELECT (SELECT count(*) FROM tasks WHERE requester_id = ${requesterId} AND series_id IS NULL AND status = ANY(${[...OPEN_STATUSES]}::task_status[]))
-         + (SELECT count(*) FROM series WHERE requester_id = ${requesterId} AND status = ANY(${[...OPEN_SERIES_STATUSES]}::text[])) AS n`.execute(trx);
+    SELECT (SELECT count(*) FROM tasks t WHERE t.requester_id = ${requesterId} AND t.status = ANY(${[...OPEN_STATUSES]}::task_status[])
+              AND NOT EXISTS (SELECT 1 FROM series s WHERE s.id = t.series_id AND s.status = ANY(${openSeries})))
+         + (SELECT count(*) FROM series WHERE requester_id = ${requesterId} AND status = ANY(${openSeries})) AS n`.execute(trx);
   return Number(rows[0]!.n);
 }
 
