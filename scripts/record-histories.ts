@@ -1,5 +1,5 @@
 // npm run record-histories [-- <name>…]
-// Records real mail-task workflow histories into test/fixtures/histories/, which test/replay.test.ts
+// Records real workflow histories (mail-task and series-run) into test/fixtures/histories/, which test/replay.test.ts
 // replays against the current workflow code. Each scenario runs the whole Herald (real PostgreSQL,
 // Temporal, SMTP sink and worker), so the histories are what production writes.
 //
@@ -16,6 +16,7 @@ import { startEmbeddedPostgres } from '../src/infra/embedded-postgres.js';
 import { ensureTemporalBinaries } from '../src/infra/tools.js';
 import { createLogger } from '../src/logger.js';
 import { PROJECT_ROOT } from '../src/project-root.js';
+import { seriesRunWorkflowIdAt, seriesScheduleId } from '../src/domain/series-ids.js';
 import { createHarness, type Harness, minutesFrom, startLocalEnv, startTimeSkippingEnv } from '../test/support/harness.js';
 import { freePort } from '../test/support/ports.js';
 
@@ -45,14 +46,14 @@ const fileOf = (scenario: string) => path.join(OUT, `${scenario}${GENERATION}.js
 const wanted = (scenario: string) => (requested.length > 0 ? requested.includes(`${scenario}${GENERATION}`) || requested.includes(scenario) : !fs.existsSync(fileOf(scenario)));
 
 /** Waits for the run to close (however it closes) and saves its history. */
-async function save(h: Harness, scenario: string, taskId: string): Promise<void> {
+async function save(h: Harness, scenario: string, taskId: string, file = fileOf(scenario)): Promise<void> {
   const handle = h.workflow(taskId);
   await handle.result().catch(() => undefined);
   const history = await handle.fetchHistory();
   const json = JSON.stringify(JSON.parse(historyToJSON(history)), null, 2);
-  fs.writeFileSync(fileOf(scenario), `${json}\n`);
+  fs.writeFileSync(file, `${json}\n`);
   const last = history.events?.at(-1)?.eventType;
-  console.log(`${scenario}${GENERATION}: ${history.events?.length ?? 0} events, last event type ${last}`);
+  console.log(`${path.basename(file, '.json')}: ${history.events?.length ?? 0} events, last event type ${last}`);
 }
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
@@ -184,8 +185,58 @@ const holdScenarios: Scenario[] = [
   }),
 ];
 
-async function runScenarios(scenarios: Scenario[], start: () => Promise<{ h: Harness; close(): Promise<void> }>): Promise<void> {
-  const chosen = scenarios.filter(([name]) => wanted(name));
+/**
+ * seriesRunWorkflow (issue 11) has generations of its own: none yet, so its files carry no suffix
+ * (`series-run-<case>.json`). Each is one firing of a series' real Schedule, backfilled for a run
+ * time in the past: the series is reserved on a clock set back (`seriesClock`), as if made earlier.
+ */
+const SERIES_GENERATION = '';
+const seriesFileOf = (scenario: string) => path.join(OUT, `${scenario}${SERIES_GENERATION}.json`);
+const seriesShift = { ms: 0 };
+
+/** A series of `repeat` reserved `minutesAgo` minutes ago, its first run two minutes after that; fires that run and saves it. */
+async function recordRun(h: Harness, scenario: string, repeat: string, minutesAgo: number): Promise<void> {
+  seriesShift.ms = -minutesAgo * 60_000;
+  const series = await h.service
+    .reserveSeries({ ...mail(scenario), guildId: null, repeat, when: 'in 2 minutes', timeZone: 'UTC' })
+    .finally(() => (seriesShift.ms = 0));
+  const runAt = series.series!.nextRuns[0]!;
+  const schedule = h.env.client.schedule.getHandle(seriesScheduleId(series.id));
+  await schedule.backfill([{ start: new Date(runAt.getTime() - 1000), end: new Date(runAt.getTime() + 1000), overlap: 'ALLOW_ALL' }]);
+  const workflowId = seriesRunWorkflowIdAt(series.id, runAt);
+  await until(() => h.env.client.workflow.getHandle(workflowId).describe().then(() => true, () => false));
+  await save(h, scenario, workflowId, seriesFileOf(scenario));
+  await h.service.cancelTask(scenario, series.id);
+}
+
+const seriesScenarios: Scenario[] = [
+  // Within CATCHUP_WINDOW (5 minutes here): the run is made and its mail-task workflow started.
+  ['series-run-started', (h) => recordRun(h, 'series-run-started', 'every 10 minutes', 4)],
+  // More than CATCHUP_WINDOW late: skipped, nothing made.
+  ['series-run-missed', (h) => recordRun(h, 'series-run-missed', 'every 10 minutes', 9)],
+  [
+    // Over the requester's hourly limit: stored as failed, and the requester told.
+    'series-run-refused',
+    async (h) => {
+      const rails = h.config.guardRails;
+      const before = rails.mailsPerHour;
+      await h.service.enqueueTask(mail('series-run-refused'));
+      rails.mailsPerHour = 1;
+      try {
+        await recordRun(h, 'series-run-refused', 'every 10 minutes', 4);
+      } finally {
+        rails.mailsPerHour = before;
+      }
+    },
+  ],
+];
+
+async function runScenarios(
+  scenarios: Scenario[],
+  start: () => Promise<{ h: Harness; close(): Promise<void> }>,
+  isWanted: (scenario: string) => boolean = wanted,
+): Promise<void> {
+  const chosen = scenarios.filter(([name]) => isWanted(name));
   if (chosen.length === 0) return;
   const { h, close } = await start();
   try {
@@ -234,6 +285,26 @@ try {
       },
     };
   });
+  await runScenarios(
+    seriesScenarios,
+    async () => {
+      const env = await startLocalEnv(binaries.cli);
+      const h = await createHarness({
+        env,
+        postgresAdminUrl: postgres.url,
+        clock: () => new Date(Date.now() + seriesShift.ms),
+        configEnv: { MIN_REPEAT_INTERVAL: '1m', CATCHUP_WINDOW: '5m' },
+      });
+      return {
+        h,
+        async close() {
+          await h.close();
+          await env.teardown();
+        },
+      };
+    },
+    (scenario) => (requested.length > 0 ? requested.includes(scenario) : !fs.existsSync(seriesFileOf(scenario))),
+  );
 } finally {
   await postgres.stop();
   fs.rmSync(dir, { recursive: true, force: true });

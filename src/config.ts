@@ -217,6 +217,9 @@ const envSchema = z.object({
   // Repeating reservations: the shortest gap between runs, and how many days a series may span.
   MIN_REPEAT_INTERVAL: duration.pipe(z.number().min(60_000, 'at least 1m').max(86_400_000, 'at most 24h')).default(3_600_000),
   MAX_REPEAT_DAYS: z.coerce.number().int().min(1).max(MAX_REPEAT_DAYS_CEILING).default(366),
+  // A run of a series missed because Herald (Temporal, or every worker) was down goes out late
+  // while it is at most this late, and is skipped after that. Temporal's own minimum is 10 s.
+  CATCHUP_WINDOW: duration.pipe(z.number().min(10_000, 'at least 10s (Temporal\'s minimum)').max(86_400_000, 'at most 24h')).default(600_000),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -271,8 +274,8 @@ export interface Config {
   /** The web dashboard; no port: not served. */
   dashboard: { port?: number; host: string; publicUrl: string; sessionSecret?: string };
   guardRails: { allowedRecipientDomains: string[]; mailsPerHour: number; mailsPerHourTotal: number; maxOpenReservations: number };
-  /** The RepeatLimits every series is built with. */
-  repeat: RepeatLimits;
+  /** The RepeatLimits every series is built with, and how late a missed run may still go out. */
+  repeat: RepeatLimits & { catchupWindowMs: number };
 }
 
 export class ConfigError extends Error {
@@ -319,6 +322,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (!fs.existsSync(path.resolve(e.TEMPORAL_DYNAMIC_CONFIG_FILE))) {
       problems.push({ variable: 'TEMPORAL_DYNAMIC_CONFIG_FILE', message: `no such file: ${path.resolve(e.TEMPORAL_DYNAMIC_CONFIG_FILE)}` });
     }
+  }
+  if (e.CATCHUP_WINDOW > e.STALE_SEND_AFTER) {
+    // A run made that late would only fail at its send as too late (STALE_SEND_AFTER).
+    problems.push({ variable: 'CATCHUP_WINDOW', message: `must not be longer than STALE_SEND_AFTER (${e.STALE_SEND_AFTER} ms)` });
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -394,7 +401,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       mailsPerHourTotal: e.MAILS_PER_HOUR_TOTAL,
       maxOpenReservations: e.MAX_OPEN_RESERVATIONS,
     },
-    repeat: { minIntervalMs: e.MIN_REPEAT_INTERVAL, maxDays: e.MAX_REPEAT_DAYS },
+    repeat: { minIntervalMs: e.MIN_REPEAT_INTERVAL, maxDays: e.MAX_REPEAT_DAYS, catchupWindowMs: e.CATCHUP_WINDOW },
   };
 }
 

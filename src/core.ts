@@ -7,6 +7,7 @@ import type { ActivityDeps } from './activities/index.js';
 import { HeraldCommands } from './app/commands.js';
 import type { Config } from './config.js';
 import type { HeraldDb } from './db/database.js';
+import { SeriesRepository } from './db/series-repository.js';
 import { ServerTemplateRepository } from './db/server-template-repository.js';
 import { TaskRepository } from './db/task-repository.js';
 import { UserSettingsRepository } from './db/user-settings-repository.js';
@@ -19,6 +20,7 @@ import { TemplateRegistry } from './mail/templates.js';
 import { DiscordDmNotifier, LogNotifier, type OutcomeNotifier } from './notify/outcome-notifier.js';
 import { DiscordMembershipChecker, type MembershipChecker } from './tasks/membership.js';
 import { Reconciler } from './tasks/reconciler.js';
+import { SeriesService } from './tasks/series-service.js';
 import { TaskService, type TaskServiceDeps } from './tasks/task-service.js';
 import { type TaskScheduler, TemporalTaskScheduler } from './temporal/mail-task-scheduler.js';
 import { createHeraldWorker, type HeraldWorker } from './temporal/worker.js';
@@ -44,6 +46,9 @@ export interface CoreDeps extends Pick<TaskServiceDeps, 'clock' | 'newTaskId'> {
 
 export interface Core {
   tasks: TaskRepository;
+  /** Repeating reservations (issue 11): their rows, and their rules. */
+  seriesRepository: SeriesRepository;
+  series: SeriesService;
   userSettings: UserSettingsRepository;
   templates: TemplateRegistry;
   /** Built-in and server templates: the one place a template name is resolved. */
@@ -82,6 +87,17 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     prepareLeadMs: config.delivery.prepareLeadMs,
     notifyOutcomes,
     staleSendAfterMs: config.delivery.staleSendAfterMs,
+    catchupWindowMs: config.repeat.catchupWindowMs,
+    clock,
+  });
+  const seriesRepository = new SeriesRepository(db);
+  const seriesService = new SeriesService({
+    series: seriesRepository,
+    tasks,
+    scheduler,
+    logger: logger.child({ component: 'series' }),
+    guardRails: config.guardRails,
+    repeat: config.repeat,
     clock,
   });
   const service = new TaskService({
@@ -95,6 +111,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     guardRails: config.guardRails,
     clock,
     newTaskId: deps.newTaskId,
+    series: { service: seriesService, repository: seriesRepository },
   });
   const reconciler = new Reconciler({
     repository: tasks,
@@ -103,6 +120,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     intervalMs: config.delivery.reconcileIntervalMs,
     staleSendAfterMs: config.delivery.staleSendAfterMs,
     notifier: notifyOutcomes ? notifier : undefined,
+    series: seriesService,
   });
   const commands = new HeraldCommands(service, logger.child({ component: 'commands' }), userSettings, config.defaults, {
     allowedGuildIds: config.discord.allowedGuildIds,
@@ -120,11 +138,14 @@ export function createCore(config: Config, deps: CoreDeps): Core {
       logger: logger.child({ component: 'worker' }),
       notifier,
       membership,
+      seriesRuns: seriesService,
     };
   };
 
   return {
     tasks,
+    seriesRepository,
+    series: seriesService,
     userSettings,
     templates,
     resolver,

@@ -67,6 +67,10 @@ async function run(name: string, options: Record<string, unknown>, extra: Record
   return { callback, message, handle };
 }
 
+/** The buttons under a message, in order. */
+const buttonsOf = (message: { components?: unknown[] }) =>
+  ((message.components ?? []) as { components: { custom_id: string; label: string }[] }[]).flatMap((row) => row.components);
+
 const countRows = async (requesterId: string) =>
   Number(
     (
@@ -94,10 +98,10 @@ describe('deploy-commands', () => {
       DISCORD_API_URL: discord.apiUrl,
       DISCORD_GUILD_ID: GUILD_ID,
     });
-    expect(await deployCommands(config)).toEqual({ scope: 'guild', count: 9 });
+    expect(await deployCommands(config)).toEqual({ scope: 'guild', count: 13 });
     const registered = discord.guildCommands(GUILD_ID);
     expect(registered.map((c) => c.name).sort()).toEqual(
-      ['cancel', 'preview', 'reschedule', 'reserve', 'reserved', 'sendmail', 'template', 'templates', 'timezone'].sort(),
+      ['cancel', 'edit', 'history', 'pause', 'preview', 'reschedule', 'reserve', 'reserved', 'resume', 'sendmail', 'template', 'templates', 'timezone'].sort(),
     );
     const reserve = registered.find((c) => c.name === 'reserve')!;
     expect(reserve.name_localizations).toEqual({ ko: '예약' });
@@ -110,6 +114,8 @@ describe('deploy-commands', () => {
       ['description', true],
       ['vars', false],
       ['language', false],
+      ['repeat', false],
+      ['until', false],
     ]);
   });
 });
@@ -126,7 +132,7 @@ describe('/reserve', () => {
     const taskId = /`([0-9a-f-]{36})`/.exec(embed.fields!.find((f) => f.name === 'Task')!.value)![1]!;
     const unix = Math.floor((await h.tasks.findById(taskId))!.scheduled_at!.getTime() / 1000);
     expect(embed.fields!.find((f) => f.name === 'When')!.value).toBe(`<t:${unix}:F> (<t:${unix}:R>)`);
-    const button = (message.components![0] as { components: { custom_id: string; label: string }[] }).components[0]!;
+    const button = buttonsOf(message).find((b) => b.custom_id.startsWith('herald:cancel:'))!;
     expect(button.label).toBe('Cancel reservation');
 
     const click = discord.button({ customId: button.custom_id, message: message as APIMessage & { id: string }, user: alice });
@@ -140,7 +146,7 @@ describe('/reserve', () => {
   it("refuses another user's click on the Cancel button, and keeps the task", async () => {
     const { message } = await run('reserve', reminderOptions('tomorrow 10am'));
     const taskId = /`([0-9a-f-]{36})`/.exec(JSON.stringify(message.embeds))![1]!;
-    const button = (message.components![0] as { components: { custom_id: string }[] }).components[0]!;
+    const button = buttonsOf(message).find((b) => b.custom_id.startsWith('herald:cancel:'))!;
 
     const click = discord.button({ customId: button.custom_id, message: message as APIMessage & { id: string }, user: bob });
     const callback = await click.callback();
@@ -153,7 +159,7 @@ describe('/reserve', () => {
   it('keeps the Cancel button working after the bot restarts', async () => {
     const { message } = await run('reserve', reminderOptions('tomorrow 11am'));
     const taskId = /`([0-9a-f-]{36})`/.exec(JSON.stringify(message.embeds))![1]!;
-    const button = (message.components![0] as { components: { custom_id: string }[] }).components[0]!;
+    const button = buttonsOf(message).find((b) => b.custom_id.startsWith('herald:cancel:'))!;
     await bot.stop();
     bot = await startBot();
     const click = discord.button({ customId: button.custom_id, message: message as APIMessage & { id: string }, user: alice });
@@ -213,8 +219,9 @@ describe('/reserved, /cancel and /reschedule', () => {
 
     const ac = discord.autocomplete({ name: 'cancel', options: { task: '' } as never, focused: 'task', user: frank });
     const choices = (await ac.callback()).data!.choices as { name: string; value: string }[];
-    expect(choices.map((c) => c.value)).toEqual([franksId]);
-    expect(choices[0]!.name).toContain('frank task');
+    // "all" (issue 11: /cancel task:all) comes first while what is typed could still be it.
+    expect(choices.map((c) => c.value)).toEqual(['all', franksId]);
+    expect(choices[1]!.name).toContain('frank task');
 
     const { message: refused } = await run('cancel', { task: franksId }, { user: alice });
     expect(refused.content).toBe(`❌ You have no task "${franksId}". Use /reserved to see your reservations.`);
@@ -244,7 +251,7 @@ describe('language, time zone and guard rails', () => {
     expect(message.content).toBe('❌ 예약은 지금부터 최소 1분 뒤여야 합니다. 바로 보내려면 /sendmail 을 쓰세요.');
     const { message: ok } = await run('reserve', reminderOptions('tomorrow 9am'), { user: ko, locale: 'ko' });
     expect(ok.embeds[0]!.title).toBe('메일을 예약했습니다');
-    expect((ok.components![0] as { components: { label: string }[] }).components[0]!.label).toBe('예약 취소');
+    expect(buttonsOf(ok).map((b) => b.label)).toEqual(['+10분', '+1시간', '내일 같은 시각', '예약 취소']);
   });
 
   it('reads "when" in the time zone the user set', async () => {

@@ -71,3 +71,51 @@ it('sends a reservation exactly once after the worker stops and the server resta
     await env.teardown();
   }
 });
+
+it('a series sends exactly one mail per run across a server crash between its runs (issue 11)', async () => {
+  server ??= await startServer();
+  const env = await TestWorkflowEnvironment.createFromExistingServer({ address: server.address });
+  // The service's clock runs 45 s behind: a series whose first run is a minute ahead by the rules
+  // starts 15 s from now.
+  const h: Harness = await createHarness({ env, clock: () => new Date(Date.now() - 45_000), configEnv: { MIN_REPEAT_INTERVAL: '1m' } });
+  try {
+    const series = await h.service.reserveSeries({
+      requesterId: 'restart-series',
+      template: 'notice',
+      to: 'ops@example.com',
+      variables: 'title=Restart;body=Every minute.',
+      description: 'a series across a restart',
+      repeat: 'every minute, 2 times',
+      when: 'in 1 minute',
+      timeZone: 'UTC',
+    });
+    const [first, second] = series.series!.nextRuns;
+    const runs = () => h.db.selectFrom('tasks').selectAll().where('series_id', '=', series.id).orderBy('run_at').execute();
+    const waitForRuns = async (n: number, timeoutMs: number) => {
+      const deadline = Date.now() + timeoutMs;
+      while ((await runs()).filter((r) => r.status === 'finished').length < n) {
+        if (Date.now() > deadline) throw new Error(`fewer than ${n} runs finished`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    };
+    await waitForRuns(1, first!.getTime() - Date.now() + 30_000);
+
+    // Between the runs: the worker stops and the server is killed and comes back on its db file,
+    // with the Schedule in it.
+    await h.stopWorker();
+    await server.kill();
+    server = await startServer();
+    await h.startWorker();
+
+    await waitForRuns(2, second!.getTime() - Date.now() + 40_000);
+    await new Promise((r) => setTimeout(r, 2_000)); // room for a duplicate to show up
+    const made = await runs();
+    expect(made.map((r) => r.run_at!.toISOString())).toEqual([first!.toISOString(), second!.toISOString()]);
+    for (const run of made) expect(h.mailsOf(run.id)).toHaveLength(1);
+    expect(h.sink.mails.filter((m) => m.subject.includes('Restart'))).toHaveLength(2);
+    expect((await h.seriesRepository.findById(series.id))!.status).toBe('finished');
+  } finally {
+    await h.close();
+    await env.teardown();
+  }
+}, 240_000);

@@ -115,7 +115,7 @@ async function createInForm(name: string, sources: { language: string; subject: 
 describe('deploy-commands', () => {
   it('registers /template with its sub-commands and /preview, which the emulator accepts as Discord would', async () => {
     const config = loadConfig({ DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: discord.apiUrl, DISCORD_GUILD_ID: SERVER });
-    expect(await deployCommands(config)).toEqual({ scope: 'guild', count: 9 });
+    expect(await deployCommands(config)).toEqual({ scope: 'guild', count: 13 });
     const registered = discord.guildCommands(SERVER);
     const templateCommand = registered.find((c) => c.name === 'template')!;
     expect(templateCommand.name_localizations).toEqual({ ko: '템플릿관리' });
@@ -139,8 +139,8 @@ describe('deploy-commands', () => {
       ['vars', false],
       ['language', false],
     ]);
-    // /sendmail and /reserve take the language of the mail, last.
-    expect(registered.find((c) => c.name === 'reserve')!.options!.at(-1)!.name).toBe('language');
+    // /reserve takes the language of the mail after vars, then the repeat options (issue 11).
+    expect(registered.find((c) => c.name === 'reserve')!.options!.slice(-3).map((o) => o.name)).toEqual(['language', 'repeat', 'until']);
   });
 });
 
@@ -353,7 +353,7 @@ describe('variables in a form', () => {
     const message = await submit.waitForFinal();
     expect(message.embeds[0]!.title).toBe('Mail reserved');
     expect(field(message, 'Description')).toBe('from the form');
-    expect(interactiveComponents(message).map((c) => c.label)).toEqual(['Cancel reservation']);
+    expect(interactiveComponents(message).map((c) => c.label)).toEqual(['+10 min', '+1 hour', 'Tomorrow, same time', 'Cancel reservation']);
     const task = (await h.tasks.findById(taskIdIn(message)))!;
     expect(task).toMatchObject({ requester_id: bob.id, guild_id: SERVER, status: 'reserved' });
     expect(task.payload.recipients).toEqual(['cy@example.com']);

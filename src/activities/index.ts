@@ -1,9 +1,10 @@
 // Every activity the worker registers, built from their dependencies.
 import { createSendMailActivity, type SendMailDeps } from './send-mail.js';
 import type { OutcomeNotifier } from '../notify/outcome-notifier.js';
+import { createSeriesRunActivities, type SeriesRunSteps } from './series-runs.js';
 import { createTaskRecordActivities } from './task-records.js';
 
-export type ActivityDeps = SendMailDeps & { notifier: OutcomeNotifier };
+export type ActivityDeps = SendMailDeps & { notifier: OutcomeNotifier; seriesRuns: SeriesRunSteps };
 
 export function createActivities(deps: ActivityDeps) {
   const send = createSendMailActivity(deps);
@@ -17,7 +18,12 @@ export function createActivities(deps: ActivityDeps) {
     /** The send step: one SMTP delivery per attempt, database waits inside, the acceptance as its result. */
     deliverTaskMail: send,
     ...createTaskRecordActivities(deps),
+    ...createSeriesRunActivities(deps),
   };
 }
 
-export type MailActivities = ReturnType<typeof createActivities>;
+/** Every activity the worker registers. */
+export type HeraldActivities = ReturnType<typeof createActivities>;
+/** The ones mailTaskWorkflow calls (and the outcome notice, which the series run uses too). */
+export type MailActivities = Omit<HeraldActivities, keyof SeriesRunActivities>;
+export type SeriesRunActivities = ReturnType<typeof createSeriesRunActivities>;

@@ -198,7 +198,9 @@ export function createSendMailActivity({ tasks, templates, mailer, logger, shutt
           throw ApplicationFailure.nonRetryable(tooLateReason(input.staleSendAfterMs!), MAIL_ERROR_TYPES.tooLate);
         }
         const task = claim.task;
-        composed ??= await database(() => prepare(task, undefined), false);
+        // Edited after the hold prepared it: the mail is the one the claimed row says (issue 11).
+        if (heldRow && heldRow.edit_count !== task.edit_count) composed = undefined;
+        composed ??= await database(() => prepare(task, input.holdUntil ? new Date(input.holdUntil) : undefined), false);
         return await deliver(taskId, attempt, task, composed, input.holdUntil);
       } finally {
         burst.leave();

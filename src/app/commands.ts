@@ -20,7 +20,16 @@ import type {
 import type { TemplateResolver, TemplateSummary } from '../mail/template-resolver.js';
 import { parseVariables, type TemplateInfo } from '../mail/templates.js';
 import { timeCommand } from '../ops/metrics.js';
-import { administeredServer, requireServerAdmin, type Actor, type ListScope, type TaskService } from '../tasks/task-service.js';
+import { describePreview, type RepeatSeries } from '../domain/repeat/index.js';
+import {
+  administeredServer,
+  requireServerAdmin,
+  type Actor,
+  type EditChange,
+  type EditRequest,
+  type ListScope,
+  type TaskService,
+} from '../tasks/task-service.js';
 import type { Task } from '../tasks/task-view.js';
 
 /** Who is asking, and how to talk to them. */
@@ -66,6 +75,13 @@ export type CommandResult =
   | { kind: 'rescheduled'; task: Task; nextYear?: boolean }
   | { kind: 'templates'; templates: TemplateInfo[] }
   | { kind: 'timezone'; zone: string; changed: boolean }
+  /** Edited (issue 11): the reservation or series as it is now, and what changed. */
+  | { kind: 'edited'; task: Task; changes: EditChange[] }
+  | { kind: 'paused'; task: Task }
+  | { kind: 'resumed'; task: Task }
+  /** "Cancel your N open reservations?": nothing changed yet; `at` is what the confirmation carries. */
+  | { kind: 'cancel-all'; count: number; at: Date }
+  | { kind: 'canceled-all'; count: number }
   | ErrorResult;
 
 /** `code` says which mistake it was (front ends may map it, e.g. TASK_NOT_FOUND to a 404); absent when unexpected. */
@@ -105,6 +121,12 @@ export type TemplateResult =
   | ErrorResult;
 
 export type WhenPreview = { kind: 'preview'; instant: Date; nextYear: boolean } | { kind: 'error'; message: string };
+
+/** The autocomplete preview of a series: "매주 월요일 09:00, 다음: …", and its first runs. */
+export type SeriesPreview = { kind: 'series-preview'; text: string; series: RepeatSeries } | { kind: 'error'; message: string };
+
+/** What a task is looked for to do: the autocomplete offers only tasks that can take it. */
+export type TaskPurpose = 'cancel' | 'reschedule' | 'edit' | 'pause' | 'resume';
 
 export interface MailOptions {
   template: string;
@@ -180,13 +202,58 @@ export class HeraldCommands {
     }));
   }
 
-  reserve(ctx: CommandContext, options: MailOptions & { when: string }): Promise<CommandResult> {
-    return this.run(ctx, 'reserve', async () => ({
-      kind: 'reserved',
-      // The service reads `when` again at its own clock; this reading only says whether it moved to next year.
-      nextYear: this.service.previewWhen(options.when, ctx.timeZone, ctx.locale).nextYear,
-      task: await this.service.reserveTask({ ...this.mailRequest(ctx, options), when: options.when, timeZone: ctx.timeZone }),
-    }));
+  /**
+   * Reserves a mail for `when`; with `repeat` (and optionally `until`), a series whose runs are
+   * at when's time of day in the caller's zone, the first at or after `when`.
+   */
+  reserve(ctx: CommandContext, options: MailOptions & { when: string; repeat?: string | null; until?: string | null }): Promise<CommandResult> {
+    return this.run(ctx, 'reserve', async () => {
+      const repeat = options.repeat?.trim() ?? '';
+      const until = options.until?.trim() ?? '';
+      if (repeat === '' && until !== '') throw new HeraldError('UNTIL_WITHOUT_REPEAT', {});
+      const request = { ...this.mailRequest(ctx, options), when: options.when, timeZone: ctx.timeZone };
+      if (repeat !== '') return { kind: 'reserved', task: await this.service.reserveSeries({ ...request, repeat, until }) };
+      return {
+        kind: 'reserved',
+        // The service reads `when` again at its own clock; this reading only says whether it moved to next year.
+        nextYear: this.service.previewWhen(options.when, ctx.timeZone, ctx.locale).nextYear,
+        task: await this.service.reserveTask(request),
+      };
+    });
+  }
+
+  /**
+   * Changes the mail of one of the caller's reservations (not yet being sent) or series (its next
+   * runs), with the same checks as /reserve; the answer says what changed.
+   */
+  edit(ctx: CommandContext, options: EditRequest & { task: string }): Promise<CommandResult> {
+    return this.run(ctx, 'edit', async () => ({ kind: 'edited', ...(await this.service.editTask(actorOf(ctx), options.task, options)) }));
+  }
+
+  /** Pauses one of the caller's series: runs are skipped until it is resumed. */
+  pause(ctx: CommandContext, options: { task: string }): Promise<CommandResult> {
+    return this.run(ctx, 'pause', async () => ({ kind: 'paused', task: await this.service.pauseSeries(actorOf(ctx), options.task) }));
+  }
+
+  /** Resumes one of the caller's series from its next run; runs missed while paused are not sent. */
+  resume(ctx: CommandContext, options: { task: string }): Promise<CommandResult> {
+    return this.run(ctx, 'resume', async () => ({ kind: 'resumed', task: await this.service.resumeSeries(actorOf(ctx), options.task) }));
+  }
+
+  /** "Cancel your N open reservations?": how many, and the moment asked about; changes nothing. */
+  cancelAllQuestion(ctx: CommandContext): Promise<CommandResult> {
+    return this.run(ctx, 'cancel all question', async () => {
+      const at = this.service.now();
+      return { kind: 'cancel-all', count: await this.service.countOpen(actorOf(ctx), at), at };
+    });
+  }
+
+  /**
+   * Cancels the caller's own open reservations and series in this server that existed when they
+   * were asked (`at`): one made after the question is kept. Admins cancel only their own here too.
+   */
+  cancelAll(ctx: CommandContext, options: { at: Date }): Promise<CommandResult> {
+    return this.run(ctx, 'cancel all', async () => ({ kind: 'canceled-all', count: await this.service.cancelAll(actorOf(ctx), options.at) }));
   }
 
   /** Your reservations in this server; with scope "server", every open task of the server (its admins only). */
@@ -229,10 +296,17 @@ export class HeraldCommands {
   }
 
   /** The caller's sent, failed and canceled tasks in this server (the console: its own), newest first, a page at a time. */
-  history(ctx: CommandContext, options: { filter?: HistoryFilter | string | null; page?: number | null } = {}): Promise<HistoryResult> {
+  history(
+    ctx: CommandContext,
+    options: { filter?: HistoryFilter | string | null; page?: number | null; limit?: number | null } = {},
+  ): Promise<HistoryResult> {
     return this.run(ctx, 'history', async () => {
       const filter = HISTORY_FILTERS.find((f) => f === options.filter) ?? 'all';
-      const page = await this.service.listHistory(actorOf(ctx), { statuses: HISTORY_STATUSES[filter], page: options.page ?? 1 });
+      const page = await this.service.listHistory(actorOf(ctx), {
+        statuses: HISTORY_STATUSES[filter],
+        page: options.page ?? 1,
+        ...(options.limit != null && { limit: options.limit }),
+      });
       return { kind: 'history', tasks: page.tasks, filter, page: page.page, hasMore: page.hasMore };
     });
   }
@@ -367,14 +441,43 @@ export class HeraldCommands {
   }
 
   /**
-   * For autocomplete: the tasks whose id starts with `prefix` that the caller may reschedule (their
-   * own reservations in this server) or cancel (for an admin, every open task of the server).
+   * For autocomplete: what a repeating reservation would be, "매주 월요일 09:00, 다음: …", or why it
+   * cannot be. Never throws. Checks everything /reserve checks about the timing.
    */
-  async suggestReservations(ctx: CommandContext, prefix: string, purpose: 'cancel' | 'reschedule' = 'reschedule'): Promise<Task[]> {
+  previewSeries(ctx: CommandContext, options: { repeat: string; when: string; until?: string | null }): SeriesPreview {
+    const refused = this.refusal(ctx);
+    if (refused) return { kind: 'error', message: refused };
+    try {
+      const series = this.service.previewSeries({ ...options, until: options.until ?? undefined, timeZone: ctx.timeZone, language: ctx.locale });
+      return { kind: 'series-preview', text: describePreview(series, this.service.now(), ctx.locale), series };
+    } catch (err) {
+      if (isHeraldError(err)) return { kind: 'error', message: err.messageFor(ctx.locale) };
+      this.logger.error({ err, userId: ctx.userId }, 'series preview failed');
+      return { kind: 'error', message: apology[ctx.locale] };
+    }
+  }
+
+  /**
+   * For autocomplete: the tasks whose id starts with `prefix` that the caller may reschedule or
+   * edit (their own reservations and series in this server), pause or resume (their series), or
+   * cancel (for an admin, every open task of the server).
+   */
+  async suggestReservations(ctx: CommandContext, prefix: string, purpose: TaskPurpose = 'reschedule'): Promise<Task[]> {
     if (this.refusal(ctx)) return [];
     try {
       const actor = actorOf(ctx);
-      return await (purpose === 'cancel' ? this.service.searchCancelable(actor, prefix) : this.service.searchReserved(actor, prefix));
+      switch (purpose) {
+        case 'cancel':
+          return await this.service.searchCancelable(actor, prefix);
+        case 'edit':
+          return await this.service.searchEditable(actor, prefix);
+        case 'pause':
+          return await this.service.searchSeries(actor, prefix, 'active');
+        case 'resume':
+          return await this.service.searchSeries(actor, prefix, 'paused');
+        case 'reschedule':
+          return await this.service.searchReserved(actor, prefix);
+      }
     } catch (err) {
       this.logger.error({ err, userId: ctx.userId }, 'reservation suggestions failed');
       return [];

@@ -1,11 +1,10 @@
 // The Cancel button on a reservation confirmation. Everything it needs is in its custom id, so it
 // keeps working after the bot restarts; the requester in the id answers "not yours" without a lookup,
 // and the service checks ownership again against the row.
-import { type ButtonInteraction, MessageFlags } from 'discord.js';
+import type { ButtonInteraction } from 'discord.js';
 import type { CommandContext } from '../app/commands.js';
-import { errorMessage } from '../i18n/messages.js';
 import type { BotServices } from './command.js';
-import { renderForDiscord } from './render.js';
+import { answerOwnButton } from './own-button.js';
 
 const PREFIX = 'herald:cancel:';
 
@@ -25,16 +24,6 @@ export async function handleCancelButton(
   ctx: CommandContext,
   services: BotServices,
 ): Promise<void> {
-  if (interaction.user.id !== target.requesterId) {
-    await interaction.reply({ content: `❌ ${errorMessage(ctx.locale, 'NOT_YOUR_TASK_BUTTON', {})}`, flags: MessageFlags.Ephemeral });
-    return;
-  }
-  await interaction.deferUpdate();
-  const result = await services.commands.cancel(ctx, { task: target.taskId });
-  if (result.kind === 'error') {
-    await interaction.followUp({ content: `❌ ${result.message}`, flags: MessageFlags.Ephemeral });
-    return;
-  }
-  // Replace the confirmation with the canceled task, without the button.
-  await interaction.editReply(renderForDiscord(result, ctx));
+  // The confirmation becomes the canceled task, without the button.
+  await answerOwnButton(interaction, target.requesterId, 'NOT_YOUR_TASK_BUTTON', ctx, () => services.commands.cancel(ctx, { task: target.taskId }));
 }

@@ -6,7 +6,7 @@ import type {
   ChatInputCommandInteraction,
   SharedSlashCommand,
 } from 'discord.js';
-import type { CommandContext, CommandResult, HeraldCommands, TemplateResult } from '../app/commands.js';
+import type { CommandContext, CommandResult, HeraldCommands, HistoryResult, TemplateResult } from '../app/commands.js';
 import { DISCORD_MAX_CHOICE_LENGTH } from '../domain/limits.js';
 import type { Logger } from '../logger.js';
 import type { PendingForms } from './pending-forms.js';
@@ -19,7 +19,7 @@ export interface BotServices {
 }
 
 /** What a command's handler answers; renderForDiscord shows it. */
-export type BotResult = CommandResult | TemplateResult;
+export type BotResult = CommandResult | TemplateResult | HistoryResult;
 
 export interface BotCommand {
   data: SharedSlashCommand;

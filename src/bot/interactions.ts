@@ -5,11 +5,13 @@ import { type Interaction, MessageFlags, PermissionFlagsBits, type RepliableInte
 import type { CommandContext } from '../app/commands.js';
 import { type Locale, localeFromTag } from '../i18n/locale.js';
 import { apology, errorMessage } from '../i18n/messages.js';
+import { handleCancelAllButton, parseCancelAllButtonId } from './cancel-all-button.js';
 import { handleCancelButton, parseCancelButtonId } from './cancel-button.js';
 import { type BotServices, choice } from './command.js';
 import { botCommands } from './commands/index.js';
 import { handleListButton, parseListButtonId } from './list-buttons.js';
 import { renderForDiscord } from './render.js';
+import { handleMoveButton, handlePickMenu, parseMoveButtonId, parsePickMenuId } from './task-buttons.js';
 import { handleTemplateForm, parseTemplateFormId } from './template-form.js';
 import { handleVarsForm, parseVarsFormId } from './vars-form.js';
 
@@ -40,7 +42,7 @@ export async function handleInteraction(interaction: Interaction, services: BotS
       await interaction.respond(await command.autocomplete(interaction, ctx, services));
       return;
     }
-    if (!interaction.isChatInputCommand() && !interaction.isButton() && !interaction.isModalSubmit()) return;
+    if (!interaction.isChatInputCommand() && !interaction.isButton() && !interaction.isModalSubmit() && !interaction.isStringSelectMenu()) return;
 
     const refusal = refusalFor(interaction, settings, locale, services);
     if (refusal) {
@@ -48,7 +50,27 @@ export async function handleInteraction(interaction: Interaction, services: BotS
       return;
     }
 
+    if (interaction.isStringSelectMenu()) {
+      const pick = parsePickMenuId(interaction.customId);
+      if (!pick) return;
+      await handlePickMenu(interaction, pick, await contextOf(interaction, services, settings), services);
+      log.info({ menu: 'pick', ms: Date.now() - started }, 'menu handled');
+      return;
+    }
+
     if (interaction.isButton()) {
+      const move = parseMoveButtonId(interaction.customId);
+      if (move) {
+        await handleMoveButton(interaction, move, await contextOf(interaction, services, settings), services);
+        log.info({ button: 'move', move: move.move, taskId: move.taskId, ms: Date.now() - started }, 'button handled');
+        return;
+      }
+      const cancelAll = parseCancelAllButtonId(interaction.customId);
+      if (cancelAll) {
+        await handleCancelAllButton(interaction, cancelAll, await contextOf(interaction, services, settings), services);
+        log.info({ button: 'cancel all', ms: Date.now() - started }, 'button handled');
+        return;
+      }
       const page = parseListButtonId(interaction.customId);
       if (page) {
         await handleListButton(interaction, page, await contextOf(interaction, services, settings), services);

@@ -2,12 +2,11 @@
 // (scope, owner, offset, page size), so paging keeps working after the bot restarts; only the
 // person the listing was made for can page it, and the core checks the scope again (an admin who
 // lost the permission sees their own tasks only).
-import { type ButtonInteraction, MessageFlags } from 'discord.js';
+import type { ButtonInteraction } from 'discord.js';
 import type { CommandContext } from '../app/commands.js';
-import { errorMessage } from '../i18n/messages.js';
 import type { ListScope } from '../tasks/task-service.js';
 import type { BotServices } from './command.js';
-import { renderForDiscord } from './render.js';
+import { answerOwnButton } from './own-button.js';
 
 const PREFIX = 'herald:list:';
 const SCOPES: Record<string, ListScope> = { m: 'mine', s: 'server' };
@@ -35,15 +34,7 @@ export async function handleListButton(
   ctx: CommandContext,
   services: BotServices,
 ): Promise<void> {
-  if (interaction.user.id !== target.ownerId) {
-    await interaction.reply({ content: `❌ ${errorMessage(ctx.locale, 'NOT_YOUR_LIST_BUTTON', {})}`, flags: MessageFlags.Ephemeral });
-    return;
-  }
-  await interaction.deferUpdate();
-  const result = await services.commands.reserved(ctx, { scope: target.scope, offset: target.offset, limit: target.limit });
-  if (result.kind === 'error') {
-    await interaction.followUp({ content: `❌ ${result.message}`, flags: MessageFlags.Ephemeral });
-    return;
-  }
-  await interaction.editReply(renderForDiscord(result, ctx));
+  await answerOwnButton(interaction, target.ownerId, 'NOT_YOUR_LIST_BUTTON', ctx, () =>
+    services.commands.reserved(ctx, { scope: target.scope, offset: target.offset, limit: target.limit }),
+  );
 }

@@ -16,7 +16,7 @@ import { MAX_PENDING_VARS_FORMS, VARS_FORM_TTL_MS } from '../domain/limits.js';
 /** The command a form continues: its options as given, and the variables the form asks for. */
 export interface VarsForm {
   command: 'sendmail' | 'reserve';
-  options: MailOptions & { when?: string };
+  options: MailOptions & { when?: string; repeat?: string | null; until?: string | null };
   variables: string[];
 }
 

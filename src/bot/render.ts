@@ -8,28 +8,34 @@ import {
   type InteractionEditReplyOptions,
   type MessageActionRowComponentBuilder,
 } from 'discord.js';
-import type { CommandContext, CommandResult } from '../app/commands.js';
+import type { CommandContext, CommandResult, HistoryResult } from '../app/commands.js';
+import { describeCadence, describeSeries } from '../domain/repeat/index.js';
 import {
   DISCORD_MAX_EMBED_LENGTH,
   DISCORD_MAX_FIELD_NAME_LENGTH,
   DISCORD_MAX_FIELD_VALUE_LENGTH,
 } from '../domain/limits.js';
 import type { Locale } from '../i18n/locale.js';
-import { failureText, nextYearNote, pageRange, statusName, TASK_RESULT_TITLES, ui } from '../i18n/ui.js';
+import { editChangeText, failureText, nextYearNote, pageRange, statusName, taskResultTitle, ui, uiCount } from '../i18n/ui.js';
+import type { EditChange } from '../tasks/task-service.js';
 import type { Task } from '../tasks/task-view.js';
-import { cancelButtonId } from './cancel-button.js';
+import { cancelAllButtonId } from './cancel-all-button.js';
 import { type BotResult, clip } from './command.js';
 import { listButtonId } from './list-buttons.js';
+import { pickRow, taskActionRow } from './task-buttons.js';
 import { isTemplateResult, renderTemplateResult } from './template-render.js';
 
 const COLORS = { ok: 0x2e7d32, info: 0x1565c0, muted: 0x757575, error: 0xc62828 };
 
-/** How each result about one task looks, and whether its reply still offers the Cancel button. */
+/** How each result about one task looks, and whether its reply offers the task's buttons (while it is open). */
 const TASK_RESULTS = {
-  queued: { color: COLORS.ok, cancelButton: false },
-  reserved: { color: COLORS.ok, cancelButton: true },
-  canceled: { color: COLORS.muted, cancelButton: false },
-  rescheduled: { color: COLORS.info, cancelButton: true },
+  queued: { color: COLORS.ok, actions: false },
+  reserved: { color: COLORS.ok, actions: true },
+  canceled: { color: COLORS.muted, actions: false },
+  rescheduled: { color: COLORS.info, actions: true },
+  edited: { color: COLORS.info, actions: true },
+  paused: { color: COLORS.muted, actions: true },
+  resumed: { color: COLORS.ok, actions: true },
 } as const;
 
 export type DiscordReply = Pick<InteractionEditReplyOptions, 'content' | 'embeds' | 'components' | 'files'>;
@@ -43,14 +49,34 @@ export function renderForDiscord(result: BotResult, ctx: CommandContext): Discor
     case 'queued':
     case 'reserved':
     case 'canceled':
-    case 'rescheduled': {
-      const { color, cancelButton } = TASK_RESULTS[result.kind];
-      return {
-        content: '',
-        embeds: [taskEmbed(result.task, locale, ui(locale, TASK_RESULT_TITLES[result.kind]), color, nextYearLine(result, ctx))],
-        components: cancelButton ? [cancelRow(result.task, locale)] : [],
-      };
+    case 'rescheduled':
+    case 'edited':
+    case 'paused':
+    case 'resumed': {
+      const { color, actions } = TASK_RESULTS[result.kind];
+      const { task } = result;
+      const embed = taskEmbed(task, locale, taskResultTitle(locale, result.kind, task), color, 'nextYear' in result ? nextYearLine(result, ctx) : undefined);
+      if (result.kind === 'edited') embed.addFields({ name: ui(locale, 'changes'), value: clip(changeLines(result.changes, locale), DISCORD_MAX_FIELD_VALUE_LENGTH) });
+      return { content: '', embeds: [embed], components: actions && task.status === 'reserved' ? [taskActionRow(task, locale)] : [] };
     }
+    case 'cancel-all':
+      if (result.count === 0) return { content: `ℹ️ ${ui(locale, 'cancelAllNone')}`, embeds: [], components: [] };
+      return {
+        content: `⚠️ ${uiCount(locale, 'cancelAllQuestion', result.count)}`,
+        embeds: [],
+        components: [
+          new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(
+            new ButtonBuilder()
+              .setCustomId(cancelAllButtonId(ctx.userId, result.at))
+              .setStyle(ButtonStyle.Danger)
+              .setLabel(ui(locale, 'cancelAllButton')),
+          ),
+        ],
+      };
+    case 'canceled-all':
+      return { content: `✅ ${ui(locale, 'canceledAllTitle')}: ${uiCount(locale, 'canceledAllCount', result.count)}`, embeds: [], components: [] };
+    case 'history':
+      return historyPage(result, ctx);
     case 'list':
       return listPage(result, ctx);
     case 'templates': {
@@ -68,6 +94,17 @@ export function renderForDiscord(result: BotResult, ctx: CommandContext): Discor
   }
 }
 
+/** One reservation shown on its own (picked from /reserved), with its buttons while it is open. */
+export function renderTaskCard(task: Task, ctx: CommandContext): DiscordReply {
+  const embed = taskEmbed(task, ctx.locale, clip(task.name, DISCORD_MAX_FIELD_NAME_LENGTH), COLORS.info);
+  return { content: '', embeds: [embed], components: task.status === 'reserved' ? [taskActionRow(task, ctx.locale)] : [] };
+}
+
+/** A task's status in words; a paused series says so. */
+function stateName(locale: Locale, task: Task): string {
+  return task.series?.state === 'paused' ? ui(locale, 'pausedState') : statusName(locale, task.status);
+}
+
 function taskEmbed(task: Task, locale: Locale, title: string, color: number, whenNote?: string): EmbedBuilder {
   const embed = new EmbedBuilder()
     .setColor(color)
@@ -76,9 +113,20 @@ function taskEmbed(task: Task, locale: Locale, title: string, color: number, whe
       { name: ui(locale, 'task'), value: `\`${task.id}\`` },
       { name: ui(locale, 'template'), value: task.template, inline: true },
       { name: ui(locale, 'to'), value: clip(task.recipients.join(', '), DISCORD_MAX_FIELD_VALUE_LENGTH), inline: true },
-      { name: ui(locale, 'status'), value: statusName(locale, task.status), inline: true },
+      { name: ui(locale, 'status'), value: stateName(locale, task), inline: true },
     );
-  if (task.scheduledAt) embed.addFields({ name: ui(locale, 'when'), value: timestamps(task) + (whenNote ? `\n📅 ${whenNote}` : '') });
+  if (task.series) {
+    // The cadence in the requester's words, and the next three runs in each viewer's own time.
+    const { repeat, nextRuns, state } = task.series;
+    embed.addFields({ name: ui(locale, 'repeats'), value: clip(describeSeries(repeat, locale), DISCORD_MAX_FIELD_VALUE_LENGTH) });
+    if (state === 'active' || state === 'paused') {
+      const runs = nextRuns.map((run) => discordTime(run)).join('\n') || ui(locale, 'noRunsLeft');
+      embed.addFields({ name: ui(locale, 'nextRuns'), value: runs });
+    }
+  } else if (task.scheduledAt) {
+    embed.addFields({ name: ui(locale, 'when'), value: timestamps(task) + (whenNote ? `\n📅 ${whenNote}` : '') });
+  }
+  if (task.seriesId) embed.addFields({ name: ui(locale, 'runOfSeries'), value: `\`${task.seriesId}\`` });
   if (task.description) embed.addFields({ name: ui(locale, 'description'), value: clip(task.description, DISCORD_MAX_FIELD_VALUE_LENGTH) });
   if (task.status === 'canceled' && task.canceledBy) embed.addFields({ name: ui(locale, 'canceledBy'), value: `<@${task.canceledBy}>` });
   if (task.status === 'failed') embed.addFields({ name: ui(locale, 'failure'), value: failureText(locale, task) });
@@ -103,7 +151,11 @@ function listPage(result: Extract<CommandResult, { kind: 'list' }>, ctx: Command
 
   const fields = tasks.map((task) => {
     const requester = scope === 'server' ? `${ui(locale, 'requester')}: <@${task.requesterId}>` : '';
-    const essentials = [timestamps(task) || statusName(locale, task.status), `\`${task.id}\``, requester].filter(Boolean).join('\n');
+    const repeats = task.series
+      ? `🔁 ${describeCadence(task.series.repeat, locale)}${task.series.state === 'paused' ? ` · ${ui(locale, 'pausedState')}` : ''}`
+      : '';
+    const when = timestamps(task) || (task.series ? ui(locale, 'noRunsLeft') : statusName(locale, task.status));
+    const essentials = [when, repeats, `\`${task.id}\``, requester].filter(Boolean).join('\n');
     return { name: task.name, essentials, description: task.description };
   });
   const natural = (f: (typeof fields)[number]) => ({
@@ -122,8 +174,45 @@ function listPage(result: Extract<CommandResult, { kind: 'list' }>, ctx: Command
   }
   embed.addFields(rendered);
 
-  const components = paged ? [pageRow(ctx, result)] : [];
+  // One's own reservations can be picked to move or cancel (Discord has no room for buttons on each).
+  const components = [...(scope === 'mine' && tasks.length > 0 ? [pickRow(tasks, ctx)] : []), ...(paged ? [pageRow(ctx, result)] : [])];
   return { content: '', embeds: [embed], components };
+}
+
+const HISTORY_MARKS = { finished: '✅', failed: '⚠️', canceled: '🚫' } as const;
+
+/** /history: each finished, failed or canceled task with when, the attempts, why it failed, who canceled it. */
+function historyPage(result: Extract<HistoryResult, { kind: 'history' }>, ctx: CommandContext): DiscordReply {
+  const { locale } = ctx;
+  const embed = new EmbedBuilder().setColor(COLORS.info).setTitle(ui(locale, 'historyTitle'));
+  if (result.tasks.length === 0) embed.setDescription(ui(locale, 'historyEmpty'));
+  const share = Math.floor((DISCORD_MAX_EMBED_LENGTH - 100) / Math.max(1, result.tasks.length));
+  embed.addFields(
+    result.tasks.map((task) => {
+      const mark = HISTORY_MARKS[task.status as keyof typeof HISTORY_MARKS] ?? '•';
+      const ended = task.finishedAt ? `${ui(locale, task.status === 'finished' ? 'sentAt' : 'endedAt')}: ${discordTime(task.finishedAt)}` : '';
+      const lines = [
+        `${statusName(locale, task.status)}${ended ? ` · ${ended}` : ''}`,
+        task.series ? `🔁 ${describeCadence(task.series.repeat, locale)}` : `${ui(locale, 'attempts')}: ${task.attempts}`,
+        task.status === 'failed' ? `${ui(locale, 'failure')}: ${failureText(locale, task)}` : '',
+        task.status === 'canceled' && task.canceledBy ? `${ui(locale, 'canceledBy')}: <@${task.canceledBy}>` : '',
+        `\`${task.id}\``,
+      ].filter(Boolean);
+      const name = clip(`${mark} ${task.name}`, Math.min(DISCORD_MAX_FIELD_NAME_LENGTH, Math.floor(share / 3)));
+      return { name, value: clip(lines.join('\n'), Math.min(DISCORD_MAX_FIELD_VALUE_LENGTH, share - name.length)) };
+    }),
+  );
+  return { content: '', embeds: [embed], components: [] };
+}
+
+/** "what: before → after", one line per change, values cut short. */
+function changeLines(changes: readonly EditChange[], locale: Locale): string {
+  return changes
+    .map((change) => {
+      const { what, variable, before, after } = editChangeText(locale, change);
+      return `${variable ? `\`${what}\`` : `**${what}**`}: ${clip(before, 80)} → ${clip(after, 80)}`;
+    })
+    .join('\n');
 }
 
 function pageRow(ctx: CommandContext, page: Extract<CommandResult, { kind: 'list' }>): ActionRowBuilder<MessageActionRowComponentBuilder> {
@@ -151,16 +240,11 @@ function nextYearLine(result: { task: Task; nextYear?: boolean }, ctx: CommandCo
 }
 
 function timestamps(task: Task): string {
-  if (!task.scheduledAt) return '';
-  const unix = Math.floor(task.scheduledAt.getTime() / 1000);
-  return `<t:${unix}:F> (<t:${unix}:R>)`;
+  return task.scheduledAt ? discordTime(task.scheduledAt) : '';
 }
 
-function cancelRow(task: Task, locale: Locale): ActionRowBuilder<MessageActionRowComponentBuilder> {
-  return new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(
-    new ButtonBuilder()
-      .setCustomId(cancelButtonId(task.id, task.requesterId))
-      .setStyle(ButtonStyle.Danger)
-      .setLabel(ui(locale, 'cancelButton')),
-  );
+/** A Discord timestamp: each viewer sees it in their own zone and language. */
+function discordTime(instant: Date): string {
+  const unix = Math.floor(instant.getTime() / 1000);
+  return `<t:${unix}:F> (<t:${unix}:R>)`;
 }

@@ -42,6 +42,10 @@ export async function offerVarsForm(
   if (typeof options.vars === 'string' && options.vars.trim() !== '') return false;
   // A time that cannot be read is said at once rather than after the form has been filled in.
   if (options.when !== undefined && services.commands.previewWhen(ctx, options.when).kind === 'error') return false;
+  // So is a repeat (or until) that cannot be used.
+  const repeat = options.repeat?.trim() ?? '';
+  if (repeat !== '' && services.commands.previewSeries(ctx, { repeat, when: options.when ?? '', until: options.until }).kind === 'error') return false;
+  if (repeat === '' && (options.until?.trim() ?? '') !== '') return false;
   const fields = await services.commands.templateFields(ctx, { template: options.template, language: options.language });
   if (fields.kind !== 'template-fields') return false;
   const { name, variables, optional } = fields;
@@ -90,6 +94,9 @@ export async function handleVarsForm(interaction: ModalSubmitInteraction, key: s
   );
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const mail: MailOptions = { ...options, vars: values };
-  const result = command === 'reserve' ? await services.commands.reserve(ctx, { ...mail, when: options.when ?? '' }) : await services.commands.sendmail(ctx, mail);
+  const result =
+    command === 'reserve'
+      ? await services.commands.reserve(ctx, { ...mail, when: options.when ?? '', repeat: options.repeat, until: options.until })
+      : await services.commands.sendmail(ctx, mail);
   await interaction.editReply(renderForDiscord(result, ctx));
 }

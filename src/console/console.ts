@@ -5,17 +5,24 @@ import readline from 'node:readline';
 import readlinePromises from 'node:readline/promises';
 import type { HeraldCommands } from '../app/commands.js';
 import type { Locale } from '../i18n/locale.js';
+import { ui } from '../i18n/ui.js';
 import { escapeVariableValue } from '../mail/templates.js';
 import { renderPlain } from './render.js';
 import { runTemplateCommand, TEMPLATE_HELP } from './template-commands.js';
 
 const HELP = `Commands (quote values with spaces):
   send <template> <to> [name=value ...] [-d "description"]
-  reserve <template> <to> "<when>" [name=value ...] -d "description"
+  reserve <template> <to> "<when>" [name=value ...] [--repeat "<cadence>" [--until <date>]] -d "description"
       e.g. reserve reminder ada@example.com "in 2 minutes" name=Ada event=Standup "when=9:30" -d "standup"
-  list [limit]                 your reservations, soonest first
+           reserve reminder ada@example.com "monday 9am" name=Ada --repeat "every monday" --until 2027-03-01 -d "weekly"
+  list [limit]                 your reservations and series, soonest first
   cancel <task-id>             a task id or its first 8 characters
+  cancel all                   every open reservation of yours (asks first)
   reschedule <task-id> "<when>"
+  edit <task-id> [--to <to>] [--template <name>] [name=value ...] [-d "description"]
+                               change a reservation not yet sending, or a series' next runs
+  pause <task-id>, resume <task-id>   a series: skip its runs until resumed
+  history [limit]              your sent, failed and canceled tasks, newest first
   templates                    the templates send and reserve use, and their variables
 ${TEMPLATE_HELP}
   tz [zone]                    show or set your time zone (IANA, e.g. Asia/Seoul)
@@ -45,6 +52,8 @@ export class ConsoleFrontEnd {
   private userId: string;
   private locale: Locale;
   private closed = false;
+  /** "cancel all" asked "Cancel your N open reservations?" at this moment; the next line answers. */
+  private cancelAllAskedAt: Date | undefined;
 
   constructor(private readonly options: ConsoleOptions) {
     this.rl = readlinePromises.createInterface({
@@ -115,7 +124,15 @@ export class ConsoleFrontEnd {
     if (!command) return true;
     const { commands } = this.options;
     const ctx = await commands.contextFor({ userId: this.userId, guildId: null, locale: this.locale });
-    const { positional, vars, description } = splitArgs(args);
+    if (this.cancelAllAskedAt) {
+      const at = this.cancelAllAskedAt;
+      this.cancelAllAskedAt = undefined;
+      // Only a yes cancels; anything else keeps everything (and is not taken as a command).
+      if (/^(y|yes|네|예|응)$/i.test(line.trim())) this.print(renderPlain(await commands.cancelAll(ctx, { at }), ctx));
+      else this.print(ui(this.locale, 'cancelAllKept'));
+      return true;
+    }
+    const { positional, vars, description, flags } = splitArgs(args);
     switch (command.toLowerCase()) {
       case 'help':
         this.print(HELP);
@@ -131,7 +148,15 @@ export class ConsoleFrontEnd {
         if (positional.length < 3) return this.usage('reserve <template> <to> "<when>" [name=value ...] -d "description"');
         this.print(
           renderPlain(
-            await commands.reserve(ctx, { template: positional[0]!, to: positional[1]!, when: positional.slice(2).join(' '), vars, description }),
+            await commands.reserve(ctx, {
+              template: positional[0]!,
+              to: positional[1]!,
+              when: positional.slice(2).join(' '),
+              vars,
+              description,
+              repeat: flags.repeat,
+              until: flags.until,
+            }),
             ctx,
           ),
         );
@@ -140,8 +165,33 @@ export class ConsoleFrontEnd {
         this.print(renderPlain(await commands.reserved(ctx, { limit: positional[0] ? Number(positional[0]) : undefined }), ctx));
         return true;
       case 'cancel':
-        if (positional.length !== 1) return this.usage('cancel <task-id>');
+        if (positional.length !== 1) return this.usage('cancel <task-id> | cancel all');
+        if (positional[0]!.toLowerCase() === 'all') {
+          const question = await commands.cancelAllQuestion(ctx);
+          if (question.kind === 'cancel-all' && question.count > 0) this.cancelAllAskedAt = question.at;
+          this.print(renderPlain(question, ctx));
+          return true;
+        }
         this.print(renderPlain(await commands.cancel(ctx, { task: positional[0]! }), ctx));
+        return true;
+      case 'edit':
+        if (positional.length !== 1) return this.usage('edit <task-id> [--to <to>] [--template <name>] [name=value ...] [-d "description"]');
+        this.print(
+          renderPlain(
+            await commands.edit(ctx, { task: positional[0]!, to: flags.to, template: flags.template, vars: vars || undefined, description }),
+            ctx,
+          ),
+        );
+        return true;
+      case 'pause':
+      case 'resume': {
+        if (positional.length !== 1) return this.usage(`${command.toLowerCase()} <task-id>`);
+        const run = command.toLowerCase() === 'pause' ? commands.pause.bind(commands) : commands.resume.bind(commands);
+        this.print(renderPlain(await run(ctx, { task: positional[0]! }), ctx));
+        return true;
+      }
+      case 'history':
+        this.print(renderPlain(await commands.history(ctx, { limit: positional[0] ? Number(positional[0]) : undefined }), ctx));
         return true;
       case 'reschedule':
         if (positional.length < 2) return this.usage('reschedule <task-id> "<when>"');
@@ -201,22 +251,40 @@ export function tokenize(line: string): string[] {
   return words;
 }
 
-/** name=value words become template variables, -d starts the description, the rest stay positional. */
-function splitArgs(args: string[]): { positional: string[]; vars: string; description?: string } {
+/** The options that take the next word as their value. */
+const FLAGS = ['--repeat', '--until', '--to', '--template'] as const;
+type Flag = (typeof FLAGS)[number] extends `--${infer Name}` ? Name : never;
+const isFlag = (word: string): word is (typeof FLAGS)[number] => (FLAGS as readonly string[]).includes(word);
+
+/**
+ * name=value words become template variables, --repeat/--until/--to/--template take the next word,
+ * -d starts the description (up to the next of those options), the rest stay positional.
+ */
+function splitArgs(args: string[]): { positional: string[]; vars: string; description?: string; flags: Partial<Record<Flag, string>> } {
   const positional: string[] = [];
   const vars: string[] = [];
+  const flags: Partial<Record<Flag, string>> = {};
   let description: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const word = args[i]!;
+    if (isFlag(word)) {
+      flags[word.slice(2) as Flag] = args[i + 1] ?? '';
+      i++;
+      continue;
+    }
     if (word === '-d' || word === '--description') {
-      description = args.slice(i + 1).join(' ');
-      break;
+      const rest = args.slice(i + 1);
+      const end = rest.findIndex(isFlag);
+      description = (end === -1 ? rest : rest.slice(0, end)).join(' ');
+      if (end === -1) break;
+      i += end;
+      continue;
     }
     // Each word is one variable, so a ";" in its value is the value's, not a separator.
     if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) vars.push(escapeVariable(word));
     else positional.push(word);
   }
-  return { positional, vars: vars.join(';'), description };
+  return { positional, vars: vars.join(';'), description, flags };
 }
 
 /** "body=a;b" → "body=a\;b": the name as typed, the value escaped for parseVariables. */

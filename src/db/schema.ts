@@ -1,7 +1,8 @@
 // Table types for kysely, kept beside the db module as kysely recommends.
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { FailureReason } from '../domain/failure-reason.js';
-import type { TaskStatus } from '../domain/task-status.js';
+import type { SeriesJson } from '../domain/repeat/index.js';
+import type { SeriesStatus, TaskStatus } from '../domain/task-status.js';
 import type { Locale } from '../i18n/locale.js';
 import type { TemplateRef } from '../mail/template-resolver.js';
 
@@ -49,6 +50,49 @@ export interface TasksTable {
   reschedule_count: Generated<number>;
   /** When `scheduled_at` last changed, until the task's workflow has read it; then null. */
   schedule_changed_at: Generated<Date | null>;
+  /** A run of a series (issue 11): the series it belongs to, and the run time it was made for. */
+  series_id: Generated<string | null>;
+  run_at: Timestamp | null;
+  /** How often its mail was edited; a send prepared before the last edit renders it again. */
+  edit_count: Generated<number>;
+}
+
+/** A repeating reservation (issue 11): one row, which every run (a task) points to. */
+export interface SeriesTable {
+  id: string;
+  requester_id: string;
+  guild_id: string | null;
+  name: string;
+  description: string;
+  /** The mail every run sends (from the next run on, after an edit). */
+  payload: ColumnType<TaskPayload, string, string>;
+  recipient_count: number;
+  /** What defines the cadence and its end (seriesToJson). */
+  repeat: ColumnType<SeriesJson, string, string>;
+  first_run_at: Timestamp;
+  last_run_at: Timestamp;
+  /** The next run as the runs made so far tell it; listings sort by it. */
+  next_run_at: Timestamp | null;
+  status: SeriesStatus;
+  paused_at: Timestamp | null;
+  /** Runs due before this were missed while paused: they are never sent. */
+  resumed_at: Timestamp | null;
+  edit_count: Generated<number>;
+  canceled_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  finished_at: Timestamp | null;
+  /** Set once its Temporal Schedule is known to exist; null rows are the reconciler's to make. */
+  schedule_created_at: Timestamp | null;
+  /** Set once its Schedule is known to be gone (after a cancel, or its end). */
+  schedule_removed_at: Timestamp | null;
+}
+
+/** Recipients an edit added to a reservation, which count toward the hourly limit like a new mail's. */
+export interface RecipientAdditionsTable {
+  requester_id: string;
+  added_at: Generated<Date>;
+  recipients: number;
 }
 
 export interface UserSettingsTable {
@@ -114,9 +158,13 @@ export interface Database {
   server_templates: ServerTemplatesTable;
   server_template_versions: ServerTemplateVersionsTable;
   server_template_contents: ServerTemplateContentsTable;
+  series: SeriesTable;
+  recipient_additions: RecipientAdditionsTable;
 }
 
 export type TaskRow = Selectable<TasksTable>;
+export type SeriesRow = Selectable<SeriesTable>;
+export type NewSeriesRow = Insertable<SeriesTable>;
 export type NewTaskRow = Insertable<TasksTable>;
 export type ServerTemplateRow = Selectable<ServerTemplatesTable>;
 export type ServerTemplateVersionRow = Selectable<ServerTemplateVersionsTable>;

@@ -2,10 +2,10 @@
 // domain/task-status.ts, so two racing writers can never both win an illegal change.
 import DataLoader from 'dataloader';
 import { type ExpressionBuilder, sql } from 'kysely';
-import type { FailureReason } from '../domain/failure-reason.js';
-import { OPEN_STATUSES, type TaskStatus, sourcesOf } from '../domain/task-status.js';
+import { type FailureReason, REFUSED_RUN_REASONS } from '../domain/failure-reason.js';
+import { EDITABLE_STATUSES, OPEN_SERIES_STATUSES, OPEN_STATUSES, type SeriesStatus, type TaskStatus, sourcesOf } from '../domain/task-status.js';
 import type { HeraldDb } from './database.js';
-import type { Database, NewTaskRow, TaskPayload, TaskRow } from './schema.js';
+import type { Database, NewTaskRow, SeriesRow, TaskPayload, TaskRow } from './schema.js';
 
 export type NewTask = Omit<NewTaskRow, 'payload' | 'created_at' | 'updated_at' | 'attempts' | 'recipient_count'> & { payload: TaskPayload };
 
@@ -43,6 +43,70 @@ export type LimitedInsert =
 /** Advisory lock keys: one per requester, one for the relay; a hash collision only makes two wait in turn. */
 const requesterLockKey = (requesterId: string) => sql`hashtextextended(${`herald:limits:requester:${requesterId}`}, 0)`;
 const RELAY_LOCK_KEY = sql`hashtextextended('herald:limits:relay', 0)`;
+
+/** Takes the requester's limits lock until the end of the transaction (see insertWithinLimits). */
+export async function lockRequesterLimits(trx: HeraldDb, requesterId: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(${requesterLockKey(requesterId)})`.execute(trx);
+}
+
+/**
+ * The requester's open reservations, as MAX_OPEN_RESERVATIONS counts them: open series (a series
+ * counts once, however many runs it has), plus open tasks that are not runs of an open series (a
+ * run moved past its series' end still waits on its own).
+ */
+export async function countOpenReservations(trx: HeraldDb, requesterId: string): Promise<number> {
+  const openSeries = sql`${[...OPEN_SERIES_STATUSES]}::text[]`;
+  const { rows } = await sql<{ n: string }>`
+    SELECT (SELECT count(*) FROM tasks t WHERE t.requester_id = ${requesterId} AND t.status = ANY(${[...OPEN_STATUSES]}::task_status[])
+              AND NOT EXISTS (SELECT 1 FROM series s WHERE s.id = t.series_id AND s.status = ANY(${openSeries})))
+         + (SELECT count(*) FROM series WHERE requester_id = ${requesterId} AND status = ANY(${openSeries})) AS n`.execute(trx);
+  return Number(rows[0]!.n);
+}
+
+/** A run of a series to store (TaskRepository.insertSeriesRun): what it copies comes from the series row. */
+export interface SeriesRunInsert {
+  /** Derived from the series and the run time (seriesRunTaskId). */
+  id: string;
+  seriesId: string;
+  /** The run time the Schedule fired for. */
+  runAt: Date;
+  /** When it goes out: the run time, or later when a quick move made the run early. */
+  scheduledAt: Date;
+}
+
+export type SeriesRunInserted =
+  | { kind: 'inserted'; task: TaskRow }
+  /** Made before (a retried or replayed action, or a quick move of the series' next run). */
+  | { kind: 'exists'; task: TaskRow }
+  /** Over an hourly limit: stored as failed with the user-safe reason; nothing counted. */
+  | { kind: 'refused'; task: TaskRow; refusal: Extract<LimitedInsert, { kind: 'over-hourly-limit' }> }
+  /** The series is not active (paused, finished, canceled), or the run falls inside a pause, or it is gone. */
+  | { kind: 'not-active'; status: SeriesStatus | null };
+
+/** What an edit of a reservation writes. */
+export interface TaskEdit {
+  name: string;
+  description: string;
+  payload: TaskPayload;
+}
+
+/** What an edit writes, to a reserved task or a series alike; edit_count tells a send that prepared the mail before it. */
+export function editColumns(edit: TaskEdit) {
+  return {
+    name: edit.name,
+    description: edit.description,
+    payload: JSON.stringify(edit.payload),
+    recipient_count: edit.payload.recipients.length,
+    edit_count: sql<number>`edit_count + 1`,
+    updated_at: sql<Date>`now()`,
+  };
+}
+
+export type EditResult =
+  | { kind: 'edited'; task: TaskRow }
+  /** No longer reserved: claimed for sending (`running`), or closed. */
+  | { kind: 'not-reserved' }
+  | Extract<LimitedInsert, { kind: 'over-hourly-limit' }>;
 
 function inScope(scope: TaskScope) {
   return (eb: ExpressionBuilder<Database, 'tasks'>) =>
@@ -106,30 +170,12 @@ export class TaskRepository {
   async insertWithinLimits(task: NewTask, limits: InsertLimits): Promise<LimitedInsert> {
     const requested = task.payload.recipients.length;
     return this.db.transaction().execute(async (trx): Promise<LimitedInsert> => {
-      await sql`SELECT pg_advisory_xact_lock(${requesterLockKey(task.requester_id)})`.execute(trx);
+      await lockRequesterLimits(trx, task.requester_id);
       if (limits.maxOpen !== undefined) {
-        const open = await trx
-          .selectFrom('tasks')
-          .select((eb) => eb.fn.countAll<string>().as('n'))
-          .where('requester_id', '=', task.requester_id)
-          .where('status', 'in', OPEN_STATUSES)
-          .executeTakeFirstOrThrow();
-        if (Number(open.n) >= limits.maxOpen) return { kind: 'too-many-open', limit: limits.maxOpen };
+        if ((await countOpenReservations(trx, task.requester_id)) >= limits.maxOpen) return { kind: 'too-many-open', limit: limits.maxOpen };
       }
-      if (limits.requesterPerHour !== undefined) {
-        const refused = await hourlyRefusal(trx, 'requester', task.requester_id, limits.requesterPerHour, requested);
-        if (refused) return refused;
-      }
-      if (limits.relayPerHour !== undefined) {
-        // Taken after the requester's lock, always in this order, so two requests never wait on each other in a circle.
-        await sql`SELECT pg_advisory_xact_lock(${RELAY_LOCK_KEY})`.execute(trx);
-        const refused = await hourlyRefusal(trx, 'relay', undefined, limits.relayPerHour, requested);
-        if (refused) return refused;
-        await sql`
-          INSERT INTO relay_usage (minute, recipients) VALUES (date_trunc('minute', now()), ${requested})
-          ON CONFLICT (minute) DO UPDATE SET recipients = relay_usage.recipients + excluded.recipients`.execute(trx);
-        await sql`DELETE FROM relay_usage WHERE minute <= now() - interval '1 hour'`.execute(trx);
-      }
+      const refused = await countHourly(trx, task.requester_id, requested, limits);
+      if (refused) return refused;
       const inserted = await trx
         .insertInto('tasks')
         .values({ ...task, payload: JSON.stringify(task.payload), recipient_count: requested })
@@ -137,6 +183,120 @@ export class TaskRepository {
         .executeTakeFirstOrThrow();
       return { kind: 'inserted', task: inserted };
     });
+  }
+
+  /**
+   * Stores the run of a series for `runAt`, once: a run that exists is answered as it is. The
+   * series row is read under a share lock, so an edit or a cancel of the series either comes before
+   * the run (which then copies the edited mail, or is not made) or after it (and leaves the run as
+   * it is). Every run counts toward the hourly limits, under the same locks as a new mail; a run
+   * over them is stored as failed with the reason, and counts toward nothing.
+   */
+  async insertSeriesRun(run: SeriesRunInsert, limits: Pick<InsertLimits, 'requesterPerHour' | 'relayPerHour'>): Promise<SeriesRunInserted> {
+    return this.db.transaction().execute(async (trx): Promise<SeriesRunInserted> => {
+      const existing = await trx.selectFrom('tasks').selectAll().where('id', '=', run.id).executeTakeFirst();
+      if (existing) return { kind: 'exists', task: existing };
+      const probe = await trx.selectFrom('series').select('requester_id').where('id', '=', run.seriesId).executeTakeFirst();
+      if (!probe) return { kind: 'not-active', status: null };
+      // The requester's lock first, as every insert takes it, then the series row.
+      await lockRequesterLimits(trx, probe.requester_id);
+      const series = (await sql<SeriesRow>`SELECT * FROM series WHERE id = ${run.seriesId} FOR SHARE`.execute(trx)).rows[0]!;
+      if (series.status !== 'active' || (series.resumed_at && run.runAt.getTime() < series.resumed_at.getTime())) {
+        return { kind: 'not-active', status: series.status };
+      }
+      const row = {
+        id: run.id,
+        name: series.name,
+        description: series.description,
+        requester_id: series.requester_id,
+        guild_id: series.guild_id,
+        payload: JSON.stringify(series.payload),
+        recipient_count: series.recipient_count,
+        series_id: series.id,
+        run_at: run.runAt,
+        scheduled_at: run.scheduledAt,
+      };
+      const refusal = await countHourly(trx, series.requester_id, series.recipient_count, limits);
+      if (refusal) {
+        const reason: FailureReason = refusal.scope === 'relay' ? 'relay-limit' : 'hourly-limit';
+        const task = await trx
+          .insertInto('tasks')
+          .values({
+            ...row,
+            status: 'failed',
+            failure_reason: reason,
+            error: `Not sent: the ${refusal.scope === 'relay' ? 'relay-wide' : "requester's"} hourly limit of ${refusal.limit} recipients was used up (${refusal.used} used, ${refusal.requested} asked).`,
+            finished_at: sql`now()`,
+            workflow_started_at: sql`now()`,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return { kind: 'refused', task, refusal };
+      }
+      const task = await trx.insertInto('tasks').values({ ...row, status: 'reserved' }).returningAll().executeTakeFirstOrThrow();
+      return { kind: 'inserted', task };
+    });
+  }
+
+  /**
+   * Changes a reserved task's mail, only while it is still reserved: the same conditional UPDATE as
+   * the claim, so an edit and a send never both win. Recipients the edit adds count toward the
+   * hourly limits, under the same locks as a new mail.
+   */
+  async editReserved(id: string, requesterId: string, edit: TaskEdit, addedRecipients: number, limits: Pick<InsertLimits, 'requesterPerHour' | 'relayPerHour'>): Promise<EditResult> {
+    const notReserved = Symbol('not reserved');
+    try {
+      return await this.db.transaction().execute(async (trx): Promise<EditResult> => {
+        if (addedRecipients > 0) {
+          await lockRequesterLimits(trx, requesterId);
+          const refused = await countHourly(trx, requesterId, addedRecipients, limits);
+          if (refused) return refused;
+          await trx.insertInto('recipient_additions').values({ requester_id: requesterId, recipients: addedRecipients }).execute();
+        }
+        const edited = await trx
+          .updateTable('tasks')
+          .set(editColumns(edit))
+          .where('id', '=', id)
+          .where('requester_id', '=', requesterId)
+          .where('status', 'in', EDITABLE_STATUSES)
+          .returningAll()
+          .executeTakeFirst();
+        // Rolls the counted recipients back with it.
+        if (!edited) throw notReserved;
+        return { kind: 'edited', task: edited };
+      });
+    } catch (err) {
+      if (err === notReserved) return { kind: 'not-reserved' };
+      throw err;
+    }
+  }
+
+  /** The runs of these series made for a run time after `after` (made early by a quick move). */
+  async runsAfter(seriesIds: readonly string[], after: Date): Promise<Pick<TaskRow, 'series_id' | 'run_at'>[]> {
+    if (seriesIds.length === 0) return [];
+    return this.db
+      .selectFrom('tasks')
+      .select(['series_id', 'run_at'])
+      .where('series_id', 'in', [...seriesIds])
+      .where('run_at', '>', after)
+      .execute();
+  }
+
+  /** The open runs of a series that are not being sent: what canceling the series cancels with it. */
+  async openRunsOf(seriesId: string): Promise<TaskRow[]> {
+    return this.db.selectFrom('tasks').selectAll().where('series_id', '=', seriesId).where('status', 'in', OPEN_STATUSES).execute();
+  }
+
+  /** Open tasks in `scope` made at or before `createdBy`, oldest first: what "cancel all" cancels. */
+  async listOpenCreatedBy(scope: TaskScope, createdBy: Date): Promise<TaskRow[]> {
+    return this.db
+      .selectFrom('tasks')
+      .selectAll()
+      .where(inScope(scope))
+      .where('status', 'in', OPEN_STATUSES)
+      .where('created_at', '<=', createdBy)
+      .orderBy('created_at', 'asc')
+      .execute();
   }
 
   async findById(id: string): Promise<TaskRow | undefined> {
@@ -462,6 +622,34 @@ export class TaskRepository {
 }
 
 /**
+ * Within a transaction holding the requester's lock: checks `requested` recipients against the
+ * requester's and the relay's hourly limits, and counts them toward the relay's when they fit.
+ */
+async function countHourly(
+  trx: HeraldDb,
+  requesterId: string,
+  requested: number,
+  limits: Pick<InsertLimits, 'requesterPerHour' | 'relayPerHour'>,
+): Promise<Extract<LimitedInsert, { kind: 'over-hourly-limit' }> | undefined> {
+  if (limits.requesterPerHour !== undefined) {
+    const refused = await hourlyRefusal(trx, 'requester', requesterId, limits.requesterPerHour, requested);
+    if (refused) return refused;
+  }
+  if (limits.relayPerHour !== undefined) {
+    // Taken after the requester's lock, always in this order, so two requests never wait on each other in a circle.
+    await sql`SELECT pg_advisory_xact_lock(${RELAY_LOCK_KEY})`.execute(trx);
+    const refused = await hourlyRefusal(trx, 'relay', undefined, limits.relayPerHour, requested);
+    if (refused) return refused;
+    await sql`
+      INSERT INTO relay_usage (minute, recipients) VALUES (date_trunc('minute', now()), ${requested})
+      ON CONFLICT (minute) DO UPDATE SET recipients = relay_usage.recipients + excluded.recipients`.execute(trx);
+    await sql`DELETE FROM relay_usage WHERE minute <= now() - interval '1 hour'`.execute(trx);
+    await sql`DELETE FROM recipient_additions WHERE added_at <= now() - interval '1 hour'`.execute(trx);
+  }
+  return undefined;
+}
+
+/**
  * Within a transaction holding the matching lock: refuses a task of `requested` recipients that
  * would take the last hour's recipients (the requester's tasks, or everyone's per-minute usage)
  * past `limit`, and says in how many minutes enough of them age out of the hour for it to fit.
@@ -472,12 +660,18 @@ async function hourlyRefusal(
   requesterId: string | undefined,
   limit: number,
   requested: number,
-): Promise<LimitedInsert | undefined> {
+): Promise<Extract<LimitedInsert, { kind: 'over-hourly-limit' }> | undefined> {
   // (at, n): when recipients were asked for, and how many. The relay's are counted per minute, so
   // they leave the hour up to a minute early.
+  // A requester's: the recipients of their tasks (runs refused by a limit were never sent and do
+  // not count), and those edits added to reservations.
   const recent =
     scope === 'requester'
-      ? sql`SELECT created_at AS at, recipient_count AS n FROM tasks WHERE requester_id = ${requesterId} AND created_at > now() - interval '1 hour'`
+      ? sql`SELECT created_at AS at, recipient_count AS n FROM tasks
+             WHERE requester_id = ${requesterId} AND created_at > now() - interval '1 hour'
+               AND (failure_reason IS NULL OR failure_reason <> ALL(${[...REFUSED_RUN_REASONS]}::text[]))
+            UNION ALL
+            SELECT added_at, recipients FROM recipient_additions WHERE requester_id = ${requesterId} AND added_at > now() - interval '1 hour'`
       : sql`SELECT minute AS at, recipients AS n FROM relay_usage WHERE minute > now() - interval '1 hour'`;
   const { rows } = await sql<{ used: string }>`SELECT coalesce(sum(n), 0) AS used FROM (${recent}) AS recent`.execute(trx);
   const used = Number(rows[0]!.used);

@@ -33,9 +33,16 @@ export const FAILURE_REASONS = [
   'send-unconfirmed',
   /** Its workflow could not be started: Temporal surely has no such workflow. */
   'not-scheduled',
+  /** A run of a series, refused at its time: the requester's MAILS_PER_HOUR was used up. */
+  'hourly-limit',
+  /** A run of a series, refused at its time: everyone's MAILS_PER_HOUR_TOTAL was used up. */
+  'relay-limit',
 ] as const;
 
 export type FailureReason = (typeof FAILURE_REASONS)[number];
+
+/** Runs refused by the hourly limits: never sent, so they do not count toward them either. */
+export const REFUSED_RUN_REASONS: readonly FailureReason[] = ['hourly-limit', 'relay-limit'];
 
 export function isFailureReason(value: unknown): value is FailureReason {
   return typeof value === 'string' && (FAILURE_REASONS as readonly string[]).includes(value);

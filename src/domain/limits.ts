@@ -70,6 +70,8 @@ export const DISCORD_OPTION_MAX_LENGTH = {
   description: MAX_DESCRIPTION_LENGTH,
   when: MAX_WHEN_LENGTH,
   zone: MAX_TIME_ZONE_LENGTH,
+  repeat: MAX_REPEAT_LENGTH,
+  until: MAX_REPEAT_LENGTH,
 } as const;
 
 /** Discord's own caps on what a bot sends back. */
@@ -127,8 +129,10 @@ export const MAX_PENDING_VARS_FORMS = 1_000;
 // ---- History (issue 11 /history, issue 13 dashboard) ---------------------------------------------
 // A server's open tasks are a listing like /reserved (MAX_LIST_LIMIT a page).
 
-/** Finished, failed and canceled tasks per page of a user's history. */
+/** Finished, failed and canceled tasks per page of a user's history (and the most /history shows). */
 export const HISTORY_PAGE_SIZE = 20;
+/** How many /history and the console's history show by default. */
+export const DEFAULT_HISTORY_LIMIT = 10;
 /** Pages of history one can go back (offset paging: deeper pages cost more). */
 export const MAX_HISTORY_PAGES = 50;
 

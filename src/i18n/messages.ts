@@ -147,8 +147,8 @@ const errors = {
     ko: (p: { taskId: string }) => `작업 ${p.taskId}은(는) 예약 대기 중이 아니라 지금 보내는 중이라 시각을 바꿀 수 없습니다.`,
   },
   TASK_ALREADY_SENDING: {
-    en: (p: { taskId: string }) => `Too late: task ${p.taskId} was already being sent.`,
-    ko: (p: { taskId: string }) => `너무 늦었습니다: 작업 ${p.taskId}은(는) 이미 발송 중이었습니다.`,
+    en: (p: { taskId: string }) => `Too late: task ${p.taskId} is already sending, so nothing was changed.`,
+    ko: (p: { taskId: string }) => `너무 늦었습니다: 작업 ${p.taskId}은(는) 이미 발송 중이라 아무것도 바꾸지 않았습니다.`,
   },
   SCHEDULE_FAILED: {
     en: (_: Record<string, never>) => 'Herald could not schedule this mail right now, so nothing was reserved. Please try again shortly.',
@@ -277,6 +277,42 @@ const errors = {
   REPEAT_BOTH_ENDS: {
     en: (_: Record<string, never>) => 'Give either an until date or a number of runs, not both.',
     ko: (_: Record<string, never>) => 'until 날짜와 반복 횟수 중 하나만 정해 주세요.',
+  },
+  UNTIL_WITHOUT_REPEAT: {
+    en: (_: Record<string, never>) => 'until ends a repeating reservation: give repeat too (e.g. "every monday"), or leave until out.',
+    ko: (_: Record<string, never>) => 'until 은 반복 예약의 종료일입니다. repeat 도 함께 주거나(예: "매주 월요일") until 을 빼 주세요.',
+  },
+  NOT_A_SERIES: {
+    en: (p: { taskId: string }) => `Task ${p.taskId} is a single reservation, not a repeating one: only a series can be paused or resumed.`,
+    ko: (p: { taskId: string }) => `작업 ${p.taskId}은(는) 반복 예약이 아니라 한 번만 보내는 예약이라 일시 정지하거나 다시 시작할 수 없습니다.`,
+  },
+  SERIES_ALREADY_PAUSED: {
+    en: (p: { taskId: string }) => `Series ${p.taskId} is already paused. Use resume to go on with it.`,
+    ko: (p: { taskId: string }) => `반복 예약 ${p.taskId}은(는) 이미 일시 정지되어 있습니다. 다시 시작하려면 resume 을 쓰세요.`,
+  },
+  SERIES_NOT_PAUSED: {
+    en: (p: { taskId: string }) => `Series ${p.taskId} is not paused, so there is nothing to resume.`,
+    ko: (p: { taskId: string }) => `반복 예약 ${p.taskId}은(는) 일시 정지 상태가 아니라 다시 시작할 것이 없습니다.`,
+  },
+  SERIES_PAUSED: {
+    en: (p: { taskId: string }) => `Series ${p.taskId} is paused: resume it first, then move its next run.`,
+    ko: (p: { taskId: string }) => `반복 예약 ${p.taskId}은(는) 일시 정지 중입니다. 먼저 다시 시작한 뒤 다음 발송을 옮겨 주세요.`,
+  },
+  SERIES_NO_RUNS_LEFT: {
+    en: (p: { taskId: string }) => `Series ${p.taskId} has no runs left to move.`,
+    ko: (p: { taskId: string }) => `반복 예약 ${p.taskId}에는 옮길 발송이 더 없습니다.`,
+  },
+  NOTHING_TO_EDIT: {
+    en: (_: Record<string, never>) => 'Nothing to change: give a new to, vars, template or description.',
+    ko: (_: Record<string, never>) => '바꿀 내용이 없습니다. 받는 사람(to), 변수(vars), 템플릿, 설명 중 바꿀 것을 주세요.',
+  },
+  NOT_YOUR_MOVE_BUTTON: {
+    en: (_: Record<string, never>) => 'Only the person who made this reservation can move it.',
+    ko: (_: Record<string, never>) => '이 예약은 예약한 사람만 옮길 수 있습니다.',
+  },
+  NOT_YOUR_CANCEL_ALL_BUTTON: {
+    en: (_: Record<string, never>) => "This button cancels someone else's reservations. Use /cancel task:all for your own.",
+    ko: (_: Record<string, never>) => '다른 사람의 예약을 취소하는 버튼입니다. 내 예약은 /cancel task:all 로 취소하세요.',
   },
   // --- end of repeating reservations ------------------------------------------------------------
   // ---- Server templates (issue 12) ----------------------------------------------------------

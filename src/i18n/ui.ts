@@ -1,5 +1,7 @@
 // Labels and confirmations, in English and Korean. Errors are in messages.ts.
 import type { FailureReason } from '../domain/failure-reason.js';
+import type { QuickMove } from '../domain/quick-move.js';
+import type { EditChange } from '../tasks/task-service.js';
 import { formatDayInZone } from '../domain/time-zone.js';
 import type { Locale } from './locale.js';
 
@@ -75,10 +77,45 @@ const text = {
   created: { en: 'created', ko: '생성' },
   edited: { en: 'edited', ko: '수정' },
   deleted: { en: 'deleted', ko: '삭제' },
+  // ---- Repeating and editable reservations, quick moves, history (issue 11) ----
+  seriesReservedTitle: { en: 'Repeating mail reserved', ko: '반복 메일을 예약했습니다' },
+  editedTitle: { en: 'Reservation changed', ko: '예약을 수정했습니다' },
+  seriesEditedTitle: { en: 'Series changed: its next runs use it', ko: '반복 예약을 수정했습니다 (다음 발송부터 적용)' },
+  pausedTitle: { en: 'Series paused', ko: '반복 예약을 일시 정지했습니다' },
+  resumedTitle: { en: 'Series resumed', ko: '반복 예약을 다시 시작했습니다' },
+  nextRunMovedTitle: { en: 'Next run moved', ko: '다음 발송 시각을 옮겼습니다' },
+  repeats: { en: 'Repeats', ko: '반복' },
+  nextRuns: { en: 'Next runs', ko: '다음 발송' },
+  nextRun: { en: 'Next run', ko: '다음 발송' },
+  noRunsLeft: { en: 'no runs left', ko: '남은 발송 없음' },
+  pausedState: { en: 'paused', ko: '일시 정지됨' },
+  runOfSeries: { en: 'Run of series', ko: '반복 예약' },
+  changes: { en: 'What changed', ko: '바뀐 내용' },
+  nothing: { en: '(none)', ko: '(없음)' },
+  moveBy10m: { en: '+10 min', ko: '+10분' },
+  moveBy1h: { en: '+1 hour', ko: '+1시간' },
+  moveTomorrow: { en: 'Tomorrow, same time', ko: '내일 같은 시각' },
+  pickTask: { en: 'Move or cancel one of these…', ko: '옮기거나 취소할 예약 고르기…' },
+  cancelAllQuestion: { en: 'Cancel your {n} open reservations?', ko: '열린 예약 {n}개를 모두 취소할까요?' },
+  cancelAllButton: { en: 'Yes, cancel them all', ko: '네, 모두 취소합니다' },
+  cancelAllKept: { en: 'Nothing was canceled.', ko: '아무것도 취소하지 않았습니다.' },
+  cancelAllNone: { en: 'You have no open reservations here.', ko: '여기에는 열린 예약이 없습니다.' },
+  canceledAllTitle: { en: 'Reservations canceled', ko: '예약을 취소했습니다' },
+  canceledAllCount: { en: '{n} canceled.', ko: '{n}개를 취소했습니다.' },
+  historyTitle: { en: 'Your history', ko: '내 발송 기록' },
+  historyEmpty: { en: 'Nothing sent, failed or canceled yet.', ko: '아직 보냈거나 실패했거나 취소한 메일이 없습니다.' },
+  sentAt: { en: 'Sent', ko: '발송 시각' },
+  endedAt: { en: 'Ended', ko: '종료' },
+  attempts: { en: 'Attempts', ko: '시도' },
+  allOpenChoice: { en: 'all: every one of your open reservations here', ko: 'all: 여기의 내 열린 예약 전부' },
+  repeatNeedsWhen: { en: 'Fill in when first: it gives the first run and the time of day', ko: '먼저 시각(when)을 채워 주세요: 첫 발송과 발송 시각이 됩니다' },
   draftAttached: { en: 'What you wrote is attached, so nothing is lost.', ko: '작성한 내용을 첨부했으니 잃어버린 것은 없습니다.' },
 } as const;
 
 export type UiKey = keyof typeof text;
+
+/** The label of each quick move, on Discord's buttons and the dashboard's alike. */
+export const QUICK_MOVE_LABELS = { '10m': 'moveBy10m', '1h': 'moveBy1h', tomorrow: 'moveTomorrow' } as const satisfies Record<QuickMove, UiKey>;
 
 /** The title of each command result about one task. */
 export const TASK_RESULT_TITLES = {
@@ -86,7 +123,44 @@ export const TASK_RESULT_TITLES = {
   reserved: 'reservedTitle',
   canceled: 'canceledTitle',
   rescheduled: 'rescheduledTitle',
+  edited: 'editedTitle',
+  paused: 'pausedTitle',
+  resumed: 'resumedTitle',
 } as const satisfies Record<string, UiKey>;
+
+/** A title for a result about one task, telling a series from a single reservation where it matters. */
+export function taskResultTitle(
+  locale: Locale,
+  kind: keyof typeof TASK_RESULT_TITLES,
+  task: { series?: unknown; seriesId?: string | null },
+): string {
+  if (kind === 'reserved' && task.series) return ui(locale, 'seriesReservedTitle');
+  if (kind === 'edited' && task.series) return ui(locale, 'seriesEditedTitle');
+  if (kind === 'rescheduled' && task.seriesId) return ui(locale, 'nextRunMovedTitle');
+  return ui(locale, TASK_RESULT_TITLES[kind]);
+}
+
+/** A label with a number in it: "Cancel your {n} open reservations?". */
+export function uiCount(locale: Locale, key: 'cancelAllQuestion' | 'canceledAllCount', n: number): string {
+  return ui(locale, key).replace('{n}', String(n));
+}
+
+/**
+ * One change an edit made, worded for every front end alike: what changed (a variable by its own
+ * name), and the values before and after ('(none)' for nothing). Front ends add their own markup.
+ */
+export function editChangeText(locale: Locale, change: EditChange): { what: string; variable: boolean; before: string; after: string } {
+  const value = (v: string | null) => (v === null || v === '' ? ui(locale, 'nothing') : v);
+  switch (change.field) {
+    case 'to':
+      return { what: ui(locale, 'to'), variable: false, before: value(change.before.join(', ')), after: value(change.after.join(', ')) };
+    case 'template':
+    case 'description':
+      return { what: ui(locale, change.field), variable: false, before: value(change.before), after: value(change.after) };
+    case 'variable':
+      return { what: change.name, variable: true, before: value(change.before), after: value(change.after) };
+  }
+}
 
 export function ui(locale: Locale, key: UiKey): string {
   return text[key][locale];
@@ -143,6 +217,14 @@ const failureReasons: Record<FailureReason | 'unknown', Record<Locale, string>> 
     ko: '보내는 도중에 Herald 의 스케줄러가 멈췄고, 메일 서버가 받았다고 확인해 주지 않았습니다',
   },
   'not-scheduled': { en: "Herald's scheduler could not take it, so it was not sent", ko: 'Herald 의 스케줄러가 작업을 받지 못해 보내지 않았습니다' },
+  'hourly-limit': {
+    en: 'this run of your series came when your hourly mail limit was used up, so it was skipped',
+    ko: '반복 예약의 이번 발송 시각에 시간당 발송 한도를 다 써서 이번 발송은 건너뛰었습니다',
+  },
+  'relay-limit': {
+    en: "this run of your series came when Herald's hourly limit for everyone was used up, so it was skipped",
+    ko: '반복 예약의 이번 발송 시각에 Herald 전체의 시간당 발송 한도가 다 차서 이번 발송은 건너뛰었습니다',
+  },
   unknown: { en: "Herald could not send it; the details are logged for the bot's operator", ko: '보내지 못했습니다. 자세한 내용은 봇 운영자를 위해 기록해 두었습니다' },
 };
 

@@ -46,6 +46,8 @@ export interface ReconcilerOptions {
   staleSendAfterMs?: number;
   /** Rows asked about per pass, for each of the overdue and the in-turn looks. */
   batchSize?: number;
+  /** Series (issue 11): their Schedules made to agree with their rows in the same pass. */
+  series?: { reconcile(graceMs: number, batchSize?: number): Promise<number> };
   clock?: () => Date;
 }
 
@@ -60,7 +62,8 @@ export class Reconciler {
   /** One pass; returns how many tasks it repaired (started, told again, finished or failed). */
   async runOnce(): Promise<number> {
     const now = (this.options.clock ?? (() => new Date()))();
-    return (await this.startStranded(now)) + (await this.retellMoves(now)) + (await this.repairEnded(now));
+    const series = (await this.options.series?.reconcile(this.graceMs, this.batchSize)) ?? 0;
+    return series + (await this.startStranded(now)) + (await this.retellMoves(now)) + (await this.repairEnded(now));
   }
 
   /** Runs now and then every `intervalMs`, until stop(). Failures are logged and retried next time. */

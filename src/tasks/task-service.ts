@@ -2,7 +2,8 @@
 // Everything a request needs is checked before anything is stored. The task row is the guard for
 // every change (conditional UPDATEs); the scheduler is told afterwards, to start, move or cancel.
 import { randomUUID } from 'node:crypto';
-import type { TaskRow } from '../db/schema.js';
+import type { Listed, ListedStatuses, SeriesRepository } from '../db/series-repository.js';
+import type { SeriesRow, TaskPayload, TaskRow } from '../db/schema.js';
 import type { LimitedInsert, TaskRepository, TaskScope } from '../db/task-repository.js';
 import { findControlCharacter } from '../domain/control-characters.js';
 import { HeraldError } from '../domain/errors.js';
@@ -19,14 +20,24 @@ import {
 } from '../domain/limits.js';
 import { type QuickMove, quickMoveTarget } from '../domain/quick-move.js';
 import { assertRecipientDomainsAllowed, parseRecipients } from '../domain/recipients.js';
-import { isOpen, OPEN_STATUSES, type TaskStatus, TERMINAL_STATUSES } from '../domain/task-status.js';
+import { parseRepeat, parseUntil } from '../domain/repeat/index.js';
+import {
+  isOpen,
+  OPEN_SERIES_STATUSES,
+  OPEN_STATUSES,
+  type SeriesStatus,
+  type TaskStatus,
+  TERMINAL_SERIES_STATUSES,
+  TERMINAL_STATUSES,
+} from '../domain/task-status.js';
 import type { ParsedWhen } from '../domain/when.js';
 import type { Locale } from '../i18n/locale.js';
 import type { Logger } from '../logger.js';
-import type { TemplateRef, TemplateResolver } from '../mail/template-resolver.js';
+import { type TemplateRef, type TemplateResolver, templateRefOf } from '../mail/template-resolver.js';
 import { type TemplateInfo, type TemplateRegistry, parseVariables } from '../mail/templates.js';
 import { countTaskCreated } from '../ops/metrics.js';
 import type { TaskScheduler } from '../temporal/mail-task-scheduler.js';
+import type { SeriesService } from './series-service.js';
 import { type Task, toTaskView } from './task-view.js';
 
 const TASK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -60,6 +71,8 @@ export interface TaskServiceDeps {
   clock?: () => Date;
   /** Where new task ids come from (default: random UUIDs). */
   newTaskId?: () => string;
+  /** Repeating reservations (issue 11); without them, series are refused. */
+  series?: { service: SeriesService; repository: SeriesRepository };
 }
 
 export interface MailRequest {
@@ -114,6 +127,33 @@ export interface ReserveRequest extends MailRequest {
   timeZone?: string;
 }
 
+/** A repeating reservation: `when` is the first run's earliest time and the time of day of every run. */
+export interface SeriesRequest extends ReserveRequest {
+  /** "every monday", "매주 월요일", "every day, 10 times" (read in `language`'s grammar first). */
+  repeat: string;
+  /** The last day of the series, in `timeZone` ("2027-03-01"). */
+  until?: string;
+}
+
+/** What an edit changes; what is not given stays as it is. */
+export interface EditRequest {
+  to?: string | null;
+  /** "key=value;…": each replaces that variable, an empty value removes it; the others stay. */
+  vars?: string | Record<string, string> | null;
+  template?: string | null;
+  description?: string | null;
+}
+
+/** One change an edit made, for the reply: "to: a → b", "name: Ada → Grace". */
+export type EditChange =
+  | { field: 'to'; before: string[]; after: string[] }
+  | { field: 'template'; before: string; after: string }
+  | { field: 'description'; before: string; after: string }
+  | { field: 'variable'; name: string; before: string | null; after: string | null };
+
+/** A task or a series, as found for the caller. */
+type Found = { kind: 'task'; row: TaskRow } | { kind: 'series'; row: SeriesRow };
+
 export class TaskService {
   private readonly clock: () => Date;
   private readonly newTaskId: () => string;
@@ -157,32 +197,54 @@ export class TaskService {
     }
     if (!Number.isInteger(offset) || offset < 0 || offset > MAX_LIST_OFFSET) throw new HeraldError('INVALID_PAGE', {});
     const { scope, statuses } = this.listingOf(actor, page.scope);
-    const { rows, total } = await this.deps.repository.listInScope(scope, statuses, { limit, offset });
+    if (this.deps.series) {
+      // A series is listed once, at its next run, beside the tasks (its runs among them once made).
+      const { rows, total } = await this.deps.series.repository.listWithTasks(scope, statuses, { limit, offset });
+      return { tasks: await this.viewsOf(rows), total, offset, limit };
+    }
+    const { rows, total } = await this.deps.repository.listInScope(scope, statuses.tasks, { limit, offset });
     return { tasks: rows.map(toTaskView), total, offset, limit };
   }
 
-  /** The caller's reservations in the caller's server whose id starts with `prefix` (autocomplete). */
+  /** The caller's reservations (and series) in the caller's server whose id starts with `prefix` (autocomplete). */
   async searchReserved(actor: ActorInput, prefix: string, limit = MAX_LIST_LIMIT): Promise<Task[]> {
-    return this.search(this.scopeFor(actor, false), ['reserved'], prefix, limit);
+    return this.search(this.scopeFor(actor, false), { tasks: ['reserved'], series: ['active'] }, prefix, limit);
   }
 
   /** The tasks the caller may cancel whose id starts with `prefix`: their own, or every open one of the server for its admins. */
   async searchCancelable(actor: ActorInput, prefix: string, limit = MAX_LIST_LIMIT): Promise<Task[]> {
-    return this.search(this.scopeFor(actor, true), OPEN_STATUSES, prefix, limit);
+    return this.search(this.scopeFor(actor, true), { tasks: OPEN_STATUSES, series: OPEN_SERIES_STATUSES }, prefix, limit);
   }
 
-  /** One of the caller's tasks in the caller's server, by id or unambiguous id prefix. */
+  /** The caller's reservations and series that an edit may change (reserved, or open series), by id prefix. */
+  async searchEditable(actor: ActorInput, prefix: string, limit = MAX_LIST_LIMIT): Promise<Task[]> {
+    return this.search(this.scopeFor(actor, false), { tasks: ['reserved'], series: OPEN_SERIES_STATUSES }, prefix, limit);
+  }
+
+  /** The caller's series in `state` (active: to pause; paused: to resume), by id prefix. */
+  async searchSeries(actor: ActorInput, prefix: string, state: SeriesStatus, limit = MAX_LIST_LIMIT): Promise<Task[]> {
+    return this.search(this.scopeFor(actor, false), { tasks: [], series: [state] }, prefix, limit);
+  }
+
+  /** One of the caller's tasks (or series) in the caller's server, by id or unambiguous id prefix. */
   async getTask(actor: ActorInput, taskId: string): Promise<Task> {
-    return toTaskView(await this.requireTask(actor, taskId, false));
+    return this.viewOf(await this.requireItem(actor, taskId, false));
   }
 
   /**
    * Cancels a task while it is still queued or reserved: the caller's own, or, for an admin of the
-   * server, any task of that server. The row records who canceled it.
+   * server, any task of that server. The row records who canceled it. A series is canceled with
+   * every run of it that is not being sent yet; a run being sent finishes.
    */
   async cancelTask(actor: ActorInput, taskId: string): Promise<Task> {
     const canceledBy = typeof actor === 'string' ? actor : actor.userId;
-    const task = await this.requireTask(actor, taskId, true);
+    const found = await this.requireItem(actor, taskId, true);
+    if (found.kind === 'series') return this.cancelSeries(found.row, canceledBy);
+    return toTaskView(await this.cancelRow(found.row, canceledBy));
+  }
+
+  /** Cancels one open task row (a reservation, or a run of a series). */
+  private async cancelRow(task: TaskRow, canceledBy: string): Promise<TaskRow> {
     this.assertOpen(task);
     const canceled = await this.deps.repository.transition(task.id, 'canceled', { finishedAt: this.clock(), canceledBy });
     if (!canceled) return this.failClosed(task.id);
@@ -193,45 +255,210 @@ export class TaskService {
       this.deps.logger.warn({ taskId: task.id, err }, 'workflow cancellation request failed');
     }
     this.deps.logger.info({ taskId: task.id, requesterId: task.requester_id, canceledBy }, 'reservation canceled');
-    return toTaskView(canceled);
+    return canceled;
   }
 
-  /** Moves the caller's own reservation (in the caller's server) to a new time, under the same lead rule as reserving. */
+  /** Cancels a series, then each of its runs not being sent yet (a run being sent finishes, once). */
+  private async cancelSeries(row: SeriesRow, canceledBy: string): Promise<Task> {
+    const { service } = this.seriesDeps();
+    const canceled = await service.cancel(row, canceledBy);
+    for (const run of await this.deps.repository.openRunsOf(row.id)) {
+      await this.cancelRow(run, canceledBy).catch((err: unknown) => {
+        // Claimed meanwhile: it is being sent, and finishes.
+        this.deps.logger.info({ taskId: run.id, seriesId: row.id, err: String(err) }, 'a run of the canceled series is already being sent');
+      });
+    }
+    return service.view(canceled);
+  }
+
+  /**
+   * How many open reservations "cancel all" would cancel for the caller in the caller's server:
+   * their own open tasks and series made up to `at` (a series counts once).
+   */
+  async countOpen(actor: ActorInput, at: Date = this.clock()): Promise<number> {
+    const { tasks, series } = await this.openOf(actor, at);
+    return tasks.length + series.length;
+  }
+
+  /**
+   * Cancels every open task and series of the caller in the caller's server that existed at `at`
+   * (when they were asked "Cancel your N open reservations?"): never one made after the question,
+   * never anyone else's. Answers how many it canceled.
+   */
+  async cancelAll(actor: ActorInput, at: Date): Promise<number> {
+    const canceledBy = typeof actor === 'string' ? actor : actor.userId;
+    const { tasks, series } = await this.openOf(actor, at);
+    let canceled = 0;
+    for (const row of series) {
+      try {
+        await this.cancelSeries(row, canceledBy);
+        canceled++;
+      } catch (err) {
+        this.deps.logger.info({ seriesId: row.id, err: String(err) }, 'cancel all: a series closed meanwhile');
+      }
+    }
+    for (const row of tasks) {
+      // The runs of a series canceled above went with it.
+      const current = row.series_id ? await this.deps.repository.findById(row.id) : row;
+      if (!current || !isOpen(current.status)) continue;
+      try {
+        await this.cancelRow(current, canceledBy);
+        canceled++;
+      } catch (err) {
+        this.deps.logger.info({ taskId: row.id, err: String(err) }, 'cancel all: a task closed meanwhile');
+      }
+    }
+    this.deps.logger.info({ canceledBy, canceled }, 'canceled all open reservations');
+    return canceled;
+  }
+
+  private async openOf(actor: ActorInput, at: Date): Promise<{ tasks: TaskRow[]; series: SeriesRow[] }> {
+    const scope = this.scopeFor(actor, false);
+    const [tasks, series] = await Promise.all([
+      this.deps.repository.listOpenCreatedBy(scope, at),
+      this.deps.series ? this.deps.series.repository.listOpenCreatedBy(scope, at) : [],
+    ]);
+    // Runs of a series count with their series, unless the series is not among them.
+    const seriesIds = new Set(series.map((s) => s.id));
+    return { tasks: tasks.filter((t) => !t.series_id || !seriesIds.has(t.series_id)), series };
+  }
+
+  /**
+   * Moves the caller's own reservation (in the caller's server) to a new time, under the same lead
+   * rule as reserving. For a series, its next run is moved (made now, due at the new time).
+   */
   async rescheduleTask(actor: ActorInput, taskId: string, when: string | Date, timeZone?: string, locale?: Locale): Promise<Task> {
     const now = this.clock();
     const scheduledAt = this.resolveWhen(when, timeZone, now, locale).instant;
-    const task = await this.requireTask(actor, taskId, false);
-    return this.moveReservation(task, scheduledAt);
+    const found = await this.requireItem(actor, taskId, false);
+    if (found.kind === 'series') return this.moveNextRun(found.row, () => scheduledAt);
+    return this.moveReservation(found.row, scheduledAt);
   }
 
   /**
    * A quick move of the caller's own reservation (in the caller's server), from its current time:
-   * +10 minutes, +1 hour, or tomorrow at the same time in `timeZone`. The same lead rule as rescheduling.
+   * +10 minutes, +1 hour, or tomorrow at the same time in `timeZone`. The same lead rule as
+   * rescheduling. For a series, its next run is moved from that run's time.
    */
   async quickMoveTask(actor: ActorInput, taskId: string, move: QuickMove, timeZone?: string): Promise<Task> {
-    const task = await this.requireTask(actor, taskId, false);
-    this.assertMovable(task);
+    const found = await this.requireItem(actor, taskId, false);
     const zone = timeZone ?? this.deps.defaultTimeZone ?? 'UTC';
-    const scheduledAt = this.resolveWhen(quickMoveTarget(task.scheduled_at!, move, zone), zone, this.clock(), undefined).instant;
-    return this.moveReservation(task, scheduledAt);
+    const target = (from: Date) => this.resolveWhen(quickMoveTarget(from, move, zone), zone, this.clock(), undefined).instant;
+    if (found.kind === 'series') return this.moveNextRun(found.row, target);
+    const task = found.row;
+    this.assertMovable(task);
+    return this.moveReservation(task, target(task.scheduled_at!));
+  }
+
+  /**
+   * Moves a series' next run: the run is made now, due at the new time (it then is a reservation
+   * of its own; the series goes on from the run after it). One made meanwhile is moved as any is.
+   */
+  private async moveNextRun(row: SeriesRow, target: (runAt: Date) => Date): Promise<Task> {
+    const { service } = this.seriesDeps();
+    const runAt = await service.nextUnmadeRun(row);
+    const scheduledAt = target(runAt);
+    const made = await service.makeRunEarly(row, runAt, scheduledAt);
+    if (made.kind === 'exists') return this.moveReservation(made.task, scheduledAt);
+    return toTaskView(made.task);
+  }
+
+  /**
+   * Changes the mail of the caller's own reservation (still waiting for its time) or series, with
+   * the same checks as reserving it. A reservation is changed by the same conditional UPDATE as the
+   * claim, so an edit and a send never both win: one being sent is refused ("already sending"). A
+   * series' runs made already keep their mail; the next ones take the new one.
+   */
+  async editTask(actor: ActorInput, taskId: string, request: EditRequest): Promise<{ task: Task; changes: EditChange[] }> {
+    const found = await this.requireItem(actor, taskId, false);
+    const current = found.row;
+    if (found.kind === 'task') this.assertReserved(found.row);
+    else if (!OPEN_SERIES_STATUSES.includes(found.row.status)) throw new HeraldError('TASK_NOT_OPEN', { taskId: current.id, status: found.row.status });
+    const next = await this.prepareEdit(current, request);
+    if (next.changes.length === 0) throw new HeraldError('NOTHING_TO_EDIT', {});
+    const edit = { name: next.name, description: next.description, payload: next.payload };
+    if (found.kind === 'series') return { task: await this.seriesDeps().service.edit(found.row, edit), changes: next.changes };
+    const rails = this.deps.guardRails;
+    const added = Math.max(0, next.payload.recipients.length - current.payload.recipients.length);
+    const result = await this.deps.repository.editReserved(current.id, current.requester_id, edit, added, {
+      requesterPerHour: rails?.mailsPerHour,
+      relayPerHour: rails?.mailsPerHourTotal,
+    });
+    if (result.kind === 'over-hourly-limit') throw limitError(result);
+    if (result.kind === 'not-reserved') return this.failClosed(current.id);
+    this.deps.logger.info({ taskId: current.id, requesterId: current.requester_id, fields: next.changes.map((c) => c.field) }, 'reservation edited');
+    return { task: toTaskView(result.task), changes: next.changes };
+  }
+
+  /** Pauses the caller's own series: its runs are skipped until it is resumed. */
+  async pauseSeries(actor: ActorInput, taskId: string): Promise<Task> {
+    return this.seriesDeps().service.pause(await this.requireSeries(actor, taskId));
+  }
+
+  /** Resumes the caller's own series from its next run; the runs missed while paused are not sent. */
+  async resumeSeries(actor: ActorInput, taskId: string): Promise<Task> {
+    return this.seriesDeps().service.resume(await this.requireSeries(actor, taskId));
+  }
+
+  private async requireSeries(actor: ActorInput, taskId: string): Promise<SeriesRow> {
+    const found = await this.requireItem(actor, taskId, false);
+    if (found.kind !== 'series') throw new HeraldError('NOT_A_SERIES', { taskId: found.row.id });
+    return found.row;
   }
 
   /**
    * The caller's own finished, failed and canceled tasks in the caller's server (or only those in
    * `statuses`), newest first: the same tasks the caller could see while they were open.
    */
-  async listHistory(actor: ActorInput, options: { statuses?: readonly TaskStatus[]; page?: number } = {}): Promise<HistoryPage> {
+  async listHistory(actor: ActorInput, options: { statuses?: readonly TaskStatus[]; page?: number; limit?: number } = {}): Promise<HistoryPage> {
     const page = options.page ?? 1;
     if (!Number.isInteger(page) || page < 1 || page > MAX_HISTORY_PAGES) throw new HeraldError('INVALID_PAGE', {});
     const statuses = (options.statuses ?? TERMINAL_STATUSES).filter((s) => TERMINAL_STATUSES.includes(s));
     if (statuses.length === 0) return { tasks: [], page, hasMore: false };
-    const offset = (page - 1) * HISTORY_PAGE_SIZE;
-    const { rows, total } = await this.deps.repository.listInScope(this.scopeFor(actor, false), statuses, { limit: HISTORY_PAGE_SIZE, offset }, 'newest');
+    const limit = options.limit ?? HISTORY_PAGE_SIZE;
+    if (!Number.isInteger(limit) || limit < 1 || limit > HISTORY_PAGE_SIZE) throw new HeraldError('INVALID_LIMIT', { max: HISTORY_PAGE_SIZE });
+    const offset = (page - 1) * limit;
+    const scope = this.scopeFor(actor, false);
+    if (this.deps.series) {
+      // A canceled series is history (who canceled it); a finished one is its runs, listed themselves.
+      const series: SeriesStatus[] = statuses.includes('canceled') ? ['canceled'] : [];
+      const { rows, total } = await this.deps.series.repository.listWithTasks(scope, { tasks: statuses, series }, { limit, offset }, 'newest');
+      return { tasks: await this.viewsOf(rows), page, hasMore: offset + rows.length < total };
+    }
+    const { rows, total } = await this.deps.repository.listInScope(scope, statuses, { limit, offset }, 'newest');
     return { tasks: rows.map(toTaskView), page, hasMore: offset + rows.length < total };
   }
 
   listTemplates(): TemplateInfo[] {
     return this.deps.templates.list();
+  }
+
+  /**
+   * Reserves a repeating mail: a series whose first run is the first of its cadence at or after
+   * `when` (under the same lead rule as one reservation), at when's time of day in `timeZone`.
+   */
+  async reserveSeries(request: SeriesRequest): Promise<Task> {
+    const id = this.newTaskId();
+    const prepared = await this.prepare(id, request, { descriptionRequired: true });
+    const series = this.previewSeries(request);
+    return this.seriesDeps().service.create(prepared, series);
+  }
+
+  /** The series a request would make, checked (lead rule, cadence, limits), stored nowhere: for previews too. */
+  previewSeries(request: Pick<SeriesRequest, 'repeat' | 'until' | 'when' | 'timeZone' | 'language'>) {
+    const { service } = this.seriesDeps();
+    const now = this.clock();
+    const zone = request.timeZone ?? this.deps.defaultTimeZone ?? 'UTC';
+    const locale = request.language;
+    const repeat = parseRepeat(request.repeat, { locale: locale ?? 'en' });
+    const until = request.until?.trim() ? parseUntil(request.until, { now, zone }) : undefined;
+    const start = this.resolveWhen(request.when, zone, now, locale).instant;
+    return service.build({ repeat, start, zone, until });
+  }
+
+  /** Now, on the service's clock (what the confirmation of "cancel all" is taken at). */
+  now(): Date {
+    return this.clock();
   }
 
   /** What `when` means for this user right now, for previews. Throws the same errors as reserveTask. */
@@ -253,24 +480,12 @@ export class TaskService {
    * its task id from the start, so a refused one can be traced by the id it would have had.
    */
   private async prepare(id: string, request: MailRequest, options: { descriptionRequired: boolean }) {
-    const description = (request.description ?? '').trim();
-    if (options.descriptionRequired && description === '') throw new HeraldError('DESCRIPTION_REQUIRED', {});
-    if (description.length > MAX_DESCRIPTION_LENGTH) {
-      throw new HeraldError('FIELD_TOO_LONG', { field: 'description', max: MAX_DESCRIPTION_LENGTH });
-    }
-    // A description is one line of plain text.
-    const inDescription = findControlCharacter(description);
-    if (inDescription) throw new HeraldError('CONTROL_CHARACTER', { field: 'description', ...inDescription });
-    const recipients = parseRecipients(request.to);
-    assertRecipientDomainsAllowed(recipients, this.deps.guardRails?.allowedRecipientDomains ?? []);
+    const description = checkDescription(request.description ?? '', options.descriptionRequired);
+    const recipients = this.checkRecipients(request.to);
     const variables = typeof request.variables === 'string' || request.variables === undefined
       ? parseVariables(request.variables)
       : { ...request.variables };
-    for (const [name, value] of Object.entries(variables)) {
-      // Values may span lines (a notice's body); nothing else below U+0020 belongs in a mail.
-      const inValue = findControlCharacter(value, ['\t', '\n', '\r']);
-      if (inValue) throw new HeraldError('CONTROL_CHARACTER', { field: 'variable', name: name.slice(0, 40), ...inValue });
-    }
+    checkVariableValues(variables);
     const guildId = request.guildId ?? null;
     let language = request.language ?? 'en';
     let templateRef: TemplateRef | undefined;
@@ -280,15 +495,62 @@ export class TaskService {
     } else {
       this.deps.templates.validate(request.template, language, variables);
     }
-    const extra = recipients.length > 1 ? ` (+${recipients.length - 1})` : '';
     return {
       id,
-      name: `${request.template} → ${recipients[0]}${extra}`,
+      name: taskName(request.template, recipients),
       description,
       requester_id: request.requesterId,
       guild_id: guildId,
       payload: { recipients, template: request.template, variables, language, ...(templateRef && { templateRef }) },
     };
+  }
+
+  private checkRecipients(to: string | string[]): string[] {
+    const recipients = parseRecipients(to);
+    assertRecipientDomainsAllowed(recipients, this.deps.guardRails?.allowedRecipientDomains ?? []);
+    return recipients;
+  }
+
+  /**
+   * An edit, checked as reserving checks a request: what is not given stays. A new template is
+   * resolved again (the task then keeps that version); otherwise the version the task has is kept
+   * and the values are checked against it. Stores nothing.
+   */
+  private async prepareEdit(current: Pick<TaskRow, 'name' | 'description' | 'guild_id' | 'payload'>, request: EditRequest) {
+    const before = current.payload;
+    const changes: EditChange[] = [];
+    const description = request.description == null ? current.description : checkDescription(request.description, true);
+    if (description !== current.description) changes.push({ field: 'description', before: current.description, after: description });
+    const recipients = request.to == null || request.to.trim() === '' ? before.recipients : this.checkRecipients(request.to);
+    if (recipients.join(',') !== before.recipients.join(',')) changes.push({ field: 'to', before: before.recipients, after: recipients });
+    const given = request.vars == null ? {} : typeof request.vars === 'string' ? parseVariables(request.vars) : { ...request.vars };
+    checkVariableValues(given);
+    const variables: Record<string, string> = { ...before.variables };
+    for (const [name, value] of Object.entries(given)) {
+      // An empty value takes the variable out (an optional one, or one the new template does not use).
+      if (value === '') delete variables[name];
+      else variables[name] = value;
+    }
+    for (const name of [...new Set([...Object.keys(before.variables), ...Object.keys(variables)])].sort()) {
+      const was = before.variables[name] ?? null;
+      const now = variables[name] ?? null;
+      if (was !== now) changes.push({ field: 'variable', name, before: was, after: now });
+    }
+    const template = request.template?.trim() || before.template;
+    let { language } = before;
+    let templateRef = before.templateRef;
+    if (template !== before.template) {
+      changes.push({ field: 'template', before: before.template, after: template });
+      if (this.deps.resolver) ({ language, ref: templateRef } = await this.deps.resolver.validate(current.guild_id, template, language, variables));
+      else this.deps.templates.validate(template, language, variables);
+    } else if (this.deps.resolver) {
+      // The version the task was made with, as its mail will be rendered.
+      await this.deps.resolver.render(current.guild_id, templateRefOf(before), language, variables);
+    } else {
+      this.deps.templates.validate(template, language, variables);
+    }
+    const payload: TaskPayload = { recipients, template, variables, language, ...(templateRef && { templateRef }) };
+    return { name: taskName(template, recipients), description, payload, changes };
   }
 
   /**
@@ -337,16 +599,34 @@ export class TaskService {
     return { guildId: actor.guildId, requesterId: actor.userId };
   }
 
-  /** What a listing shows: one's own reservations, or every open task of the server for its admins. */
-  private listingOf(actor: ActorInput, scope: ListScope): { scope: TaskScope; statuses: readonly TaskStatus[] } {
-    if (scope === 'mine') return { scope: this.scopeFor(actor, false), statuses: ['reserved'] };
-    return { scope: { guildId: requireServerAdmin(actor) }, statuses: OPEN_STATUSES };
+  /** What a listing shows: one's own reservations and series, or every open task and series of the server for its admins. */
+  private listingOf(actor: ActorInput, scope: ListScope): { scope: TaskScope; statuses: ListedStatuses } {
+    if (scope === 'mine') return { scope: this.scopeFor(actor, false), statuses: { tasks: ['reserved'], series: OPEN_SERIES_STATUSES } };
+    return { scope: { guildId: requireServerAdmin(actor) }, statuses: { tasks: OPEN_STATUSES, series: OPEN_SERIES_STATUSES } };
   }
 
-  private async search(scope: TaskScope, statuses: readonly TaskStatus[], prefix: string, limit: number): Promise<Task[]> {
+  private async search(scope: TaskScope, statuses: ListedStatuses, prefix: string, limit: number): Promise<Task[]> {
     const clean = prefix.trim().toLowerCase();
     if (clean !== '' && !/^[0-9a-f-]{1,36}$/.test(clean)) return [];
-    return (await this.deps.repository.findByPrefixInScope(scope, clean, limit, statuses)).map(toTaskView);
+    if (this.deps.series) return this.viewsOf(await this.deps.series.repository.findWithTasksByPrefix(scope, clean, limit, statuses));
+    if (statuses.tasks.length === 0) return [];
+    return (await this.deps.repository.findByPrefixInScope(scope, clean, limit, statuses.tasks)).map(toTaskView);
+  }
+
+  /** Views of a listing of tasks and series, in its order. */
+  private async viewsOf(rows: readonly Listed[]): Promise<Task[]> {
+    const series = rows.flatMap((r) => (r.kind === 'series' ? [r.row] : []));
+    const seriesViews = new Map((series.length ? await this.seriesDeps().service.views(series) : []).map((v) => [v.id, v]));
+    return rows.map((r) => (r.kind === 'task' ? toTaskView(r.row) : seriesViews.get(r.row.id)!));
+  }
+
+  private async viewOf(found: Found): Promise<Task> {
+    return found.kind === 'task' ? toTaskView(found.row) : this.seriesDeps().service.view(found.row);
+  }
+
+  private seriesDeps(): NonNullable<TaskServiceDeps['series']> {
+    if (!this.deps.series) throw new Error('TaskService was built without series');
+    return this.deps.series;
   }
 
   private assertReserved(task: TaskRow): void {
@@ -431,19 +711,28 @@ export class TaskService {
     throw new HeraldError('SCHEDULER_UNAVAILABLE', {});
   }
 
-  private async requireTask(actor: ActorInput, taskIdInput: string, anyRequester: boolean): Promise<TaskRow> {
+  /** A task or a series the caller may act on, by id or unambiguous id prefix (ids of both never collide: UUIDs). */
+  private async requireItem(actor: ActorInput, taskIdInput: string, anyRequester: boolean): Promise<Found> {
     const scope = this.scopeFor(actor, anyRequester);
     const input = taskIdInput.trim();
-    let task: TaskRow | undefined;
+    const series = this.deps.series?.repository;
+    let found: Found | undefined;
     if (TASK_ID.test(input)) {
-      task = await this.deps.repository.findInScope(input.toLowerCase(), scope);
+      const id = input.toLowerCase();
+      const task = await this.deps.repository.findInScope(id, scope);
+      const row = task ? undefined : await series?.findInScope(id, scope);
+      found = task ? { kind: 'task', row: task } : row ? { kind: 'series', row } : undefined;
     } else if (TASK_ID_PREFIX.test(input)) {
-      const matches = await this.deps.repository.findByPrefixInScope(scope, input.toLowerCase(), 2);
-      if (matches.length === 1) task = matches[0];
+      const every = { tasks: TASK_STATUSES_ALL, series: SERIES_STATUSES_ALL };
+      const matches: Found[] = series
+        ? await series.findWithTasksByPrefix(scope, input.toLowerCase(), 2, every)
+        : (await this.deps.repository.findByPrefixInScope(scope, input.toLowerCase(), 2)).map((row) => ({ kind: 'task' as const, row }));
+      if (matches.length === 1) found = matches[0];
     }
-    if (!task) throw new HeraldError('TASK_NOT_FOUND', { taskId: input.slice(0, 40) });
-    return task;
+    if (!found) throw new HeraldError('TASK_NOT_FOUND', { taskId: input.slice(0, 40) });
+    return found;
   }
+
 
   private assertOpen(task: Pick<TaskRow, 'id' | 'status'>): void {
     if (task.status === 'running') throw new HeraldError('TASK_ALREADY_SENDING', { taskId: task.id });
@@ -475,8 +764,35 @@ export function requireServerAdmin(actor: ActorInput): string {
   return guildId;
 }
 
+const TASK_STATUSES_ALL: readonly TaskStatus[] = [...OPEN_STATUSES, 'running', ...TERMINAL_STATUSES];
+const SERIES_STATUSES_ALL: readonly SeriesStatus[] = [...OPEN_SERIES_STATUSES, ...TERMINAL_SERIES_STATUSES];
+
+/** "template → first recipient (+ how many more)": a task's label. */
+function taskName(template: string, recipients: readonly string[]): string {
+  const extra = recipients.length > 1 ? ` (+${recipients.length - 1})` : '';
+  return `${template} → ${recipients[0]}${extra}`;
+}
+
+/** A description: one line of plain text, required for reservations. */
+function checkDescription(input: string, required: boolean): string {
+  const description = input.trim();
+  if (required && description === '') throw new HeraldError('DESCRIPTION_REQUIRED', {});
+  if (description.length > MAX_DESCRIPTION_LENGTH) throw new HeraldError('FIELD_TOO_LONG', { field: 'description', max: MAX_DESCRIPTION_LENGTH });
+  const inDescription = findControlCharacter(description);
+  if (inDescription) throw new HeraldError('CONTROL_CHARACTER', { field: 'description', ...inDescription });
+  return description;
+}
+
+/** Values may span lines (a notice's body); nothing else below U+0020 belongs in a mail. */
+function checkVariableValues(variables: Record<string, string>): void {
+  for (const [name, value] of Object.entries(variables)) {
+    const inValue = findControlCharacter(value, ['\t', '\n', '\r']);
+    if (inValue) throw new HeraldError('CONTROL_CHARACTER', { field: 'variable', name: name.slice(0, 40), ...inValue });
+  }
+}
+
 /** Why a row was not inserted, in the user's words. */
-function limitError(result: Exclude<LimitedInsert, { kind: 'inserted' }>): HeraldError {
+export function limitError(result: Exclude<LimitedInsert, { kind: 'inserted' }>): HeraldError {
   if (result.kind === 'too-many-open') return new HeraldError('TOO_MANY_OPEN_RESERVATIONS', { max: result.limit });
   const { scope, limit, used, requested, retryInMinutes } = result;
   if (retryInMinutes === null) return new HeraldError('RECIPIENTS_OVER_HOURLY_LIMIT', { requested, limit });

@@ -1,8 +1,9 @@
 // A task as front ends and notices see it: camelCase, the payload spread out, no bookkeeping
 // columns. This is the one mapping from the database row, so renaming a column breaks no renderer.
-import type { TaskRow } from '../db/schema.js';
+import type { SeriesRow, TaskRow } from '../db/schema.js';
 import { type FailureReason, isFailureReason, smtpCodesOf } from '../domain/failure-reason.js';
-import type { TaskStatus } from '../domain/task-status.js';
+import { type RepeatSeries, seriesFromJson } from '../domain/repeat/index.js';
+import type { SeriesStatus, TaskStatus } from '../domain/task-status.js';
 import type { Locale } from '../i18n/locale.js';
 
 export interface Task {
@@ -34,9 +35,25 @@ export interface Task {
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** A run of a series: the series it belongs to. */
+  seriesId?: string;
+  /**
+   * A repeating reservation (issue 11): the id is the series', `scheduledAt` its next run, and the
+   * status `reserved` while it has runs to come (active or paused), then `finished` or `canceled`.
+   */
+  series?: SeriesView;
 }
 
-export function toTaskView(row: TaskRow): Task {
+export interface SeriesView {
+  /** The cadence and its end: describeCadence / describeSeries word it. */
+  repeat: RepeatSeries;
+  state: SeriesStatus;
+  /** The next runs still to be made (up to three), soonest first; empty when none is left. */
+  nextRuns: Date[];
+}
+
+/** What a task and a series share: whose mail it is, and the mail. */
+function mailView(row: TaskRow | SeriesRow): Pick<Task, 'id' | 'name' | 'description' | 'requesterId' | 'guildId' | 'template' | 'recipients' | 'variables' | 'language'> {
   const { payload } = row;
   return {
     id: row.id,
@@ -44,12 +61,18 @@ export function toTaskView(row: TaskRow): Task {
     description: row.description,
     requesterId: row.requester_id,
     guildId: row.guild_id,
-    status: row.status,
-    scheduledAt: row.scheduled_at,
     template: payload.template,
     recipients: [...payload.recipients],
     variables: { ...payload.variables },
     language: payload.language,
+  };
+}
+
+export function toTaskView(row: TaskRow): Task {
+  return {
+    ...mailView(row),
+    status: row.status,
+    scheduledAt: row.scheduled_at,
     attempts: row.attempts,
     failureReason: isFailureReason(row.failure_reason) ? row.failure_reason : null,
     smtpCodes: smtpCodesOf(row.error) ?? null,
@@ -57,5 +80,25 @@ export function toTaskView(row: TaskRow): Task {
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    ...(row.series_id && { seriesId: row.series_id }),
+  };
+}
+
+const SERIES_TASK_STATUS: Record<SeriesStatus, TaskStatus> = { active: 'reserved', paused: 'reserved', finished: 'finished', canceled: 'canceled' };
+
+/** A series as a task in a listing: `nextRuns` are its coming runs, worked out by the service. */
+export function toSeriesTaskView(row: SeriesRow, nextRuns: Date[]): Task {
+  return {
+    ...mailView(row),
+    status: SERIES_TASK_STATUS[row.status],
+    scheduledAt: row.status === 'active' || row.status === 'paused' ? (nextRuns[0] ?? null) : null,
+    attempts: 0,
+    failureReason: null,
+    smtpCodes: null,
+    canceledBy: row.canceled_by,
+    createdAt: row.created_at,
+    startedAt: null,
+    finishedAt: row.finished_at,
+    series: { repeat: seriesFromJson(row.repeat), state: row.status, nextRuns },
   };
 }

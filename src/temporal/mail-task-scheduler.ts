@@ -1,10 +1,19 @@
 // Temporal behind one small interface. TaskService and the reconciler only know TaskScheduler:
 // start a task's workflow, move it, cancel it, ask what became of it. How that is done (workflow
 // ids, start delays, the reschedule signal, cancellation, reading histories) is this file's business alone.
-import { type Client, type WorkflowHandle, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  type Client,
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  type WorkflowHandle,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
 import { defaultPayloadConverter, NamespaceNotFoundError } from '@temporalio/common';
+import { describeSeries, type RepeatSeries, toScheduleSpec } from '../domain/repeat/index.js';
 import type { MailRetryPolicy } from '../domain/retry-policy.js';
-import { MAIL_TASK_WORKFLOW, type MailTaskInput, rescheduleSignal } from '../workflows/definitions.js';
+import { seriesRunWorkflowId, seriesScheduleId } from '../domain/series-ids.js';
+import { MAIL_TASK_WORKFLOW, type MailTaskInput, rescheduleSignal, SERIES_RUN_WORKFLOW, type SeriesRunInput } from '../workflows/definitions.js';
 import type { mailTaskWorkflow } from '../workflows/mail-task.js';
 
 /** What the scheduler needs to know of a task: its id, and when it is due (null: at once). */
@@ -35,6 +44,30 @@ export interface TaskScheduler {
   inspect(task: ScheduledTask): Promise<WorkflowState>;
 }
 
+/** What the scheduler needs to know of a series (issue 11): its id and its runs. */
+export interface ScheduledSeries {
+  id: string;
+  series: RepeatSeries;
+  paused?: boolean;
+}
+
+/**
+ * A Temporal Schedule per series: it starts a seriesRunWorkflow at each of the series' times, in
+ * the series' zone. Every method is safe to repeat.
+ */
+export interface SeriesScheduler {
+  /** Creates the series' Schedule; one that exists already is kept. */
+  createSeries(series: ScheduledSeries): Promise<void>;
+  /** Pauses the Schedule: Temporal starts nothing for the times that pass meanwhile. A missing Schedule is not an error. */
+  pauseSeries(id: string): Promise<void>;
+  /** Unpauses it: it goes on from its next time; the times passed while paused are not made up. */
+  resumeSeries(id: string): Promise<void>;
+  /** Deletes the Schedule (runs it already started go on); a missing one is not an error. */
+  removeSeries(id: string): Promise<void>;
+  /** Whether the Schedule exists. Throws when Temporal cannot be asked. */
+  hasSeries(id: string): Promise<boolean>;
+}
+
 export interface TemporalTaskSchedulerOptions {
   client: Client;
   taskQueue: string;
@@ -46,11 +79,13 @@ export interface TemporalTaskSchedulerOptions {
   notifyOutcomes?: boolean;
   /** STALE_SEND_AFTER, frozen into each workflow's input like the retry policy. */
   staleSendAfterMs?: number;
+  /** CATCHUP_WINDOW: how late a Schedule may still start a run it missed while Temporal was down. */
+  catchupWindowMs?: number;
   clock?: () => Date;
 }
 
-/** One mailTaskWorkflow per task, with the task id as its workflow id. */
-export class TemporalTaskScheduler implements TaskScheduler {
+/** One mailTaskWorkflow per task, with the task id as its workflow id; one Schedule per series. */
+export class TemporalTaskScheduler implements TaskScheduler, SeriesScheduler {
   private readonly clock: () => Date;
 
   constructor(private readonly options: TemporalTaskSchedulerOptions) {
@@ -103,6 +138,64 @@ export class TemporalTaskScheduler implements TaskScheduler {
     return { state: 'closed', status, delivered: await deliveredIn(handle) };
   }
 
+  // ---- Series (issue 11): one Schedule per series ----------------------------------------------
+
+  /**
+   * The Schedule's policies. Overlap ALLOW_ALL: every run is its own task with its own id and
+   * workflow, so runs never conflict, and a run still busy (its step waiting out a database outage)
+   * must neither cancel the next (CANCEL_OTHER, TERMINATE_OTHER), nor make it be skipped (SKIP, the
+   * default) or wait behind it (BUFFER_*). CATCHUP_WINDOW: a time missed while Temporal was down is
+   * started late while within it, and dropped after; the run step applies the same bound to a run
+   * started on time that then waited for a worker. pauseOnFailure off: a run workflow does not
+   * fail for a run it could not make (its result says why).
+   */
+  async createSeries({ id, series, paused }: ScheduledSeries): Promise<void> {
+    try {
+      await this.options.client.schedule.create({
+        scheduleId: seriesScheduleId(id),
+        spec: toScheduleSpec(series),
+        action: {
+          type: 'startWorkflow',
+          workflowType: SERIES_RUN_WORKFLOW,
+          taskQueue: this.options.taskQueue,
+          args: [{ seriesId: id } satisfies SeriesRunInput],
+          workflowId: seriesRunWorkflowId(id),
+        },
+        policies: { overlap: 'ALLOW_ALL', catchupWindow: this.options.catchupWindowMs ?? 600_000, pauseOnFailure: false },
+        state: { paused: paused ?? false, note: `${SERIES_NOTE} ${describeSeries(series, 'en')}`.slice(0, 500) },
+      });
+    } catch (err) {
+      if (err instanceof ScheduleAlreadyRunning) return;
+      throw err;
+    }
+  }
+
+  pauseSeries(id: string): Promise<void> {
+    return ignoringMissing(() => this.schedule(id).pause(SERIES_NOTE));
+  }
+
+  resumeSeries(id: string): Promise<void> {
+    return ignoringMissing(() => this.schedule(id).unpause(SERIES_NOTE));
+  }
+
+  removeSeries(id: string): Promise<void> {
+    return ignoringMissing(() => this.schedule(id).delete());
+  }
+
+  async hasSeries(id: string): Promise<boolean> {
+    try {
+      await this.schedule(id).describe();
+      return true;
+    } catch (err) {
+      if (err instanceof ScheduleNotFoundError) return false;
+      throw err;
+    }
+  }
+
+  private schedule(id: string) {
+    return this.options.client.schedule.getHandle(seriesScheduleId(id));
+  }
+
   /**
    * Tells the task's workflow its time. A signal-with-start: a workflow still in its start delay
    * wakes for it (a plain signal would wait for the delay), and one that is missing is started.
@@ -140,6 +233,18 @@ export class TemporalTaskScheduler implements TaskScheduler {
       // Only worth it (and only safe from small clock differences) when the wake is well ahead.
       ...(wakeInMs > 30_000 && { startDelay: wakeInMs }),
     };
+  }
+}
+
+const SERIES_NOTE = 'Herald series: paused, resumed and canceled from Herald (the Herald task with the same id).';
+
+/** Runs a change to a Schedule; one that no longer exists needs no change. */
+async function ignoringMissing(run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    if (err instanceof ScheduleNotFoundError) return;
+    throw err;
   }
 }
 

@@ -7,7 +7,7 @@ import { HISTORY_FILTERS } from '../app/commands.js';
 import { MAX_LIST_LIMIT } from '../domain/limits.js';
 import { isValidTimeZone } from '../domain/time-zone.js';
 import { isLocale, type Locale } from '../i18n/locale.js';
-import { nextYearNote, TASK_RESULT_TITLES, ui } from '../i18n/ui.js';
+import { editChangeText, nextYearNote, TASK_RESULT_TITLES, taskResultTitle, ui } from '../i18n/ui.js';
 import { type WebTextKey, wt } from '../i18n/web.js';
 import type { ServerTemplateView } from '../mail/server-template-service.js';
 import type { Task } from '../tasks/task-view.js';
@@ -382,6 +382,10 @@ export function registerRoutes(app: FastifyInstance, options: DashboardOptions):
         setFlash(request, { kind: 'error', title: result.message });
       } else if (result.kind === 'canceled' || result.kind === 'rescheduled') {
         setFlash(request, taskFlash(v, result, result.task));
+      } else if (result.kind === 'edited') {
+        const flash = taskFlash(v, result, result.task, taskResultTitle(v.locale, 'edited', result.task));
+        const changes = result.changes.map((change) => editChangeText(v.locale, change)).map(({ what, before, after }) => `${what}: ${before} → ${after}`);
+        setFlash(request, { ...flash, lines: [...flash.lines, ...changes] });
       }
       return reply.redirect(`/reservations?server=${guild.id}`, 303);
     };
@@ -389,6 +393,11 @@ export function registerRoutes(app: FastifyInstance, options: DashboardOptions):
   app.post('/reservations/:id/cancel', reservationAction((ctx, task) => commands.cancel(ctx, { task })));
   app.post('/reservations/:id/reschedule', reservationAction((ctx, task, body) => commands.reschedule(ctx, { task, when: field(body, 'when') })));
   app.post('/reservations/:id/move', reservationAction((ctx, task, body) => commands.quickMove(ctx, { task, move: field(body, 'move') })));
+  // Inline Edit (issue 11): what the form sends is what the mail becomes; the core says what changed.
+  app.post(
+    '/reservations/:id/edit',
+    reservationAction((ctx, task, body) => commands.edit(ctx, { task, to: field(body, 'to'), vars: field(body, 'vars'), description: field(body, 'description') })),
+  );
 
   app.get<{ Querystring: Query }>('/history', async (request, reply) => {
     const shown = await serverPage(request, reply, 'historyTitle');

@@ -49,3 +49,29 @@ export type DeliveryResult =
   | { kind: 'closed'; status: TaskStatus }
   /** The worker shut down while holding: nothing was claimed, run the send step again. */
   | { kind: 'interrupted' };
+
+// ---- Series (issue 11) --------------------------------------------------------------------------
+
+/** What a series' Temporal Schedule starts at each of its times (candidates: see domain/repeat). */
+export const SERIES_RUN_WORKFLOW = 'seriesRunWorkflow';
+
+export interface SeriesRunInput {
+  seriesId: string;
+}
+
+/** What the run step found at one of the Schedule's times. */
+export type PreparedRun =
+  /** The run's task exists (made now, or before by a retry or a quick move) and its workflow is to be started. */
+  | { kind: 'start'; taskId: string }
+  /** Over an hourly limit: stored as failed with the reason; the requester is to be told. */
+  | { kind: 'refused'; taskId: string }
+  | { kind: 'skipped'; reason: RunSkipReason };
+
+/**
+ * Why a Schedule firing made no run: it is not one of the series' runs (a candidate of the spec, a
+ * manual trigger), the series is paused or closed or gone, or the run came more than CATCHUP_WINDOW
+ * late; `no-time`: the workflow was not started by a Schedule.
+ */
+export type RunSkipReason = 'not-a-run' | 'not-active' | 'missed' | 'gone' | 'no-time';
+
+export type SeriesRunOutcome = { kind: 'started'; taskId: string } | { kind: 'refused'; taskId: string } | { kind: 'skipped'; reason: RunSkipReason };

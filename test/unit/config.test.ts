@@ -52,7 +52,7 @@ describe('loadConfig: defaults', () => {
       },
       dashboard: { port: 3000, host: '127.0.0.1', publicUrl: 'http://localhost:3000', sessionSecret: undefined },
       guardRails: { allowedRecipientDomains: [], mailsPerHour: 20, mailsPerHourTotal: 500, maxOpenReservations: 25 },
-      repeat: { minIntervalMs: 3_600_000, maxDays: 366 },
+      repeat: { minIntervalMs: 3_600_000, maxDays: 366, catchupWindowMs: 600_000 },
     });
     expect(config.database.url).toBeUndefined();
     expect(config.temporal.tls).toBeUndefined();
@@ -334,6 +334,9 @@ describe('loadConfig: Discord and guard rails', () => {
     [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET'],
     // 31 bytes: one short of the minimum.
     [{ SESSION_SECRET: 'x'.repeat(31) }, 'SESSION_SECRET'],
+    [{ CATCHUP_WINDOW: '5s' }, 'CATCHUP_WINDOW'],
+    // A run that late would only fail as too late at its send.
+    [{ CATCHUP_WINDOW: '20m', STALE_SEND_AFTER: '15m' }, 'CATCHUP_WINDOW'],
   ])('%j is refused, naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {

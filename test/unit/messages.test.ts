@@ -54,6 +54,15 @@ const PARAMS: { [C in ErrorCode]: ErrorParams<C> } = {
   INVALID_PAGE: {},
   INVALID_QUICK_MOVE: { moves: '10m, 1h, tomorrow' },
   // Repeating reservations (issue 11).
+  UNTIL_WITHOUT_REPEAT: {},
+  NOT_A_SERIES: { taskId: 'T-1' },
+  SERIES_ALREADY_PAUSED: { taskId: 'T-1' },
+  SERIES_NOT_PAUSED: { taskId: 'T-1' },
+  SERIES_PAUSED: { taskId: 'T-1' },
+  SERIES_NO_RUNS_LEFT: { taskId: 'T-1' },
+  NOTHING_TO_EDIT: {},
+  NOT_YOUR_MOVE_BUTTON: {},
+  NOT_YOUR_CANCEL_ALL_BUTTON: {},
   REPEAT_UNPARSEABLE: { input: 'every blue moon' },
   REPEAT_HAS_TIME: { input: 'every monday 9am' },
   REPEAT_HAS_UNTIL: { input: 'every monday until march' },
@@ -104,8 +113,8 @@ function message(locale: 'en' | 'ko', code: ErrorCode): string {
 const HANGUL = /[\uAC00-\uD7A3]/;
 
 describe('error messages', () => {
-  it('covers 87 codes', () => {
-    expect(CODES).toHaveLength(87);
+  it('covers 96 codes', () => {
+    expect(CODES).toHaveLength(96);
   });
 
   for (const code of CODES) {

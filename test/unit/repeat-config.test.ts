@@ -1,5 +1,6 @@
-// MIN_REPEAT_INTERVAL and MAX_REPEAT_DAYS: read into Config['repeat'] (the RepeatLimits every series
-// is built with); a bad value stops start-up naming the variable.
+// MIN_REPEAT_INTERVAL, MAX_REPEAT_DAYS and CATCHUP_WINDOW: read into Config['repeat'] (the
+// RepeatLimits every series is built with, and how late a missed run may go out); a bad value
+// stops start-up naming the variable.
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
@@ -14,13 +15,21 @@ function problemsOf(env: Record<string, string>): string[] {
 }
 
 describe('loadConfig: repeat limits', () => {
-  it('defaults to one hour and 366 days', () => {
-    expect(loadConfig({}).repeat).toEqual({ minIntervalMs: 3_600_000, maxDays: 366 });
+  it('defaults to one hour, 366 days and a ten-minute catch-up window', () => {
+    expect(loadConfig({}).repeat).toEqual({ minIntervalMs: 3_600_000, maxDays: 366, catchupWindowMs: 600_000 });
   });
 
   it('reads durations and day counts', () => {
-    expect(loadConfig({ MIN_REPEAT_INTERVAL: '30m', MAX_REPEAT_DAYS: '90' }).repeat).toEqual({ minIntervalMs: 1_800_000, maxDays: 90 });
-    expect(loadConfig({ MIN_REPEAT_INTERVAL: '24h', MAX_REPEAT_DAYS: '3660' }).repeat).toEqual({ minIntervalMs: 86_400_000, maxDays: 3660 });
+    expect(loadConfig({ MIN_REPEAT_INTERVAL: '30m', MAX_REPEAT_DAYS: '90', CATCHUP_WINDOW: '2m' }).repeat).toEqual({
+      minIntervalMs: 1_800_000,
+      maxDays: 90,
+      catchupWindowMs: 120_000,
+    });
+    expect(loadConfig({ MIN_REPEAT_INTERVAL: '24h', MAX_REPEAT_DAYS: '3660', CATCHUP_WINDOW: '10s' }).repeat).toEqual({
+      minIntervalMs: 86_400_000,
+      maxDays: 3660,
+      catchupWindowMs: 10_000,
+    });
   });
 
   it.each([
@@ -30,6 +39,11 @@ describe('loadConfig: repeat limits', () => {
     [{ MAX_REPEAT_DAYS: '0' }, 'MAX_REPEAT_DAYS: '],
     [{ MAX_REPEAT_DAYS: '3661' }, 'MAX_REPEAT_DAYS: '],
     [{ MAX_REPEAT_DAYS: '1.5' }, 'MAX_REPEAT_DAYS: '],
+    [{ CATCHUP_WINDOW: '5s' }, "CATCHUP_WINDOW: at least 10s (Temporal's minimum)"],
+    [{ CATCHUP_WINDOW: '25h' }, 'CATCHUP_WINDOW: at most 24h'],
+    [{ CATCHUP_WINDOW: 'soon' }, 'CATCHUP_WINDOW: expected a duration'],
+    // A run sent that late would only fail at its send as too late.
+    [{ CATCHUP_WINDOW: '20m' }, 'CATCHUP_WINDOW: must not be longer than STALE_SEND_AFTER'],
   ])('%j is refused, naming the variable', (env, problem) => {
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);

@@ -34,6 +34,9 @@ const row: TaskRow = {
   recipient_count: 2,
   reschedule_count: 0,
   schedule_changed_at: null,
+  series_id: null,
+  run_at: null,
+  edit_count: 0,
 };
 
 const ctx: CommandContext = { userId: 'user-1', guildId: 'guild-1', locale: 'en', timeZone: 'UTC' };
@@ -108,8 +111,15 @@ describe('front ends render the view', () => {
     ]);
   });
 
-  it('a reservation, fresh or moved, carries a Cancel button for its requester; a canceled one does not', () => {
-    const cancelButton = { custom_id: 'herald:cancel:6f465a92-33de-4300-b51c-0699c7329e13:user-1', label: 'Cancel reservation' };
+  it('a reservation, fresh or moved, carries the quick moves and a Cancel button for its requester; a canceled one does not', () => {
+    const id = '6f465a92-33de-4300-b51c-0699c7329e13';
+    // The quick moves (issue 11) come first, each with its move, task and requester in the id.
+    const buttons = [
+      { custom_id: `herald:move:10m:${id}:user-1`, label: '+10 min' },
+      { custom_id: `herald:move:1h:${id}:user-1`, label: '+1 hour' },
+      { custom_id: `herald:move:tomorrow:${id}:user-1`, label: 'Tomorrow, same time' },
+      { custom_id: `herald:cancel:${id}:user-1`, label: 'Cancel reservation' },
+    ];
     const look = (kind: 'reserved' | 'rescheduled' | 'canceled') => {
       const reply = JSON.parse(JSON.stringify(renderForDiscord({ kind, task }, ctx))) as {
         embeds: { title: string }[];
@@ -117,8 +127,8 @@ describe('front ends render the view', () => {
       };
       return { title: reply.embeds[0]!.title, buttons: reply.components.flatMap((row) => row.components) };
     };
-    expect(look('reserved')).toMatchObject({ title: 'Mail reserved', buttons: [cancelButton] });
-    expect(look('rescheduled')).toMatchObject({ title: 'Reservation moved', buttons: [cancelButton] });
+    expect(look('reserved')).toMatchObject({ title: 'Mail reserved', buttons });
+    expect(look('rescheduled')).toMatchObject({ title: 'Reservation moved', buttons });
     expect(look('canceled')).toEqual({ title: 'Reservation canceled', buttons: [] });
   });
 

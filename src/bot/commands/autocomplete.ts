@@ -1,6 +1,7 @@
 // Autocomplete answers several commands share.
 import type { ApplicationCommandOptionChoiceData } from 'discord.js';
-import type { CommandContext } from '../../app/commands.js';
+import type { CommandContext, TaskPurpose } from '../../app/commands.js';
+import { describeCadence } from '../../domain/repeat/index.js';
 import { DISCORD_MAX_CHOICES } from '../../domain/limits.js';
 import { formatInZone } from '../../domain/time-zone.js';
 import type { TemplateSummary } from '../../mail/template-resolver.js';
@@ -36,10 +37,29 @@ export function whenChoices(typed: string, ctx: CommandContext, services: BotSer
   return [choice(label, typed)];
 }
 
-/** The tasks whose id starts with what was typed that the caller may reschedule, or cancel. */
-export async function reservationChoices(typed: string, ctx: CommandContext, services: BotServices, purpose: 'cancel' | 'reschedule' = 'reschedule') {
+/**
+ * A preview of a repeating reservation while `repeat` or `until` is typed: the cadence, its time
+ * of day and the next run ("매주 월요일 09:00, 다음: …"), or why it cannot be. `when` gives the time.
+ */
+export function repeatChoices(
+  options: { repeat: string; when: string; until: string },
+  typed: string,
+  ctx: CommandContext,
+  services: BotServices,
+): ApplicationCommandOptionChoiceData<string>[] {
+  if (typed.trim() === '' || options.repeat.trim() === '') return [];
+  if (options.when.trim() === '') return [choice(`⚠ ${ui(ctx.locale, 'repeatNeedsWhen')}`, typed)];
+  const preview = services.commands.previewSeries(ctx, options);
+  if (preview.kind === 'error') return [choice(`⚠ ${preview.message}`, typed)];
+  return [choice(`🔁 ${preview.text}`, typed)];
+}
+
+/** The tasks whose id starts with what was typed that the caller may act on for `purpose`. */
+export async function reservationChoices(typed: string, ctx: CommandContext, services: BotServices, purpose: TaskPurpose = 'reschedule') {
   const tasks = await services.commands.suggestReservations(ctx, typed, purpose);
-  return tasks.map((t) =>
-    choice(`${t.scheduledAt ? formatInZone(t.scheduledAt, ctx.timeZone, ctx.locale) : ''} · ${t.name} · ${t.description}`, t.id),
-  );
+  return tasks.map((t) => {
+    const when = t.scheduledAt ? formatInZone(t.scheduledAt, ctx.timeZone, ctx.locale) : '';
+    const repeats = t.series ? ` · 🔁 ${describeCadence(t.series.repeat, ctx.locale)}` : '';
+    return choice(`${when}${repeats} · ${t.name} · ${t.description}`, t.id);
+  });
 }

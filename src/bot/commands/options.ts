@@ -82,3 +82,27 @@ export const templateNameOption = (o: SlashCommandStringOption, autocomplete: bo
     .setRequired(true)
     .setMaxLength(MAX_TEMPLATE_NAME_LENGTH)
     .setAutocomplete(autocomplete);
+
+/** How often a reservation repeats (issue 11), in English or Korean. */
+export const repeatOption = (o: SlashCommandStringOption) =>
+  o
+    .setName('repeat')
+    .setNameLocalizations({ ko: '반복' })
+    .setDescription('Repeat it: "every monday", "every weekday", "every month on the 1st", "매주 월요일"…')
+    .setDescriptionLocalizations({ ko: '반복 주기: "매주 월요일", "평일마다", "매월 1일", "every monday"…' })
+    .setMaxLength(DISCORD_OPTION_MAX_LENGTH.repeat)
+    .setAutocomplete(true);
+
+/** The last day of a repeating reservation, in the user's zone. */
+export const untilOption = (o: SlashCommandStringOption) =>
+  o
+    .setName('until')
+    .setNameLocalizations({ ko: '종료일' })
+    .setDescription('Last day of the repeats, e.g. 2027-03-01 (or give a count in repeat: "every day, 10 times")')
+    .setDescriptionLocalizations({ ko: '반복의 마지막 날, 예: 2027-03-01 (또는 repeat 에 횟수: "매일 10회")' })
+    .setMaxLength(DISCORD_OPTION_MAX_LENGTH.until)
+    .setAutocomplete(true);
+
+/** A task the command acts on, with its own description (which tasks autocomplete offers differs). */
+export const taskOptionFor = (description: { en: string; ko: string }) => (o: SlashCommandStringOption) =>
+  taskOption(o).setDescription(description.en).setDescriptionLocalizations({ ko: description.ko });

@@ -3,8 +3,10 @@
 // they were made in, so each list is one server's (a viewer with several picks which).
 import type { HistoryFilter } from '../../app/commands.js';
 import { DISCORD_OPTION_MAX_LENGTH } from '../../domain/limits.js';
-import { QUICK_MOVES, type QuickMove } from '../../domain/quick-move.js';
-import { failureText, pageRange, statusName, ui } from '../../i18n/ui.js';
+import { QUICK_MOVES } from '../../domain/quick-move.js';
+import { describeSeries } from '../../domain/repeat/index.js';
+import { escapeVariableValue } from '../../mail/templates.js';
+import { failureText, pageRange, QUICK_MOVE_LABELS, statusName, ui, type UiKey } from '../../i18n/ui.js';
 import { type WebTextKey, wt } from '../../i18n/web.js';
 import type { Task } from '../../tasks/task-view.js';
 import type { DashboardGuild } from '../discord-auth.js';
@@ -27,8 +29,6 @@ export interface ServerChoice {
 
 /** Server names by id, for the servers the viewer can see. */
 export type GuildNames = ReadonlyMap<string, string>;
-
-const MOVE_LABELS: Record<QuickMove, WebTextKey> = { '10m': 'moveBy10m', '1h': 'moveBy1h', tomorrow: 'moveTomorrow' };
 
 function serverName(names: GuildNames, task: Task): string {
   return task.guildId === null ? '—' : (names.get(task.guildId) ?? task.guildId);
@@ -81,12 +81,13 @@ function reservationCard(ctx: PageContext, guild: DashboardGuild, task: Task, na
   const base = `/reservations/${task.id}`;
   // Every action names the server: the core finds the task only among the viewer's own there.
   const server = html`<input type="hidden" name="server" value="${guild.id}">`;
-  // Issue 11 adds here: a series' cadence beside the next time, and an Edit link among the actions.
+  const paused = task.series?.state === 'paused';
   return html`<li class="task" id="task-${task.id}">
   ${taskHeading(task)}
   <dl class="facts">
     <div><dt>${wt(locale, 'nextTime')}</dt><dd>${task.scheduledAt ? time(ctx, task.scheduledAt) : '—'}</dd></div>
-    <div><dt>${ui(locale, 'status')}</dt><dd><span class="status status-${task.status}">${statusName(locale, task.status)}</span></dd></div>
+    ${task.series ? html`<div class="wide"><dt>${ui(locale, 'repeats')}</dt><dd class="cadence">${describeSeries(task.series.repeat, locale)}</dd></div>` : ''}
+    <div><dt>${ui(locale, 'status')}</dt><dd><span class="status status-${paused ? 'paused' : task.status}">${paused ? ui(locale, 'pausedState') : statusName(locale, task.status)}</span></dd></div>
     <div><dt>${wt(locale, 'server')}</dt><dd>${serverName(names, task)}</dd></div>
     <div><dt>${ui(locale, 'to')}</dt><dd>${task.recipients.join(', ')}</dd></div>
   </dl>
@@ -96,7 +97,7 @@ function reservationCard(ctx: PageContext, guild: DashboardGuild, task: Task, na
       ${csrfField(ctx)}${server}
       <span class="actions-label" id="moves-${task.id}">${wt(locale, 'quickMoves')}</span>
       <span role="group" aria-labelledby="moves-${task.id}">${QUICK_MOVES.map(
-        (move) => html`<button type="submit" class="secondary" name="move" value="${move}">${wt(locale, MOVE_LABELS[move])}</button>`,
+        (move) => html`<button type="submit" class="secondary" name="move" value="${move}">${ui(locale, QUICK_MOVE_LABELS[move])}</button>`,
       )}</span>
     </form>
     <form method="post" action="${base}/reschedule" class="reschedule">
@@ -109,9 +110,34 @@ function reservationCard(ctx: PageContext, guild: DashboardGuild, task: Task, na
       ${csrfField(ctx)}${server}
       <button type="submit" class="danger">${ui(locale, 'cancelButton')}</button>
     </form>
+    ${editForm(ctx, task, base, server)}
   </div>`
     : ''}
 </li>`;
+}
+
+/**
+ * Edit, inline: the mail's recipients, variables and description as they are, changed in place
+ * (a series: its next runs). A disclosure, so it works without script and stays out of the way.
+ */
+function editForm(ctx: PageContext, task: Task, base: string, server: Html): Html {
+  const { locale } = ctx;
+  const vars = Object.entries(task.variables)
+    .map(([name, value]) => `${name}=${escapeVariableValue(value)}`)
+    .join(';');
+  return html`<details class="edit">
+      <summary>${wt(locale, 'edit')}</summary>
+      <form method="post" action="${base}/edit">
+        ${csrfField(ctx)}${server}
+        <label for="edit-to-${task.id}">${ui(locale, 'to')}</label>
+        <input id="edit-to-${task.id}" name="to" required maxlength="${DISCORD_OPTION_MAX_LENGTH.to}" value="${task.recipients.join(', ')}">
+        <label for="edit-vars-${task.id}">${wt(locale, 'variablesLegend')}</label>
+        <input id="edit-vars-${task.id}" name="vars" maxlength="${DISCORD_OPTION_MAX_LENGTH.vars}" value="${vars}">
+        <label for="edit-description-${task.id}">${ui(locale, 'description')}</label>
+        <input id="edit-description-${task.id}" name="description" required maxlength="${DISCORD_OPTION_MAX_LENGTH.description}" value="${task.description}">
+        <button type="submit" class="secondary">${wt(locale, 'edit')}</button>
+      </form>
+    </details>`;
 }
 
 export interface HistoryView extends ServerChoice {
@@ -122,7 +148,12 @@ export interface HistoryView extends ServerChoice {
 }
 
 const FILTER_LABELS: Record<HistoryFilter, WebTextKey> = { all: 'filterAll', sent: 'filterSent', failed: 'filterFailed', canceled: 'filterCanceled' };
-const FINISHED_LABELS: Partial<Record<Task['status'], WebTextKey>> = { finished: 'sentAt', failed: 'failedAt', canceled: 'canceledAt' };
+// 'Sent' is shared with the bot's /history (ui.ts); the other two are the dashboard's own.
+const FINISHED_LABELS: Partial<Record<Task['status'], { ui: UiKey } | { web: WebTextKey }>> = {
+  finished: { ui: 'sentAt' },
+  failed: { web: 'failedAt' },
+  canceled: { web: 'canceledAt' },
+};
 
 export function historyPage(ctx: PageContext, view: HistoryView, names: GuildNames): Html {
   const { locale } = ctx;
@@ -142,8 +173,8 @@ export function historyPage(ctx: PageContext, view: HistoryView, names: GuildNam
   ${taskHeading(task)}
   <dl class="facts">
     <div><dt>${ui(locale, 'status')}</dt><dd><span class="status status-${task.status}">${statusName(locale, task.status)}</span></dd></div>
-    ${finishedLabel && task.finishedAt ? html`<div><dt>${wt(locale, finishedLabel)}</dt><dd>${time(ctx, task.finishedAt)}</dd></div>` : ''}
-    <div><dt>${wt(locale, 'attempts')}</dt><dd>${task.attempts}</dd></div>
+    ${finishedLabel && task.finishedAt ? html`<div><dt>${'ui' in finishedLabel ? ui(locale, finishedLabel.ui) : wt(locale, finishedLabel.web)}</dt><dd>${time(ctx, task.finishedAt)}</dd></div>` : ''}
+    <div><dt>${ui(locale, 'attempts')}</dt><dd>${task.attempts}</dd></div>
     <div><dt>${wt(locale, 'server')}</dt><dd>${serverName(names, task)}</dd></div>
     <div><dt>${ui(locale, 'to')}</dt><dd>${task.recipients.join(', ')}</dd></div>
     ${reason ? html`<div class="wide"><dt>${wt(locale, 'reason')}</dt><dd>${reason}</dd></div>` : ''}
