@@ -2,15 +2,13 @@
 // a series shows its cadence on My reservations, and Edit works inline through HeraldCommands. On
 // the Temporal dev server, since series live on Schedules (the time-skipping server has none);
 // signed in with a console-mode link, as `npm run dev` without Discord prints it.
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { PROJECT_ROOT } from '../src/project-root.js';
 import { LocalSignIn } from '../src/web/local-sign-in.js';
 import { type Dashboard, startDashboard } from '../src/web/server.js';
-import { launchChromium } from './support/browser.js';
+import { launchChromium, screenshotDir } from './support/browser.js';
 import { freePort } from './support/ports.js';
 import { useHarness } from './support/use-harness.js';
 
@@ -65,8 +63,7 @@ describe('My reservations with a series', () => {
     await expect.poll(() => card.innerText()).toMatch(/Repeats\s+every Monday at 09:00, until 2027-03-01/);
     await expect.poll(() => card.innerText()).toMatch(/Next\s+Mon, 4 Jan 2027|Next\s+Mon, Jan 4, 2027/);
     expect(await page.locator('li.task').count()).toBe(1);
-    fs.mkdirSync(path.join(PROJECT_ROOT, 'docs', 'screenshots'), { recursive: true });
-    await page.screenshot({ path: path.join(PROJECT_ROOT, 'docs', 'screenshots', 'reservations-series.png'), fullPage: true });
+    await page.screenshot({ path: path.join(screenshotDir(), 'reservations-series.png'), fullPage: true });
   });
 
   it('edits a reservation inline: the flash says what changed, and the row has it', async () => {

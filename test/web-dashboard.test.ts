@@ -1,22 +1,20 @@
 // The web dashboard in a real browser (Debian's chromium through playwright-core), signed in with
 // Discord through the emulator's OAuth2, on the real stack: PostgreSQL, the Temporal time-skipping
 // server (so a reservation can fire without waiting), a worker and the SMTP sink. Screenshots of
-// each page go to docs/screenshots/ for the README.
-import fs from 'node:fs';
+// each page go to docs/screenshots/ for the README when UPDATE_SCREENSHOTS=1.
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { PROJECT_ROOT } from '../src/project-root.js';
 import { DiscordAuth } from '../src/web/discord-auth.js';
 import { type Dashboard, startDashboard } from '../src/web/server.js';
 import { startDiscordEmulator, type DiscordEmulator } from './discord-emulator/emulator.js';
 import { Permission } from './discord-emulator/payloads.js';
-import { launchChromium } from './support/browser.js';
+import { launchChromium, screenshotDir } from './support/browser.js';
 import { freePort } from './support/ports.js';
 import { useHarness } from './support/use-harness.js';
 
-const SCREENSHOTS = path.join(PROJECT_ROOT, 'docs', 'screenshots');
+const SCREENSHOTS = screenshotDir();
 
 const APP_ID = '1500000000000000001';
 const GUILD_A = '1500000000000000010';
@@ -91,7 +89,6 @@ beforeAll(async () => {
     },
   });
   browser = await launchChromium();
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
 }, 600_000);
 
 afterAll(async () => {

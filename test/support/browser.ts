@@ -1,8 +1,22 @@
 // A real Chromium for browser tests: Debian's `chromium` driven by playwright-core. Playwright's own
 // browser download cannot reach its servers from these machines, so the browser comes from apt.
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+import { PROJECT_ROOT } from '../../src/project-root.js';
 import { ensureDebianCommand } from './debian.js';
+
+/**
+ * Where a test's screenshots of the dashboard go: the README's docs/screenshots/ when
+ * `UPDATE_SCREENSHOTS=1`, else a temporary folder, so a test run never changes tracked files
+ * (a clean clone stays clean after `npm test`).
+ */
+export function screenshotDir(env: NodeJS.ProcessEnv = process.env): string {
+  const dir = env.UPDATE_SCREENSHOTS === '1' ? path.join(PROJECT_ROOT, 'docs', 'screenshots') : path.join(os.tmpdir(), 'herald-screenshots');
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
 
 /** Debian's browser, plus fonts: Liberation for the common web fonts' metrics, Nanum for Korean pages. */
 export const CHROMIUM_PACKAGES = ['chromium', 'fonts-liberation', 'fonts-nanum'];
