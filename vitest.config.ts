@@ -4,9 +4,10 @@ import SlowFirstSequencer from './test/support/sequencer.js';
 export default defineConfig({
   test: {
     pool: 'forks',
-    // Four files at a time on two cores: the slow files mostly wait in real time (timeouts, holds,
-    // processes starting), and the servers they share are started once by the global setup.
-    maxWorkers: 4,
+    // Three files at a time on two cores: the slow files mostly wait in real time (timeouts, holds,
+    // processes starting), and the servers they share are started once by the global setup. Four
+    // starved the files that start Herald processes when the machine was busy.
+    maxWorkers: 3,
     sequence: { sequencer: SlowFirstSequencer },
     testTimeout: 60_000,
     hookTimeout: 180_000,

@@ -96,7 +96,11 @@ for (let i = 0; i < N; i += 25) {
     await bot.stop('SIGTERM');
     children.delete(bot);
     bot = spawnHerald('bot');
-    await sleep(4_000);
+    // Until the new bot is in, not a fixed pause: on a busy machine its start took longer than 4 s,
+    // and every reservation sent meanwhile went unconfirmed and out of the check.
+    await sleep(1_000); // the old session's socket is closed by now
+    await discord.waitForIdentify({ timeoutMs: 60_000 });
+    await sleep(3_000); // as after the first start
   }
   await Promise.all(
     Array.from({ length: Math.min(25, N - i) }, async (_, k) => {

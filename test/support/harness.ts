@@ -17,6 +17,7 @@ import { installTemporalRuntime } from '../../src/temporal/runtime.js';
 import type { HeraldWorker } from '../../src/temporal/worker.js';
 import { CleanupStack } from '../../src/util/cleanup-stack.js';
 import { TcpProxy } from './tcp-proxy.js';
+import { workflowBundleEnv } from './workflow-bundle.js';
 
 /** A fresh database with Herald's schema, on the run's embedded PostgreSQL (or the server at `adminUrl`). */
 export async function createTestDatabase(
@@ -124,6 +125,7 @@ const SMTP_FROM = 'Herald <herald@example.test>';
 
 export async function createHarness(options: HarnessOptions): Promise<Harness> {
   const { env } = options;
+  Object.assign(process.env, workflowBundleEnv()); // read by the worker (src/temporal/worker.ts)
   const cleanup = new CleanupStack();
   try {
     const database = await createTestDatabase(options.postgresAdminUrl);
