@@ -37,7 +37,9 @@ export default async function setup(project: TestProject) {
       return { ...running, dirs: [dir, running.clusterDir] };
     })(),
     binaries.then(({ cli }) => startSharedDevServer(cli, logger)),
-    bundleWorkflowsOnce(),
+    // Not for the server project: with the prebuilt bundle, test/server/restart.test.ts's first
+    // workflows started no timer within 30 s on the fresh Temporal server (not understood yet).
+    project.name === 'server' ? Promise.resolve(undefined) : bundleWorkflowsOnce(),
   ]);
   const stopPostgres = async () => {
     if (postgres.status !== 'fulfilled') return;
@@ -46,7 +48,7 @@ export default async function setup(project: TestProject) {
   };
   const stopAll = async () => {
     await Promise.all([stopPostgres(), temporal.status === 'fulfilled' ? temporal.value.stop() : undefined]);
-    if (bundle.status === 'fulfilled') bundle.value.remove();
+    if (bundle.status === 'fulfilled') bundle.value?.remove();
   };
   const failed = [postgres, temporal, bundle].find((result) => result.status === 'rejected');
   if (failed || postgres.status === 'rejected' || temporal.status === 'rejected' || bundle.status === 'rejected') {
@@ -58,6 +60,6 @@ export default async function setup(project: TestProject) {
   project.provide('temporalCli', cli);
   project.provide('temporalTestServer', testServer);
   project.provide('temporalDevAddress', temporal.value.address);
-  project.provide('workflowBundleFile', bundle.value.file);
+  if (bundle.value) project.provide('workflowBundleFile', bundle.value.file);
   return stopAll;
 }
