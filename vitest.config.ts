@@ -1,10 +1,14 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import SlowFirstSequencer from './test/support/sequencer.js';
 
 export default defineConfig({
   test: {
     pool: 'forks',
-    // Two cores: two test files at a time, each with its own servers.
-    maxWorkers: 2,
+    // Three files at a time on two cores: the slow files mostly wait in real time (timeouts, holds,
+    // processes starting), and the servers they share are started once by the global setup. Four
+    // starved the files that start Herald processes when the machine was busy.
+    maxWorkers: 3,
+    sequence: { sequencer: SlowFirstSequencer },
     testTimeout: 60_000,
     hookTimeout: 180_000,
     teardownTimeout: 60_000,

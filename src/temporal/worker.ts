@@ -20,6 +20,9 @@ let bundle: Promise<WorkflowBundle> | undefined;
 /** The workflow code, bundled once per process in a child process (see bundle-workflows.ts). */
 export function workflowBundle(): Promise<WorkflowBundle> {
   bundle ??= (async () => {
+    // A test run bundles once for all its processes (test/support/global-setup.ts).
+    const prebuilt = process.env.HERALD_TEST_WORKFLOW_BUNDLE;
+    if (prebuilt) return { code: await readFile(prebuilt, 'utf8') };
     const out = path.join(os.tmpdir(), `herald-workflows-${process.pid}-${randomUUID()}.js`);
     try {
       const loader = SOURCE_EXTENSION === '.ts' ? ['--import', 'tsx'] : [];

@@ -1,6 +1,6 @@
 // A whole Herald for one test file, built by createCore like the product: its own database on the
-// shared embedded PostgreSQL, its own Temporal server (time-skipping or dev), its own SMTP sink,
-// and a real worker. No mocks. Test files usually get one through useHarness().
+// shared embedded PostgreSQL, its own task queue on the shared Temporal dev server (or a server of
+// its own: time-skipping, or a dev server it may restart), its own SMTP sink, and a real worker. No mocks. Test files usually get one through useHarness().
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -17,6 +17,7 @@ import { installTemporalRuntime } from '../../src/temporal/runtime.js';
 import type { HeraldWorker } from '../../src/temporal/worker.js';
 import { CleanupStack } from '../../src/util/cleanup-stack.js';
 import { TcpProxy } from './tcp-proxy.js';
+import { workflowBundleEnv } from './workflow-bundle.js';
 
 /** A fresh database with Herald's schema, on the run's embedded PostgreSQL (or the server at `adminUrl`). */
 export async function createTestDatabase(
@@ -54,10 +55,19 @@ export function startTimeSkippingEnv(testServer: string = inject('temporalTestSe
   });
 }
 
+/** A dev server of the caller's own, which it may restart, list or reconfigure. */
 export function startLocalEnv(cli: string = inject('temporalCli')): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: { executable: { type: 'existing-path', path: cli }, ui: false },
   });
+}
+
+/**
+ * A connection to the run's shared dev server (global-setup.ts). Its teardown closes the
+ * connection only. Keep to your own task queue and workflow ids; see shared-temporal.ts.
+ */
+export function connectSharedDevEnv(address: string = inject('temporalDevAddress')): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createFromExistingServer({ address, namespace: 'default' });
 }
 
 /** The Herald parts (createCore) plus what a test needs around them. */
@@ -115,6 +125,7 @@ const SMTP_FROM = 'Herald <herald@example.test>';
 
 export async function createHarness(options: HarnessOptions): Promise<Harness> {
   const { env } = options;
+  Object.assign(process.env, workflowBundleEnv()); // read by the worker (src/temporal/worker.ts)
   const cleanup = new CleanupStack();
   try {
     const database = await createTestDatabase(options.postgresAdminUrl);

@@ -1,25 +1,31 @@
 import { isPortFree } from '../../src/infra/temporal-dev-server.js';
 import { MAX_MEMBERSHIP_PORT, serverPortsFrom, TEMPORAL_SERVICES, type TemporalServerPorts } from '../../src/infra/temporal-server.js';
 
-export { freePort } from '../../src/infra/free-port.js';
+/** Ports this process handed out already: each goes to one caller only. */
+const handedOut = new Set<number>();
+
+/**
+ * A TCP port free a moment ago on 127.0.0.1, for a server the caller (or its child) starts next.
+ * Taken below 32768, out of the kernel's ephemeral range: there, any outgoing connection or
+ * port-0 listener on the machine (many, with test files in parallel) may take it first.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 10_000 + Math.floor(Math.random() * (MAX_MEMBERSHIP_PORT - 10_000));
+    if (!handedOut.has(port) && (await isPortFree(port))) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+}
 
 /**
  * Eight distinct free ports for the Temporal server's services (gRPC and membership each), below
  * 32768: Temporal stores membership ports as a SMALLINT, and the ephemeral range starts above it.
  */
 export async function freeServerPorts(): Promise<TemporalServerPorts> {
-  const taken = new Set<number>();
-  const next = async (): Promise<number> => {
-    for (;;) {
-      const port = 10_000 + Math.floor(Math.random() * (MAX_MEMBERSHIP_PORT - 10_000));
-      if (!taken.has(port) && (await isPortFree(port))) {
-        taken.add(port);
-        return port;
-      }
-    }
-  };
   const ports: Partial<TemporalServerPorts> = {};
-  for (const service of TEMPORAL_SERVICES) ports[service] = { grpc: await next(), membership: await next() };
+  for (const service of TEMPORAL_SERVICES) ports[service] = { grpc: await freePort(), membership: await freePort() };
   return ports as TemporalServerPorts;
 }
 

@@ -1,6 +1,7 @@
 // Herald's real entry point (src/main.ts) as a child process, for tests of signals and logs.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { PROJECT_ROOT } from '../../src/project-root.js';
+import { workflowBundleEnv } from './workflow-bundle.js';
 
 export interface CapturedOutput {
   /** Everything it wrote to stdout and stderr so far. */
@@ -20,7 +21,7 @@ export interface HeraldProcess extends CapturedOutput {
 export function startHeraldProcess(mode: 'all' | 'worker' | 'bot' | 'web', env: Record<string, string>): HeraldProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', mode], {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', NODE_ENV: 'production', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', NODE_ENV: 'production', ...workflowBundleEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

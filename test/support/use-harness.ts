@@ -1,13 +1,19 @@
-// The vitest hooks every Herald test file needs, registered once: start a Temporal server and a
-// harness before the file's tests, keep the harness clock in step with a time-skipping server
+// The vitest hooks every Herald test file needs, registered once: connect to (or start) a Temporal
+// server and start a harness before the file's tests, keep the harness clock in step with a time-skipping server
 // before each test, and tear both down after.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { createHarness, type Harness, type HarnessOptions, startLocalEnv, startTimeSkippingEnv } from './harness.js';
+import { connectSharedDevEnv, createHarness, type Harness, type HarnessOptions, startLocalEnv, startTimeSkippingEnv } from './harness.js';
 
 export interface UseHarnessOptions extends Omit<HarnessOptions, 'env'> {
   /** The time-skipping test server (long waits), or the CLI dev server (real time, restarts, listing). */
   server: 'time-skipping' | 'dev';
+  /**
+   * With `server: 'dev'`: start a dev server for this file alone instead of using the run's shared
+   * one. Needed when the file restarts or kills it, lists workflows or schedules across the
+   * namespace, or changes server-wide settings (shared-temporal.ts).
+   */
+  ownServer?: boolean;
 }
 
 /**
@@ -19,8 +25,8 @@ export function useHarness(options: UseHarnessOptions | (() => UseHarnessOptions
   let env: TestWorkflowEnvironment | undefined;
   let harness: Harness | undefined;
   beforeAll(async () => {
-    const { server, ...rest } = typeof options === 'function' ? options() : options;
-    env = server === 'time-skipping' ? await startTimeSkippingEnv() : await startLocalEnv();
+    const { server, ownServer, ...rest } = typeof options === 'function' ? options() : options;
+    env = server === 'time-skipping' ? await startTimeSkippingEnv() : ownServer ? await startLocalEnv() : await connectSharedDevEnv();
     harness = await createHarness({ env, ...rest });
   });
   beforeEach(async () => {
