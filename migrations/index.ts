@@ -8,6 +8,7 @@ import * as addWorkflowStartedAt from './0004_add_workflow_started_at.js';
 import * as serverOwnedTasks from './0005_server_owned_tasks.js';
 import * as rescheduleCountAndScheduleReads from './0006_reschedule_count_and_schedule_reads.js';
 import * as createServerTemplates from './0007_create_server_templates.js';
+import * as workflowOutbox from './0009_workflow_outbox.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_tasks': createTasks,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0005_server_owned_tasks': serverOwnedTasks,
   '0006_reschedule_count_and_schedule_reads': rescheduleCountAndScheduleReads,
   '0007_create_server_templates': createServerTemplates,
+  '0009_workflow_outbox': workflowOutbox,
 };

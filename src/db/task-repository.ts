@@ -80,6 +80,17 @@ export interface ScheduleRead {
 /** A page of the reconciler's look at open tasks, after `afterId` (by id). */
 export type OpenTaskRow = Pick<TaskRow, 'id' | 'status' | 'scheduled_at' | 'created_at' | 'updated_at' | 'requester_id'>;
 
+/** Tasks waiting in the outbox for their workflow to be started. */
+export interface OutboxBacklog {
+  pending: number;
+  /** How long the oldest waiting task has waited since it was made (0 when none waits). */
+  oldestAgeMs: number;
+  /** How soon the earliest waiting task is due (negative: already due); null when none waits. */
+  nextDueInMs: number | null;
+}
+
+const dueTime = (row: Pick<TaskRow, 'scheduled_at' | 'created_at'>) => (row.scheduled_at ?? row.created_at).getTime();
+
 /** Collects the calls made in one turn of the event loop into one batch. */
 const batchOptions = { cache: false, maxBatchSize: 200, batchScheduleFn: (run: () => void) => setImmediate(run) };
 
@@ -443,6 +454,62 @@ export class TaskRepository {
       .where('id', '=', id)
       .where('workflow_started_at', 'is', null)
       .execute();
+  }
+
+  /**
+   * The outbox: takes up to `limit` open tasks whose workflow is not started and that no other
+   * starter holds (its lease, `leaseMs`, ran out), the oldest wake time first, and leases them to
+   * the caller. One statement; rows another starter is taking right now are skipped, not waited for.
+   */
+  async claimForStart(limit: number, leaseMs: number): Promise<TaskRow[]> {
+    const { rows } = await sql<TaskRow>`
+      UPDATE tasks AS t SET start_claimed_at = now()
+        FROM (SELECT id FROM tasks
+               WHERE workflow_started_at IS NULL
+                 AND status = ANY(${OPEN_STATUSES}::task_status[])
+                 AND (start_claimed_at IS NULL OR start_claimed_at < now() - ${leaseMs} * interval '1 millisecond')
+               ORDER BY coalesce(scheduled_at, created_at), id
+               LIMIT ${limit}
+               FOR UPDATE SKIP LOCKED) AS due
+       WHERE t.id = due.id
+      RETURNING t.*`.execute(this.db);
+    return rows.sort((a, b) => dueTime(a) - dueTime(b) || a.id.localeCompare(b.id));
+  }
+
+  /** Records that these tasks' workflows exist (the outbox entries are done). */
+  async markWorkflowsStarted(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db
+      .updateTable('tasks')
+      .set({ workflow_started_at: sql`now()` })
+      .where('id', 'in', [...ids])
+      .where('workflow_started_at', 'is', null)
+      .execute();
+  }
+
+  /** Gives back a starter's lease on tasks it could not start, so the next pass tries them again. */
+  async releaseStartClaims(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.updateTable('tasks').set({ start_claimed_at: null }).where('id', 'in', [...ids]).where('workflow_started_at', 'is', null).execute();
+  }
+
+  /**
+   * The outbox's state: how many open tasks wait for their workflow, how long the oldest has
+   * waited, and how soon the earliest of them is due (negative: overdue), by the database's clock.
+   */
+  async outboxBacklog(): Promise<OutboxBacklog> {
+    const { rows } = await sql<{ pending: string; oldest_age_ms: number | null; next_due_in_ms: number | null }>`
+      SELECT count(*) AS pending,
+             extract(epoch FROM now() - min(created_at)) * 1000 AS oldest_age_ms,
+             extract(epoch FROM min(coalesce(scheduled_at, created_at)) - now()) * 1000 AS next_due_in_ms
+        FROM tasks
+       WHERE workflow_started_at IS NULL AND status = ANY(${OPEN_STATUSES}::task_status[])`.execute(this.db);
+    const row = rows[0]!;
+    return {
+      pending: Number(row.pending),
+      oldestAgeMs: row.oldest_age_ms === null ? 0 : Number(row.oldest_age_ms),
+      nextDueInMs: row.next_due_in_ms === null ? null : Number(row.next_due_in_ms),
+    };
   }
 
   /**

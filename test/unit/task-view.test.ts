@@ -34,6 +34,7 @@ const row: TaskRow = {
   recipient_count: 2,
   reschedule_count: 0,
   schedule_changed_at: null,
+  start_claimed_at: null,
 };
 
 const ctx: CommandContext = { userId: 'user-1', guildId: 'guild-1', locale: 'en', timeZone: 'UTC' };

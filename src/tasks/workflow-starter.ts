@@ -1,0 +1,136 @@
+// The outbox starter. /reserve answers once the task's row is committed; the row, with no
+// workflow yet, is the outbox entry. This starter, in the worker process, takes those rows in
+// batches, the earliest due first, and starts their workflows with a bounded number of starts in
+// flight: the Temporal server sets the pace (a start that fails leaves its row for the next pass,
+// after a pause), and a burst of requests never waits on it. Several starters (one per worker
+// process) lease rows from each other (claimForStart), and a start is idempotent (workflowId =
+// task id), so a lease that runs out while a start is still in flight costs a repeated call, never
+// a second workflow. A crash between the commit and the start leaves the row in the outbox for the
+// next starter, and for the reconciler (which starts what is still waiting after its grace period).
+import type { OutboxBacklog, TaskRepository } from '../db/task-repository.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
+import type { Logger } from '../logger.js';
+import { outboxBacklogAge, outboxPending, workflowsStarted } from '../ops/metrics.js';
+import type { TaskScheduler } from '../temporal/mail-task-scheduler.js';
+
+export interface WorkflowStarterOptions {
+  repository: TaskRepository;
+  scheduler: Pick<TaskScheduler, 'start'>;
+  logger: Logger;
+  /** Starts in flight at once (OUTBOX_START_CONCURRENCY). */
+  concurrency?: number;
+  /** Rows taken per pass. */
+  batchSize?: number;
+  /** How long a starter's lease on a row lasts before another starter may take it. */
+  leaseMs?: number;
+  /** How long to wait when the outbox is empty (a request in this process wakes it sooner: kick()). */
+  idleMs?: number;
+}
+
+/** The longest pause after failed starts (the server is down or overloaded). */
+const MAX_BACKOFF_MS = 5_000;
+
+export class WorkflowStarter {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private kicked = false;
+
+  constructor(private readonly options: WorkflowStarterOptions) {}
+
+  /** Starts the loop; stop() ends it after the pass in progress. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.kick();
+    await this.loop;
+  }
+
+  /** New rows are waiting: look now instead of at the end of the idle wait. */
+  kick(): void {
+    this.kicked = true;
+    this.wake?.();
+  }
+
+  /** What waits in the outbox (any process may ask: the rows are the truth). Updates the gauges. */
+  async backlog(): Promise<OutboxBacklog> {
+    const backlog = await this.options.repository.outboxBacklog();
+    outboxPending.set(backlog.pending);
+    outboxBacklogAge.set(backlog.oldestAgeMs / 1000);
+    return backlog;
+  }
+
+  /**
+   * One pass: takes a batch of outbox rows, the earliest due first, and starts their workflows.
+   * Returns how many it took and how many of those it could not start.
+   */
+  async startBatch(): Promise<{ taken: number; failed: number }> {
+    const { repository, scheduler, logger } = this.options;
+    const rows = await repository.claimForStart(this.options.batchSize ?? 200, this.options.leaseMs ?? 30_000);
+    if (rows.length === 0) return { taken: 0, failed: 0 };
+    const started: string[] = [];
+    const failed: string[] = [];
+    let next = 0;
+    const lane = async () => {
+      // Rows go out in the order taken, so the earliest due are asked for first.
+      while (next < rows.length) {
+        const row = rows[next++]!;
+        try {
+          await scheduler.start({ id: row.id, scheduledAt: row.scheduled_at });
+          started.push(row.id);
+        } catch (err) {
+          failed.push(row.id);
+          logger.warn({ taskId: row.id, err }, 'outbox: could not start the workflow; trying again');
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 16, rows.length) }, lane));
+    await repository.markWorkflowsStarted(started);
+    await repository.releaseStartClaims(failed);
+    workflowsStarted.inc({ result: 'started' }, started.length);
+    if (failed.length > 0) workflowsStarted.inc({ result: 'failed' }, failed.length);
+    return { taken: rows.length, failed: failed.length };
+  }
+
+  private async run(): Promise<void> {
+    const { logger } = this.options;
+    const batchSize = this.options.batchSize ?? 200;
+    let backoffMs = 0;
+    while (this.running) {
+      this.kicked = false;
+      let full = false;
+      try {
+        const { taken, failed } = await this.startBatch();
+        full = taken === batchSize;
+        backoffMs = failed > 0 ? Math.min(MAX_BACKOFF_MS, Math.max(250, backoffMs * 2)) : 0;
+        await this.backlog();
+      } catch (err) {
+        backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(250, backoffMs * 2));
+        if (isDatabaseUnavailable(err)) logger.warn({ err: String(err) }, 'outbox: the database is unavailable; trying again');
+        else logger.error({ err }, 'outbox pass failed');
+      }
+      if (!this.running) break;
+      if (backoffMs > 0) await this.pause(backoffMs, false);
+      else if (!full && !this.kicked) await this.pause(this.options.idleMs ?? 500, true);
+    }
+  }
+
+  /** Waits `ms`; a kick ends the wait early when `wakeable` (not while backing off after failures). */
+  private pause(ms: number, wakeable: boolean): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        if (wakeable || !this.running) done();
+      };
+    }).finally(() => (this.wake = undefined));
+  }
+}
