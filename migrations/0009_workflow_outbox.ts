@@ -13,9 +13,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .expression(sql`coalesce(scheduled_at, created_at)`)
     .where(sql.ref('workflow_started_at'), 'is', null)
     .execute();
+  // Staged wake-ups: how many reservations' workflows are set to wake in each second, so the
+  // starter can keep every second within WAKE_BUDGET. Past seconds are deleted as it goes.
+  await db.schema
+    .createTable('wake_slots')
+    .addColumn('second', 'timestamptz', (col) => col.primaryKey())
+    .addColumn('wakes', 'integer', (col) => col.notNull())
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('wake_slots').ifExists().execute();
   await db.schema.dropIndex('tasks_outbox').ifExists().execute();
   await db.schema.alterTable('tasks').dropColumn('start_claimed_at').execute();
 }

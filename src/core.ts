@@ -96,6 +96,9 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     scheduler,
     logger: logger.child({ component: 'outbox' }),
     concurrency: config.delivery.startConcurrency,
+    prepareLeadMs: config.delivery.prepareLeadMs,
+    wakeBudget: config.delivery.wakeBudget,
+    clock,
   });
   const service = new TaskService({
     repository: tasks,

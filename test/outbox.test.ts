@@ -86,4 +86,30 @@ describe('the outbox', () => {
     while ((await outboxPending.get()).values[0]?.value !== 0 && Date.now() < deadlineEmpty) await new Promise((r) => setTimeout(r, 50));
     expect((await outboxBacklogAge.get()).values[0]?.value).toBe(0);
   });
+
+  it('stages the wake-ups of reservations due together so that no second has more than the budget', async () => {
+    // Wake-ups set by earlier tests' starters do not count here.
+    await sql`DELETE FROM wake_slots`.execute(h.db);
+    const due = new Date(Math.ceil((Date.now() + 25 * 60_000) / 1000) * 1000);
+    const tasks = [];
+    for (let i = 0; i < 25; i++) tasks.push(await h.service.reserveTask({ requesterId: `burst-${i}`, template: 'notice', to: 'b@example.com', variables: 'title=a;body=b', description: 'burst', when: due }));
+    const leadMs = 60_000;
+    const starter = new WorkflowStarter({ repository: h.tasks, scheduler: h.scheduler, logger: h.logger, prepareLeadMs: leadMs, wakeBudget: 10 });
+    expect(await starter.startBatch()).toEqual({ taken: 25, failed: 0 });
+
+    // What each workflow was started with: its lead, and its start delay (until it wakes).
+    const wakes = new Map<number, number>();
+    for (const task of tasks) {
+      const history = await h.workflow(task.id).fetchHistory();
+      const started = history.events![0]!.workflowExecutionStartedEventAttributes!;
+      const input = JSON.parse(Buffer.from(started.input!.payloads![0]!.data!).toString()) as { prepareLeadMs: number };
+      const wakeSecond = (due.getTime() - input.prepareLeadMs) / 1000;
+      wakes.set(wakeSecond, (wakes.get(wakeSecond) ?? 0) + 1);
+      expect(input.prepareLeadMs).toBeGreaterThanOrEqual(leadMs);
+      const startDelayMs = Number(started.firstWorkflowTaskBackoff!.seconds) * 1000;
+      expect(Math.abs(Number(history.events![0]!.eventTime!.seconds) * 1000 + startDelayMs - wakeSecond * 1000)).toBeLessThan(2_000);
+    }
+    const last = (due.getTime() - leadMs) / 1000;
+    expect([...wakes.entries()].sort((a, b) => b[0] - a[0])).toEqual([[last, 10], [last - 1, 10], [last - 2, 5]]);
+  });
 });

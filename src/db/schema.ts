@@ -109,8 +109,15 @@ export interface RelayUsageTable {
   recipients: number;
 }
 
+/** Reservations' workflows set to wake in each second (staged wake-ups, WAKE_BUDGET). */
+export interface WakeSlotsTable {
+  second: Timestamp;
+  wakes: number;
+}
+
 export interface Database {
   tasks: TasksTable;
+  wake_slots: WakeSlotsTable;
   relay_usage: RelayUsageTable;
   user_settings: UserSettingsTable;
   server_templates: ServerTemplatesTable;

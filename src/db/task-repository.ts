@@ -4,6 +4,7 @@ import DataLoader from 'dataloader';
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { FailureReason } from '../domain/failure-reason.js';
 import { OPEN_STATUSES, type TaskStatus, sourcesOf } from '../domain/task-status.js';
+import { stageWakes, type WakeRequest } from '../domain/wake-stagger.js';
 import type { HeraldDb } from './database.js';
 import type { Database, NewTaskRow, TaskPayload, TaskRow } from './schema.js';
 
@@ -491,6 +492,32 @@ export class TaskRepository {
   async releaseStartClaims(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.db.updateTable('tasks').set({ start_claimed_at: null }).where('id', 'in', [...ids]).where('workflow_started_at', 'is', null).execute();
+  }
+
+  /**
+   * Staged wake-ups: gives each request a wake second within `budget` wakes a second, from no
+   * earlier than `floor` (see stageWakes), and records them. One starter at a time (an advisory
+   * lock), so two starters never fill the same second past the budget. Past seconds are dropped.
+   */
+  async assignWakes(requests: readonly WakeRequest[], budget: number, floor: number): Promise<Map<string, number>> {
+    if (requests.length === 0) return new Map();
+    const to = Math.max(...requests.map((r) => Math.max(r.nominal, r.latest)));
+    return this.db.transaction().execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(hashtextextended('herald:wake-slots', 0))`.execute(trx);
+      await sql`DELETE FROM wake_slots WHERE second < now() - interval '1 minute'`.execute(trx);
+      const { rows } = await sql<{ s: string; wakes: number }>`
+        SELECT extract(epoch FROM second)::bigint AS s, wakes FROM wake_slots
+         WHERE second BETWEEN to_timestamp(${floor}) AND to_timestamp(${to})`.execute(trx);
+      const used = new Map(rows.map((row) => [Number(row.s), row.wakes]));
+      const assigned = stageWakes(requests, used, budget, floor);
+      const added = new Map<number, number>();
+      for (const second of assigned.values()) added.set(second, (added.get(second) ?? 0) + 1);
+      await sql`
+        INSERT INTO wake_slots (second, wakes)
+        SELECT to_timestamp(s), n FROM unnest(${[...added.keys()]}::bigint[], ${[...added.values()]}::int[]) AS a(s, n)
+        ON CONFLICT (second) DO UPDATE SET wakes = wake_slots.wakes + excluded.wakes`.execute(trx);
+      return assigned;
+    });
   }
 
   /**

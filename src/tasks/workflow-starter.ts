@@ -7,7 +7,9 @@
 // task id), so a lease that runs out while a start is still in flight costs a repeated call, never
 // a second workflow. A crash between the commit and the start leaves the row in the outbox for the
 // next starter, and for the reconciler (which starts what is still waiting after its grace period).
+import type { TaskRow } from '../db/schema.js';
 import type { OutboxBacklog, TaskRepository } from '../db/task-repository.js';
+import type { WakeRequest } from '../domain/wake-stagger.js';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
 import type { Logger } from '../logger.js';
 import { outboxBacklogAge, outboxPending, workflowsStarted } from '../ops/metrics.js';
@@ -25,7 +27,17 @@ export interface WorkflowStarterOptions {
   leaseMs?: number;
   /** How long to wait when the outbox is empty (a request in this process wakes it sooner: kick()). */
   idleMs?: number;
+  /** MAIL_PREPARE_LEAD: a reservation's usual wake is this long before its time. */
+  prepareLeadMs?: number;
+  /** WAKE_BUDGET: wake-ups a second the Temporal server takes; 0 does not stage them. */
+  wakeBudget?: number;
+  clock?: () => Date;
 }
+
+/** A staged wake-up is never moved later than this before the task's time: the hold must still claim and compose. */
+const SHORTEST_HOLD_MS = 5_000;
+/** Wake-ups are staged from this far ahead of now (the workflow must be started before it). */
+const STAGING_FLOOR_MS = 5_000;
 
 /** The longest pause after failed starts (the server is down or overloaded). */
 const MAX_BACKOFF_MS = 5_000;
@@ -73,6 +85,7 @@ export class WorkflowStarter {
     const { repository, scheduler, logger } = this.options;
     const rows = await repository.claimForStart(this.options.batchSize ?? 200, this.options.leaseMs ?? 30_000);
     if (rows.length === 0) return { taken: 0, failed: 0 };
+    const leads = await this.stagedLeads(rows);
     const started: string[] = [];
     const failed: string[] = [];
     let next = 0;
@@ -81,7 +94,7 @@ export class WorkflowStarter {
       while (next < rows.length) {
         const row = rows[next++]!;
         try {
-          await scheduler.start({ id: row.id, scheduledAt: row.scheduled_at });
+          await scheduler.start({ id: row.id, scheduledAt: row.scheduled_at, prepareLeadMs: leads.get(row.id) });
           started.push(row.id);
         } catch (err) {
           failed.push(row.id);
@@ -95,6 +108,31 @@ export class WorkflowStarter {
     workflowsStarted.inc({ result: 'started' }, started.length);
     if (failed.length > 0) workflowsStarted.inc({ result: 'failed' }, failed.length);
     return { taken: rows.length, failed: failed.length };
+  }
+
+  /**
+   * Each reservation's lead, staged so that no second's wake-ups exceed WAKE_BUDGET
+   * (src/domain/wake-stagger.ts); absent for sends now, near reservations, and with no budget.
+   */
+  private async stagedLeads(rows: readonly TaskRow[]): Promise<Map<string, number>> {
+    const { wakeBudget = 0, prepareLeadMs = 0, repository } = this.options;
+    const leads = new Map<string, number>();
+    if (wakeBudget <= 0) return leads;
+    const floor = Math.ceil(((this.options.clock?.() ?? new Date()).getTime() + STAGING_FLOOR_MS) / 1000);
+    const requests: WakeRequest[] = [];
+    for (const row of rows) {
+      if (row.status !== 'reserved' || !row.scheduled_at) continue;
+      const at = row.scheduled_at.getTime();
+      const nominal = Math.floor((at - prepareLeadMs) / 1000);
+      if (nominal < floor) continue;
+      requests.push({ id: row.id, nominal, latest: Math.max(nominal, Math.floor((at - SHORTEST_HOLD_MS) / 1000)) });
+    }
+    const assigned = await repository.assignWakes(requests, wakeBudget, floor);
+    for (const row of rows) {
+      const second = assigned.get(row.id);
+      if (second !== undefined) leads.set(row.id, row.scheduled_at!.getTime() - second * 1000);
+    }
+    return leads;
   }
 
   private async run(): Promise<void> {

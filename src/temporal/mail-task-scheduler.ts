@@ -11,6 +11,8 @@ import type { mailTaskWorkflow } from '../workflows/mail-task.js';
 export interface ScheduledTask {
   id: string;
   scheduledAt: Date | null;
+  /** How long before its time this reservation's workflow wakes, when staged (default: the scheduler's lead). */
+  prepareLeadMs?: number;
 }
 
 /** What Temporal knows of a task's workflow. */
@@ -131,7 +133,7 @@ export class TemporalTaskScheduler implements TaskScheduler {
 
   private workflowOptions(task: ScheduledTask) {
     const { scheduledAt } = task;
-    const prepareLeadMs = this.options.prepareLeadMs ?? 0;
+    const prepareLeadMs = task.prepareLeadMs ?? this.options.prepareLeadMs ?? 0;
     const input: MailTaskInput = {
       taskId: task.id,
       scheduledAt: scheduledAt?.toISOString() ?? null,
