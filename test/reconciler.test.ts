@@ -68,12 +68,15 @@ describe('the outbox (RESERVATION_START=outbox)', () => {
     await h.service.cancelTask('outbox-crash', task.id);
   });
 
-  it('a starter that crashed holding rows: another starter takes them once the lease has run out', async () => {
+  it('a starter that crashed holding rows: neither another starter nor the reconciler takes them until the lease has run out', async () => {
     const task = await reserve('outbox-lease', 3_600_000);
     // The crashed starter's lease: taken, never started.
     expect((await h.tasks.claimForStart(10, 30_000)).map((r) => r.id)).toContain(task.id);
     const next = new WorkflowStarter({ repository: h.tasks, scheduler: h.scheduler, logger: h.logger, leaseMs: 30_000 });
     expect(await next.startBatch()).toEqual({ taken: 0, failed: 0 });
+    // Nor does the reconciler start a row a starter holds, however old.
+    await sql`UPDATE tasks SET created_at = now() - interval '2 minutes' WHERE id = ${task.id}`.execute(h.db);
+    await h.reconciler.runOnce();
     expect(await describeStatus(task.id)).toBe('NOT_FOUND');
 
     const before = await next.backlog();

@@ -488,6 +488,19 @@ export class TaskRepository {
       .execute();
   }
 
+  /** Takes one outbox row's lease (as claimForStart does) unless another starter holds it; true if taken. */
+  async claimStart(id: string, leaseMs: number): Promise<boolean> {
+    const row = await this.db
+      .updateTable('tasks')
+      .set({ start_claimed_at: sql`now()` })
+      .where('id', '=', id)
+      .where('workflow_started_at', 'is', null)
+      .where((eb) => eb.or([eb('start_claimed_at', 'is', null), eb('start_claimed_at', '<', sql<Date>`now() - ${leaseMs} * interval '1 millisecond'`)]))
+      .returning('id')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   /** Gives back a starter's lease on tasks it could not start, so the next pass tries them again. */
   async releaseStartClaims(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;

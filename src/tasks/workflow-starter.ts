@@ -39,6 +39,9 @@ const SHORTEST_HOLD_MS = 5_000;
 /** Wake-ups are staged from this far ahead of now (the workflow must be started before it). */
 const STAGING_FLOOR_MS = 5_000;
 
+/** How long a starter's lease on an outbox row lasts (the reconciler's start takes one too). */
+export const START_LEASE_MS = 30_000;
+
 /** The longest pause after failed starts (the server is down or overloaded). */
 const MAX_BACKOFF_MS = 5_000;
 
@@ -83,7 +86,7 @@ export class WorkflowStarter {
    */
   async startBatch(): Promise<{ taken: number; failed: number }> {
     const { repository, scheduler, logger } = this.options;
-    const rows = await repository.claimForStart(this.options.batchSize ?? 200, this.options.leaseMs ?? 30_000);
+    const rows = await repository.claimForStart(this.options.batchSize ?? 200, this.options.leaseMs ?? START_LEASE_MS);
     if (rows.length === 0) return { taken: 0, failed: 0 };
     const leads = await this.stagedLeads(rows);
     const started: string[] = [];
