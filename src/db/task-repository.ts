@@ -449,12 +449,7 @@ export class TaskRepository {
 
   /** Records that the task's workflow exists. */
   async markWorkflowStarted(id: string): Promise<void> {
-    await this.db
-      .updateTable('tasks')
-      .set({ workflow_started_at: sql`now()` })
-      .where('id', '=', id)
-      .where('workflow_started_at', 'is', null)
-      .execute();
+    await this.markWorkflowsStarted([id]);
   }
 
   /**
