@@ -24,13 +24,12 @@ export type WorkflowState =
   | { state: 'closed'; status: string; delivered: boolean };
 
 /**
- * Task-queue priority (1 runs first; Temporal's default is 3). A send-now is matched to a worker
- * before any backlog of reservations, so /sendmail never waits behind a burst. The priority is set
+ * Task-queue priority (1 runs first; Temporal's default is 3, what reservations have). A send-now
+ * is matched to a worker before any backlog of reservations, so /sendmail never waits behind a burst. The priority is set
  * on the workflow start; its activities inherit it. It orders the matching backlog only (not the
  * server's timers), and needs a server with the priority matcher (see temporal-dev-server.ts).
  */
 export const SEND_NOW_PRIORITY = 1;
-export const RESERVATION_PRIORITY = 3;
 
 /** The activity types whose `sent` result means the relay accepted the mail. */
 const SEND_STEPS = new Set(['sendTaskMail', 'deliverTaskMail']);
@@ -148,7 +147,8 @@ export class TemporalTaskScheduler implements TaskScheduler {
       taskQueue: this.options.taskQueue,
       args: [input] as [MailTaskInput],
       workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
-      priority: { priorityKey: scheduledAt === null ? SEND_NOW_PRIORITY : RESERVATION_PRIORITY },
+      // Reservations keep the default priority (3) by leaving it unset.
+      ...(scheduledAt === null && { priority: { priorityKey: SEND_NOW_PRIORITY } }),
       // Only worth it (and only safe from small clock differences) when the wake is well ahead.
       ...(wakeInMs > 30_000 && { startDelay: wakeInMs }),
     };
