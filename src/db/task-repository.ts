@@ -41,6 +41,13 @@ export type LimitedInsert =
     }
   | { kind: 'too-many-open'; limit: number };
 
+/** Rolls back a transaction that inserted a task the relay-wide budget then refused. */
+class RelayRefusal extends Error {
+  constructor(readonly refusal: LimitedInsert) {
+    super('over the relay-wide hourly budget');
+  }
+}
+
 /** Advisory lock keys: one per requester, one for the relay; a hash collision only makes two wait in turn. */
 const requesterLockKey = (requesterId: string) => sql`hashtextextended(${`herald:limits:requester:${requesterId}`}, 0)`;
 const RELAY_LOCK_KEY = sql`hashtextextended('herald:limits:relay', 0)`;
@@ -132,22 +139,33 @@ export class TaskRepository {
         const refused = await hourlyRefusal(trx, 'requester', task.requester_id, limits.requesterPerHour, requested);
         if (refused) return refused;
       }
-      if (limits.relayPerHour !== undefined) {
-        // Taken after the requester's lock, always in this order, so two requests never wait on each other in a circle.
-        await sql`SELECT pg_advisory_xact_lock(${RELAY_LOCK_KEY})`.execute(trx);
-        const refused = await hourlyRefusal(trx, 'relay', undefined, limits.relayPerHour, requested);
-        if (refused) return refused;
-        await sql`
-          INSERT INTO relay_usage (minute, recipients) VALUES (date_trunc('minute', now()), ${requested})
-          ON CONFLICT (minute) DO UPDATE SET recipients = relay_usage.recipients + excluded.recipients`.execute(trx);
-        await sql`DELETE FROM relay_usage WHERE minute <= now() - interval '1 hour'`.execute(trx);
-      }
       const inserted = await trx
         .insertInto('tasks')
         .values({ ...task, payload: JSON.stringify(task.payload), recipient_count: requested })
         .returningAll()
         .executeTakeFirstOrThrow();
-      return { kind: 'inserted', task: inserted };
+      if (limits.relayPerHour !== undefined) {
+        // Minutes that left the hour count for nothing; rarely any, so rarely a row lock.
+        await sql`DELETE FROM relay_usage WHERE minute <= now() - interval '1 hour'`.execute(trx);
+        // Taken after the requester's lock, always in this order, so two requests never wait on
+        // each other in a circle; and last, held for one statement and the commit: every request
+        // of every user passes through it one at a time, so it bounds how many are accepted a second.
+        await sql`SELECT pg_advisory_xact_lock(${RELAY_LOCK_KEY})`.execute(trx);
+        const counted = await sql`
+          WITH used AS (SELECT coalesce(sum(recipients), 0) AS n FROM relay_usage WHERE minute > now() - interval '1 hour')
+          INSERT INTO relay_usage (minute, recipients)
+          SELECT date_trunc('minute', now()), ${requested} FROM used WHERE used.n + ${requested} <= ${limits.relayPerHour}
+          ON CONFLICT (minute) DO UPDATE SET recipients = relay_usage.recipients + excluded.recipients
+          RETURNING minute`.execute(trx);
+        if (counted.rows.length === 0) {
+          // Over the budget: say why, and roll the task's insert back.
+          throw new RelayRefusal((await hourlyRefusal(trx, 'relay', undefined, limits.relayPerHour, requested))!);
+        }
+      }
+      return { kind: 'inserted', task: inserted } as const;
+    }).catch((err: unknown) => {
+      if (err instanceof RelayRefusal) return err.refusal;
+      throw err;
     });
   }
 
