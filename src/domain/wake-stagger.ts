@@ -9,10 +9,10 @@
 
 /**
  * WAKE_BUDGET's default, for the Temporal CLI dev server on the 2-core machine the benchmarks run
- * on: it woke 50 to 90 reservations a second with nothing else running (BENCHMARKS.md, "What
- * bounds the misses"), and 18 a second with the CPU shared four ways (`npm run wake-budget`, load
- * average 15). The low end of the quiet figure: a second over budget costs lateness, one under it
- * only an earlier wake. A real cluster takes far more; measure it and set WAKE_BUDGET.
+ * on. `npm run wake-budget` (1,000 at one instant) measured 68 a second at a load average of 2 and
+ * 18 a second at 15 (the CPU shared four ways); BENCHMARKS.md's tuning notes saw 50 to 90. Below
+ * the quiet figure: a second over budget costs lateness, one under it only an earlier wake. A real
+ * cluster takes far more; measure it and set WAKE_BUDGET.
  */
 export const DEFAULT_WAKE_BUDGET = 50;
 
