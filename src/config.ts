@@ -230,7 +230,8 @@ const envSchema = z.object({
   MAX_REPEAT_DAYS: z.coerce.number().int().min(1).max(MAX_REPEAT_DAYS_CEILING).default(366),
   // A run of a series missed because Herald (Temporal, or every worker) was down goes out late
   // while it is at most this late, and is skipped after that. Temporal's own minimum is 10 s.
-  CATCHUP_WINDOW: duration.pipe(z.number().min(10_000, 'at least 10s (Temporal\'s minimum)').max(86_400_000, 'at most 24h')).default(600_000),
+  // Unset: 10 minutes, or STALE_SEND_AFTER when that is shorter (see catchupWindowOf).
+  CATCHUP_WINDOW: duration.pipe(z.number().min(10_000, 'at least 10s (Temporal\'s minimum)').max(86_400_000, 'at most 24h')).optional(),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -308,6 +309,15 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * The catch-up window: as set, or by default 10 minutes, shortened to STALE_SEND_AFTER when that is
+ * shorter (a run made later would only fail at its send as too late), but never under Temporal's
+ * 10 s minimum.
+ */
+function catchupWindowOf(set: number | undefined, staleSendAfterMs: number): number {
+  return set ?? Math.max(10_000, Math.min(600_000, staleSendAfterMs));
+}
+
 /** Validates the environment and shapes it into Config. Throws ConfigError naming each bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // `NAME=` (as in a copied .env file) means "not set": the default applies.
@@ -344,7 +354,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push({ variable: 'TEMPORAL_DYNAMIC_CONFIG_FILE', message: `no such file: ${path.resolve(e.TEMPORAL_DYNAMIC_CONFIG_FILE)}` });
     }
   }
-  if (e.CATCHUP_WINDOW > e.STALE_SEND_AFTER) {
+  if (e.CATCHUP_WINDOW !== undefined && e.CATCHUP_WINDOW > e.STALE_SEND_AFTER) {
     // A run made that late would only fail at its send as too late (STALE_SEND_AFTER).
     problems.push({ variable: 'CATCHUP_WINDOW', message: `must not be longer than STALE_SEND_AFTER (${e.STALE_SEND_AFTER} ms)` });
   }
@@ -429,7 +439,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       mailsPerHourTotal: e.MAILS_PER_HOUR_TOTAL,
       maxOpenReservations: e.MAX_OPEN_RESERVATIONS,
     },
-    repeat: { minIntervalMs: e.MIN_REPEAT_INTERVAL, maxDays: e.MAX_REPEAT_DAYS, catchupWindowMs: e.CATCHUP_WINDOW },
+    repeat: { minIntervalMs: e.MIN_REPEAT_INTERVAL, maxDays: e.MAX_REPEAT_DAYS, catchupWindowMs: catchupWindowOf(e.CATCHUP_WINDOW, e.STALE_SEND_AFTER) },
   };
 }
 
