@@ -327,7 +327,7 @@ ${faultList.map((f) => `- ${f}`).join('\n')}
 
 Lateness includes the faults on purpose. A worker killed with SIGKILL loses the sends it was
 holding (each reservation wakes ${LEAD} early and waits in the worker); Temporal hands them to the
-next worker when their heartbeats stop (30 s) plus the first retry interval (5 s). A refused
+next worker when their heartbeats stop (45 s) plus the first retry interval (5 s). A refused
 delivery waits 5 s, then 10 s, before its next attempt. The mails due while PostgreSQL was down
 waited for it in their send step (up to ${OUTAGE_MS / 1000} s), without using up an attempt. The
 first-attempt row shows the mail that met none of these (a kill can still have slowed the worker

@@ -9,6 +9,7 @@ import * as serverOwnedTasks from './0005_server_owned_tasks.js';
 import * as rescheduleCountAndScheduleReads from './0006_reschedule_count_and_schedule_reads.js';
 import * as createServerTemplates from './0007_create_server_templates.js';
 import * as createSeries from './0008_create_series.js';
+import * as workflowOutbox from './0009_workflow_outbox.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_tasks': createTasks,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0006_reschedule_count_and_schedule_reads': rescheduleCountAndScheduleReads,
   '0007_create_server_templates': createServerTemplates,
   '0008_create_series': createSeries,
+  '0009_workflow_outbox': workflowOutbox,
 };

@@ -22,9 +22,9 @@ import { freePort } from '../test/support/ports.js';
 
 /**
  * The workflow code's generation, as a file name suffix: '' before any patch, '.v2' since
- * 'deliver-then-record' and 'row-is-the-truth' (src/workflows/mail-task.ts PATCHES).
+ * 'deliver-then-record' and 'row-is-the-truth', '.v3' since 'cheaper-holds' (src/workflows/mail-task.ts PATCHES).
  */
-const GENERATION = '.v2';
+const GENERATION = '.v3';
 
 const OUT = path.join(PROJECT_ROOT, 'test', 'fixtures', 'histories');
 const logger = createLogger({ level: 'warn' });

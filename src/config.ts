@@ -15,6 +15,7 @@ import {
 } from './domain/limits.js';
 import { DEFAULT_STALE_SEND_AFTER_MS } from './domain/send-deadline.js';
 import { DEFAULT_END_OF_DAY_HOUR } from './domain/when-calendar.js';
+import { DEFAULT_WAKE_BUDGET } from './domain/wake-stagger.js';
 import { type DkimSettings, readDkimPrivateKey } from './mail/dkim.js';
 import { resolveTemporalSettings, type TemporalTlsConfig } from './temporal/envconfig.js';
 
@@ -140,6 +141,16 @@ const envSchema = z.object({
   // How long before its time a reservation's workflow wakes and hands the send to a worker, which
   // holds it until the time: mails due together then leave together. 0 turns it off.
   MAIL_PREPARE_LEAD: duration.pipe(z.number().min(0).max(15 * 60_000, 'at most 15m')).default(60_000),
+  // How a reservation's workflow is started: `outbox` (the answer follows the committed row, and
+  // the worker's starter starts workflows in batches, the earliest due first), or `direct` (each
+  // request starts its own and waits for Temporal: slower under load, as before issue 14).
+  RESERVATION_START: z.enum(['outbox', 'direct']).default('outbox'),
+  // Wake-ups a second the Temporal server takes (measure yours: `npm run wake-budget`). Reservations
+  // started through the outbox wake at staggered seconds before MAIL_PREPARE_LEAD so that no second
+  // asks for more. 0 does not stage them (each wakes exactly MAIL_PREPARE_LEAD before its time).
+  WAKE_BUDGET: z.coerce.number().int().min(0).default(DEFAULT_WAKE_BUDGET),
+  // Workflow starts the outbox starter keeps in flight at once: the pace the Temporal server is asked to take.
+  OUTBOX_START_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   // How often to look for tasks whose workflow was never started (a crash between the two steps).
   RECONCILE_INTERVAL: duration.pipe(z.number().min(1_000, 'at least 1s')).default(60_000),
   // A mail that cannot start on its way this long after its time (a send-now: after it was made)
@@ -219,7 +230,8 @@ const envSchema = z.object({
   MAX_REPEAT_DAYS: z.coerce.number().int().min(1).max(MAX_REPEAT_DAYS_CEILING).default(366),
   // A run of a series missed because Herald (Temporal, or every worker) was down goes out late
   // while it is at most this late, and is skipped after that. Temporal's own minimum is 10 s.
-  CATCHUP_WINDOW: duration.pipe(z.number().min(10_000, 'at least 10s (Temporal\'s minimum)').max(86_400_000, 'at most 24h')).default(600_000),
+  // Unset: 10 minutes, or STALE_SEND_AFTER when that is shorter (see catchupWindowOf).
+  CATCHUP_WINDOW: duration.pipe(z.number().min(10_000, 'at least 10s (Temporal\'s minimum)').max(86_400_000, 'at most 24h')).optional(),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -252,7 +264,17 @@ export interface Config {
   /** The operations server (/metrics, /healthz, /readyz); no port: not served. */
   metrics: { port?: number; host: string };
   mailRetry: { maximumAttempts: number; initialIntervalMs: number; backoffCoefficient: number };
-  delivery: { prepareLeadMs: number; reconcileIntervalMs: number; staleSendAfterMs: number };
+  delivery: {
+    prepareLeadMs: number;
+    reconcileIntervalMs: number;
+    staleSendAfterMs: number;
+    /** RESERVATION_START: through the outbox (the default) or one start per request. */
+    reservationStart: 'outbox' | 'direct';
+    /** Workflow starts the outbox starter keeps in flight. */
+    startConcurrency: number;
+    /** WAKE_BUDGET: wake-ups a second reservations are staged to; 0: not staged. */
+    wakeBudget: number;
+  };
   defaults: { timeZone: string; locale: 'en' | 'ko'; endOfDayHour: number };
   discord: {
     token?: string;
@@ -285,6 +307,15 @@ export class ConfigError extends Error {
     );
     this.name = 'ConfigError';
   }
+}
+
+/**
+ * The catch-up window: as set, or by default 10 minutes, shortened to STALE_SEND_AFTER when that is
+ * shorter (a run made later would only fail at its send as too late), but never under Temporal's
+ * 10 s minimum.
+ */
+function catchupWindowOf(set: number | undefined, staleSendAfterMs: number): number {
+  return set ?? Math.max(10_000, Math.min(600_000, staleSendAfterMs));
 }
 
 /** Validates the environment and shapes it into Config. Throws ConfigError naming each bad variable. */
@@ -323,7 +354,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push({ variable: 'TEMPORAL_DYNAMIC_CONFIG_FILE', message: `no such file: ${path.resolve(e.TEMPORAL_DYNAMIC_CONFIG_FILE)}` });
     }
   }
-  if (e.CATCHUP_WINDOW > e.STALE_SEND_AFTER) {
+  if (e.CATCHUP_WINDOW !== undefined && e.CATCHUP_WINDOW > e.STALE_SEND_AFTER) {
     // A run made that late would only fail at its send as too late (STALE_SEND_AFTER).
     problems.push({ variable: 'CATCHUP_WINDOW', message: `must not be longer than STALE_SEND_AFTER (${e.STALE_SEND_AFTER} ms)` });
   }
@@ -377,7 +408,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       initialIntervalMs: e.MAIL_RETRY_INITIAL_INTERVAL,
       backoffCoefficient: e.MAIL_RETRY_BACKOFF,
     },
-    delivery: { prepareLeadMs: e.MAIL_PREPARE_LEAD, reconcileIntervalMs: e.RECONCILE_INTERVAL, staleSendAfterMs: e.STALE_SEND_AFTER },
+    delivery: {
+      prepareLeadMs: e.MAIL_PREPARE_LEAD,
+      reconcileIntervalMs: e.RECONCILE_INTERVAL,
+      staleSendAfterMs: e.STALE_SEND_AFTER,
+      reservationStart: e.RESERVATION_START,
+      startConcurrency: e.OUTBOX_START_CONCURRENCY,
+      wakeBudget: e.WAKE_BUDGET,
+    },
     defaults: { timeZone: e.DEFAULT_TIME_ZONE, locale: e.DEFAULT_LOCALE, endOfDayHour: e.EOD_HOUR },
     discord: {
       token: e.DISCORD_TOKEN,
@@ -401,7 +439,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       mailsPerHourTotal: e.MAILS_PER_HOUR_TOTAL,
       maxOpenReservations: e.MAX_OPEN_RESERVATIONS,
     },
-    repeat: { minIntervalMs: e.MIN_REPEAT_INTERVAL, maxDays: e.MAX_REPEAT_DAYS, catchupWindowMs: e.CATCHUP_WINDOW },
+    repeat: { minIntervalMs: e.MIN_REPEAT_INTERVAL, maxDays: e.MAX_REPEAT_DAYS, catchupWindowMs: catchupWindowOf(e.CATCHUP_WINDOW, e.STALE_SEND_AFTER) },
   };
 }
 

@@ -21,6 +21,7 @@ import { DiscordDmNotifier, LogNotifier, type OutcomeNotifier } from './notify/o
 import { DiscordMembershipChecker, type MembershipChecker } from './tasks/membership.js';
 import { Reconciler } from './tasks/reconciler.js';
 import { SeriesService } from './tasks/series-service.js';
+import { WorkflowStarter } from './tasks/workflow-starter.js';
 import { TaskService, type TaskServiceDeps } from './tasks/task-service.js';
 import { type TaskScheduler, TemporalTaskScheduler } from './temporal/mail-task-scheduler.js';
 import { createHeraldWorker, type HeraldWorker } from './temporal/worker.js';
@@ -59,6 +60,11 @@ export interface Core {
   service: TaskService;
   /** Built, not started: the runtime starts it, tests run it when they choose. */
   reconciler: Reconciler;
+  /**
+   * The outbox starter (RESERVATION_START=outbox). Built, not started: the runtime starts it where
+   * a worker runs; backlog() works anywhere (the bench and the metrics read it).
+   */
+  starter: WorkflowStarter;
   commands: HeraldCommands;
   /** Only when this process sends. */
   mailer?: Mailer;
@@ -100,9 +106,20 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     repeat: config.repeat,
     clock,
   });
+  // The outbox starter runs where a worker runs (startHerald); any process may read its backlog.
+  const starter = new WorkflowStarter({
+    repository: tasks,
+    scheduler,
+    logger: logger.child({ component: 'outbox' }),
+    concurrency: config.delivery.startConcurrency,
+    prepareLeadMs: config.delivery.prepareLeadMs,
+    wakeBudget: config.delivery.wakeBudget,
+    clock,
+  });
   const service = new TaskService({
     repository: tasks,
     scheduler,
+    ...(config.delivery.reservationStart === 'outbox' && { outbox: starter }),
     templates,
     resolver,
     logger: logger.child({ component: 'tasks' }),
@@ -153,6 +170,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     scheduler,
     service,
     reconciler,
+    starter,
     commands,
     mailer,
     createWorker: (connection) =>
@@ -164,6 +182,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
         deps: activityDeps(),
       }),
     async close() {
+      await starter.stop();
       await reconciler.stop();
       mailer?.close();
     },

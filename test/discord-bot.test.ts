@@ -2,13 +2,12 @@
 // emulator, through HeraldCommands, TaskService, PostgreSQL, the Temporal dev server and the sink.
 import { sql } from 'kysely';
 import type { APIMessage } from 'discord-api-types/v10';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DiscordBot, startDiscordBot } from '../src/bot/bot.js';
+import { describe, expect, it } from 'vitest';
 import { deployCommands } from '../src/bot/deploy-commands.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { DiscordDmNotifier } from '../src/notify/outcome-notifier.js';
-import { type DiscordEmulator, startDiscordEmulator } from './discord-emulator/emulator.js';
+import { useDiscordBot, useDiscordEmulator } from './support/use-discord.js';
 import { useHarness } from './support/use-harness.js';
 
 const APP_ID = '900000000000000001';
@@ -19,18 +18,12 @@ const EPHEMERAL = 64;
 const alice = { id: '100000000000000001', username: 'alice' };
 const bob = { id: '100000000000000002', username: 'bob' };
 
-let discord: DiscordEmulator;
-let bot: DiscordBot;
-
-beforeAll(async () => {
-  discord = await startDiscordEmulator({
-    applicationId: APP_ID,
-    botUser: { id: BOT_ID, username: 'herald' },
-    guilds: [{ id: GUILD_ID, name: 'Herald test server' }],
-    token: TOKEN,
-  });
+const discord = useDiscordEmulator({
+  applicationId: APP_ID,
+  botId: BOT_ID,
+  guilds: [{ id: GUILD_ID, name: 'Herald test server' }],
+  token: TOKEN,
 });
-afterAll(() => discord?.close());
 
 /** When set, the service's "now"; a test that needs a known date pins it. */
 let pinnedNow: Date | undefined;
@@ -44,20 +37,7 @@ const h = useHarness(() => ({
 
 // Admins (who see and cancel every task of the server) are tested in test/public-bot.test.ts; here
 // the emulator's members, who may Manage Server, are ordinary users.
-const startBot = () =>
-  startDiscordBot({
-    token: TOKEN,
-    apiUrl: discord.apiUrl,
-    requiredPermission: 'ManageGuild',
-    adminPermission: 'Administrator',
-    commands: h.commands,
-    logger: h.logger,
-  });
-
-beforeAll(async () => {
-  bot = await startBot();
-});
-afterAll(() => bot?.stop());
+const bot = useDiscordBot(discord, h, { token: TOKEN, requiredPermission: 'ManageGuild', adminPermission: 'Administrator' });
 
 /** Runs a slash command and returns the acknowledgement and the final (edited) message. */
 async function run(name: string, options: Record<string, unknown>, extra: Record<string, unknown> = {}) {
@@ -160,8 +140,7 @@ describe('/reserve', () => {
     const { message } = await run('reserve', reminderOptions('tomorrow 11am'));
     const taskId = /`([0-9a-f-]{36})`/.exec(JSON.stringify(message.embeds))![1]!;
     const button = buttonsOf(message).find((b) => b.custom_id.startsWith('herald:cancel:'))!;
-    await bot.stop();
-    bot = await startBot();
+    await bot.restart();
     const click = discord.button({ customId: button.custom_id, message: message as APIMessage & { id: string }, user: alice });
     await click.callback();
     expect((await click.waitForFinal()).embeds[0]!.title).toBe('Reservation canceled');

@@ -7,10 +7,9 @@
 //   1월 2일 오후 3시   = Sat  2 Jan 2027 15:00 KST = 2027-01-02T06:00:00Z = unix 1798869600
 //                       (a date without a year: January 2026 has passed, so it is next year's)
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DiscordBot, startDiscordBot } from '../src/bot/bot.js';
+import { describe, expect, it } from 'vitest';
 import { ConsoleFrontEnd } from '../src/console/console.js';
-import { type DiscordEmulator, startDiscordEmulator } from './discord-emulator/emulator.js';
+import { useDiscordBot, useDiscordEmulator } from './support/use-discord.js';
 import { useHarness } from './support/use-harness.js';
 
 const APP_ID = '910000000000000001';
@@ -20,25 +19,16 @@ const TOKEN = 'test-bot-token';
 const NOW = new Date('2026-12-30T14:30:00.000Z');
 const jimin = { id: '510000000000000001', username: 'jimin' };
 
-let discord: DiscordEmulator;
-let bot: DiscordBot;
-
-beforeAll(async () => {
-  discord = await startDiscordEmulator({
-    applicationId: APP_ID,
-    botUser: { id: BOT_ID, username: 'herald' },
-    guilds: [{ id: GUILD_ID, name: 'Herald 한국어 서버' }],
-    token: TOKEN,
-  });
+const discord = useDiscordEmulator({
+  applicationId: APP_ID,
+  botId: BOT_ID,
+  guilds: [{ id: GUILD_ID, name: 'Herald 한국어 서버' }],
+  token: TOKEN,
 });
-afterAll(() => discord?.close());
 
 const h = useHarness({ server: 'dev', clock: () => NOW });
 
-beforeAll(async () => {
-  bot = await startDiscordBot({ token: TOKEN, apiUrl: discord.apiUrl, requiredPermission: 'ManageGuild', commands: h.commands, logger: h.logger });
-});
-afterAll(() => bot?.stop());
+const bot = useDiscordBot(discord, h, { token: TOKEN, requiredPermission: 'ManageGuild' });
 
 async function run(name: string, options: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   const handle = discord.slashCommand({ name, options: options as never, user: jimin, locale: 'ko', ...extra });

@@ -5,13 +5,13 @@
 // requester who left is not sent for; users read why a mail failed, never the relay's details;
 // long lists page.
 import type { APIMessage } from 'discord-api-types/v10';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DiscordBot, startDiscordBot } from '../src/bot/bot.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
 import { DiscordDmNotifier } from '../src/notify/outcome-notifier.js';
 import { DiscordMembershipChecker } from '../src/tasks/membership.js';
-import { type DiscordEmulator, interactiveComponents, Permission, startDiscordEmulator } from './discord-emulator/emulator.js';
+import { interactiveComponents, Permission } from './discord-emulator/emulator.js';
 import { startHeraldProcess } from './support/processes.js';
+import { useDiscordBot, useDiscordEmulator } from './support/use-discord.js';
 import { useHarness } from './support/use-harness.js';
 
 const APP_ID = '970000000000000001';
@@ -34,28 +34,22 @@ const erin = { id: '971000000000000005', username: 'erin' };
 const mallory = { id: '971000000000000006', username: 'mallory' };
 const max = { id: '971000000000000007', username: 'max' };
 
-let discord: DiscordEmulator;
-let bot: DiscordBot;
-
-beforeAll(async () => {
-  discord = await startDiscordEmulator({
-    applicationId: APP_ID,
-    botUser: { id: BOT_ID, username: 'herald' },
-    token: TOKEN,
-    guilds: [
-      {
-        id: ALLOWED,
-        name: 'Allowed',
-        ownerId: owner.id,
-        members: [alice, bob, dave, erin, max].map((user) => ({ user, permissions: MEMBER })).concat([{ user: carol, permissions: ADMIN }]),
-      },
-      // carol is an admin of ALLOWED only.
-      { id: ALSO_ALLOWED, name: 'Also allowed', ownerId: owner.id, members: [alice, carol].map((user) => ({ user, permissions: MEMBER })) },
-      { id: STRANGER, name: 'Stranger', ownerId: mallory.id, members: [{ user: alice, permissions: ADMIN }] },
-    ],
-  });
+const discord = useDiscordEmulator({
+  applicationId: APP_ID,
+  botId: BOT_ID,
+  token: TOKEN,
+  guilds: [
+    {
+      id: ALLOWED,
+      name: 'Allowed',
+      ownerId: owner.id,
+      members: [alice, bob, dave, erin, max].map((user) => ({ user, permissions: MEMBER })).concat([{ user: carol, permissions: ADMIN }]),
+    },
+    // carol is an admin of ALLOWED only.
+    { id: ALSO_ALLOWED, name: 'Also allowed', ownerId: owner.id, members: [alice, carol].map((user) => ({ user, permissions: MEMBER })) },
+    { id: STRANGER, name: 'Stranger', ownerId: mallory.id, members: [{ user: alice, permissions: ADMIN }] },
+  ],
 });
-afterAll(() => discord?.close());
 
 const h = useHarness(() => ({
   server: 'dev',
@@ -67,20 +61,7 @@ const h = useHarness(() => ({
 }));
 
 // Members may use Herald (Send Messages); admins are those who may Manage Server (the default).
-const startBot = () =>
-  startDiscordBot({
-    token: TOKEN,
-    apiUrl: discord.apiUrl,
-    requiredPermission: 'SendMessages',
-    adminPermission: 'ManageGuild',
-    commands: h.commands,
-    logger: h.logger,
-  });
-
-beforeAll(async () => {
-  bot = await startBot();
-});
-afterAll(() => bot?.stop());
+const bot = useDiscordBot(discord, h, { token: TOKEN, requiredPermission: 'SendMessages', adminPermission: 'ManageGuild' });
 
 type User = { id: string; username: string };
 
@@ -361,8 +342,7 @@ describe('/reserved pages through long lists', () => {
     expect(stranger.callback.flags! & EPHEMERAL).toBe(EPHEMERAL);
     expect(stranger.callback.data!.content).toBe("❌ These buttons page through someone else's list. Use /reserved for your own.");
 
-    await bot.stop();
-    bot = await startBot();
+    await bot.restart();
     const third = await (await press('Next ▶', second)).message();
     expect(footer(third)).toBe(`21–23 of ${many}`);
     expect(descriptions(third)).toEqual(['20', '21', '22']);

@@ -5,6 +5,8 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { mailRetryPolicy } from '../src/domain/retry-policy.js';
 import { Reconciler } from '../src/tasks/reconciler.js';
+import { TaskService } from '../src/tasks/task-service.js';
+import { WorkflowStarter } from '../src/tasks/workflow-starter.js';
 import type { TaskScheduler } from '../src/temporal/mail-task-scheduler.js';
 import { MAIL_TASK_WORKFLOW, type MailTaskInput } from '../src/workflows/definitions.js';
 import { useHarness } from './support/use-harness.js';
@@ -33,6 +35,59 @@ const describeStatus = (id: string) =>
   h.workflow(id)
     .describe()
     .then((d) => d.status.name, () => 'NOT_FOUND');
+
+describe('the outbox (RESERVATION_START=outbox)', () => {
+  /** The product's TaskService with the outbox, on this file's database and Temporal; no starter runs. */
+  const outboxService = () =>
+    new TaskService({ repository: h.tasks, scheduler: h.scheduler, templates: h.templates, logger: h.logger, outbox: { kick: () => undefined } });
+  const reserve = (requesterId: string, inMs: number) =>
+    outboxService().reserveTask({
+      requesterId,
+      template: 'notice',
+      to: 'outbox@example.com',
+      variables: 'title=a;body=b',
+      description: 'through the outbox',
+      when: new Date(Date.now() + inMs),
+    });
+
+  it('a crash between the commit and the start: the reservation was confirmed, and the reconciler starts its workflow', async () => {
+    // The answer follows the commit; the worker (and its starter) crashed before starting the workflow.
+    const task = await reserve('outbox-crash', 3_600_000);
+    expect(task.status).toBe('reserved');
+    const row = await h.tasks.findById(task.id).then((r) => r!);
+    expect(row.workflow_started_at).toBeNull();
+    expect(await describeStatus(task.id)).toBe('NOT_FOUND');
+
+    // Within its grace period the row is the starter's; after it, the reconciler starts it.
+    await h.reconciler.runOnce();
+    expect(await describeStatus(task.id)).toBe('NOT_FOUND');
+    await sql`UPDATE tasks SET created_at = now() - interval '2 minutes' WHERE id = ${task.id}`.execute(h.db);
+    await h.reconciler.runOnce();
+    expect(await describeStatus(task.id)).toBe('RUNNING');
+    expect((await h.tasks.findById(task.id).then((r) => r!)).workflow_started_at).toBeInstanceOf(Date);
+    await h.service.cancelTask('outbox-crash', task.id);
+  });
+
+  it('a starter that crashed holding rows: neither another starter nor the reconciler takes them until the lease has run out', async () => {
+    const task = await reserve('outbox-lease', 3_600_000);
+    // The crashed starter's lease: taken, never started.
+    expect((await h.tasks.claimForStart(10, 30_000)).map((r) => r.id)).toContain(task.id);
+    const next = new WorkflowStarter({ repository: h.tasks, scheduler: h.scheduler, logger: h.logger, leaseMs: 30_000 });
+    expect(await next.startBatch()).toEqual({ taken: 0, failed: 0 });
+    // Nor does the reconciler start a row a starter holds, however old.
+    await sql`UPDATE tasks SET created_at = now() - interval '2 minutes' WHERE id = ${task.id}`.execute(h.db);
+    await h.reconciler.runOnce();
+    expect(await describeStatus(task.id)).toBe('NOT_FOUND');
+
+    const before = await next.backlog();
+    await sql`UPDATE tasks SET start_claimed_at = now() - interval '31 seconds' WHERE id = ${task.id}`.execute(h.db);
+    expect(await next.startBatch()).toEqual({ taken: 1, failed: 0 });
+    expect(await describeStatus(task.id)).toBe('RUNNING');
+    expect((await h.tasks.findById(task.id).then((r) => r!)).workflow_started_at).toBeInstanceOf(Date);
+    expect((await next.backlog()).pending).toBe(before.pending - 1);
+    await h.service.cancelTask('outbox-lease', task.id);
+  });
+});
 
 describe('the reconciler', () => {
   it('starts the workflow of a stranded send and of a stranded reservation, and leaves young rows alone', async () => {

@@ -28,9 +28,11 @@ const SCENARIOS = [
 const SCENARIOS_SINCE_V2 = ['recorded-after-database-outage', 'canceled-while-sending-sent', 'canceled-while-sending-refused'];
 /**
  * Every generation of the workflow code that recorded histories, as file name suffixes: the first
- * (before any patch), and '.v2' (patches 'deliver-then-record' and 'row-is-the-truth').
+ * (before any patch), '.v2' (patches 'deliver-then-record' and 'row-is-the-truth') and '.v3'
+ * (patch 'cheaper-holds').
  */
-const MAIL_TASK_RECORDED = [...SCENARIOS, ...[...SCENARIOS, ...SCENARIOS_SINCE_V2].map((name) => `${name}.v2`)];
+const PATCHED_GENERATIONS = ['.v2', '.v3'];
+const MAIL_TASK_RECORDED = [...SCENARIOS, ...PATCHED_GENERATIONS.flatMap((g) => [...SCENARIOS, ...SCENARIOS_SINCE_V2].map((name) => `${name}${g}`))];
 /** seriesRunWorkflow (issue 11): one firing of a series' Schedule each; no patches yet, so no suffix. */
 const SERIES_RUN_RECORDED = ['series-run-started', 'series-run-missed', 'series-run-refused'];
 const RECORDED = [...MAIL_TASK_RECORDED, ...SERIES_RUN_RECORDED];
@@ -63,6 +65,21 @@ it('each mail-task generation took its own path: the first has no patch marker, 
     const { events } = JSON.parse(fs.readFileSync(path.join(DIR, `${name}.json`), 'utf8')) as { events: RecordedEvent[] };
     return events.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
   };
-  expect(MAIL_TASK_RECORDED.filter(marked).sort()).toEqual(MAIL_TASK_RECORDED.filter((name) => name.endsWith('.v2')).sort());
+  expect(MAIL_TASK_RECORDED.filter(marked).sort()).toEqual(MAIL_TASK_RECORDED.filter((name) => PATCHED_GENERATIONS.some((g) => name.endsWith(g))).sort());
+});
+
+it("since 'cheaper-holds', a send step that holds gives its heartbeats 45 s instead of 30 s", () => {
+  const heartbeatTimeouts = (name: string) => {
+    const { events } = JSON.parse(fs.readFileSync(path.join(DIR, `${name}.json`), 'utf8')) as {
+      events: { activityTaskScheduledEventAttributes?: { activityType?: { name?: string }; heartbeatTimeout?: string } }[];
+    };
+    return events
+      .map((e) => e.activityTaskScheduledEventAttributes)
+      .filter((a) => a?.activityType?.name === 'deliverTaskMail')
+      .map((a) => a!.heartbeatTimeout);
+  };
+  expect(heartbeatTimeouts('canceled-while-holding.v2')).toEqual(['30s']);
+  expect(heartbeatTimeouts('canceled-while-holding.v3')).toEqual(['45s']);
+  expect(heartbeatTimeouts('reserved-and-sent.v3').every((t) => t === '45s')).toBe(true);
 });
 

@@ -160,7 +160,7 @@ describe('sendTaskMail', () => {
     const result = await env.run(sendTaskMail, { taskId: id, dueBy: due.toISOString(), holdUntil: due.toISOString() });
     expect(result).toEqual({ kind: 'sent', messageId: `<${id}@example.test>`, recorded: true });
     expect(mailsOf(id)[0]!.receivedAt.getTime()).toBeGreaterThanOrEqual(due.getTime());
-    // One every half heartbeat timeout over the 1.5 s hold; a stalled beat would show as fewer.
+    // One every 0.8 heartbeat timeout (320 ms) over the 1.5 s hold; a stalled beat would show as fewer.
     expect(heartbeats.length).toBeGreaterThanOrEqual(3);
   });
 

@@ -2,10 +2,9 @@
 // PostgreSQL, the Temporal dev server (Schedules) and the SMTP sink. /reserve repeat/until, the
 // quick-move buttons, /edit, /pause, /resume, /cancel task:all with its confirmation, /history.
 import type { APIMessage } from 'discord-api-types/v10';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DiscordBot, startDiscordBot } from '../src/bot/bot.js';
+import { describe, expect, it } from 'vitest';
 import { seriesScheduleId } from '../src/domain/series-ids.js';
-import { type DiscordEmulator, startDiscordEmulator } from './discord-emulator/emulator.js';
+import { useDiscordBot, useDiscordEmulator } from './support/use-discord.js';
 import { useHarness } from './support/use-harness.js';
 
 const APP_ID = '910000000000000001';
@@ -15,32 +14,16 @@ const TOKEN = 'series-bot-token';
 const alice = { id: '110000000000000001', username: 'alice' };
 const bob = { id: '110000000000000002', username: 'bob' };
 
-let discord: DiscordEmulator;
-let bot: DiscordBot;
-
-beforeAll(async () => {
-  discord = await startDiscordEmulator({
-    applicationId: APP_ID,
-    botUser: { id: BOT_ID, username: 'herald' },
-    guilds: [{ id: GUILD_ID, name: 'Herald series server' }],
-    token: TOKEN,
-  });
+const discord = useDiscordEmulator({
+  applicationId: APP_ID,
+  botId: BOT_ID,
+  guilds: [{ id: GUILD_ID, name: 'Herald series server' }],
+  token: TOKEN,
 });
-afterAll(() => discord?.close());
 
 const h = useHarness({ server: 'dev' });
 
-beforeAll(async () => {
-  bot = await startDiscordBot({
-    token: TOKEN,
-    apiUrl: discord.apiUrl,
-    requiredPermission: 'ManageGuild',
-    adminPermission: 'Administrator',
-    commands: h.commands,
-    logger: h.logger,
-  });
-});
-afterAll(() => bot?.stop());
+const bot = useDiscordBot(discord, h, { token: TOKEN, requiredPermission: 'ManageGuild', adminPermission: 'Administrator' });
 
 async function run(name: string, options: Record<string, unknown>, user = alice, extra: Record<string, unknown> = {}) {
   const handle = discord.slashCommand({ name, options: options as never, user, ...extra });
@@ -139,8 +122,7 @@ describe('quick moves', () => {
     expect(moved.embeds[0]!.title).toBe('Reservation moved');
     expect((await h.tasks.findById(id))!.scheduled_at!.toISOString()).toBe('2027-01-06T10:00:00.000Z');
 
-    await bot.stop();
-    bot = await startDiscordBot({ token: TOKEN, apiUrl: discord.apiUrl, requiredPermission: 'ManageGuild', adminPermission: 'Administrator', commands: h.commands, logger: h.logger });
+    await bot.restart();
     const again = discord.button({ customId: tomorrow!.custom_id, message, user: alice });
     await again.callback();
     await again.waitForFinal();

@@ -5,11 +5,11 @@
 // reservation does not change its mail; another server neither sees nor uses it; members who are
 // not admins change nothing; /preview renders with the HTML part attached and stores nothing.
 import type { APIMessage } from 'discord-api-types/v10';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DiscordBot, startDiscordBot } from '../src/bot/bot.js';
+import { describe, expect, it } from 'vitest';
 import { deployCommands } from '../src/bot/deploy-commands.js';
 import { loadConfig } from '../src/config.js';
-import { type DiscordEmulator, interactiveComponents, Permission, startDiscordEmulator } from './discord-emulator/emulator.js';
+import { interactiveComponents, Permission } from './discord-emulator/emulator.js';
+import { useDiscordBot, useDiscordEmulator } from './support/use-discord.js';
 import { useHarness } from './support/use-harness.js';
 
 const APP_ID = '980000000000000001';
@@ -28,31 +28,25 @@ const dave = { id: '981000000000000003', username: 'dave' }; // admin of OTHER
 const minji = { id: '981000000000000004', username: 'minji' }; // admin of SERVER, Korean client
 const erin = { id: '981000000000000005', username: 'erin' }; // admin of SERVER, loses it
 
-let discord: DiscordEmulator;
-let bot: DiscordBot;
-
-beforeAll(async () => {
-  discord = await startDiscordEmulator({
-    applicationId: APP_ID,
-    botUser: { id: BOT_ID, username: 'herald' },
-    token: TOKEN,
-    guilds: [
-      {
-        id: SERVER,
-        name: 'Server',
-        ownerId: owner.id,
-        members: [
-          { user: carol, permissions: ADMIN },
-          { user: bob, permissions: MEMBER },
-          { user: { ...minji, locale: 'ko' }, permissions: ADMIN },
-          { user: erin, permissions: ADMIN },
-        ],
-      },
-      { id: OTHER, name: 'Other', ownerId: owner.id, members: [{ user: dave, permissions: ADMIN }] },
-    ],
-  });
+const discord = useDiscordEmulator({
+  applicationId: APP_ID,
+  botId: BOT_ID,
+  token: TOKEN,
+  guilds: [
+    {
+      id: SERVER,
+      name: 'Server',
+      ownerId: owner.id,
+      members: [
+        { user: carol, permissions: ADMIN },
+        { user: bob, permissions: MEMBER },
+        { user: { ...minji, locale: 'ko' }, permissions: ADMIN },
+        { user: erin, permissions: ADMIN },
+      ],
+    },
+    { id: OTHER, name: 'Other', ownerId: owner.id, members: [{ user: dave, permissions: ADMIN }] },
+  ],
 });
-afterAll(() => discord?.close());
 
 const h = useHarness(() => ({
   server: 'dev',
@@ -61,20 +55,7 @@ const h = useHarness(() => ({
   allowedGuildIds: [SERVER, OTHER],
 }));
 
-const startBot = () =>
-  startDiscordBot({
-    token: TOKEN,
-    apiUrl: discord.apiUrl,
-    requiredPermission: 'SendMessages',
-    adminPermission: 'ManageGuild',
-    commands: h.commands,
-    logger: h.logger,
-  });
-
-beforeAll(async () => {
-  bot = await startBot();
-});
-afterAll(() => bot?.stop());
+const bot = useDiscordBot(discord, h, { token: TOKEN, requiredPermission: 'SendMessages', adminPermission: 'ManageGuild' });
 
 type User = { id: string; username: string };
 
@@ -405,8 +386,7 @@ describe('variables in a form', () => {
   it('a form submitted after the bot restarted says it expired, and nothing is made', async () => {
     const open = command('reserve', { template: 'launch', to: 'late@example.com', when: 'in 3 days', description: 'late' }, bob);
     await open.waitForModal();
-    await bot.stop();
-    bot = await startBot();
+    await bot.restart();
     const tasksBefore = await count('tasks');
     const submit = await discord.submitModal(open, { values: { name: 'L', product: 'P' } });
     const callback = await submit.callback();

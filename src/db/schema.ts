@@ -38,8 +38,10 @@ export interface TasksTable {
   finished_at: Timestamp | null;
   /** The send attempt chain (workflow run and activity) that claimed the task. */
   claim_token: Generated<string | null>;
-  /** Set once the task's workflow is known to exist; null rows are the reconciler's to start. */
+  /** Set once the task's workflow is known to exist; null rows are the outbox (the starter's, then the reconciler's, to start). */
   workflow_started_at: Generated<Date | null>;
+  /** When a starter last took the row to start its workflow (a lease; migration 0009). */
+  start_claimed_at: Generated<Date | null>;
   /** Who canceled the task: its requester, or an admin of its server; null if not canceled by a user. */
   canceled_by: Generated<string | null>;
   /** Why the task failed, in words safe to show users (FailureReason); the raw detail is in `error`. */
@@ -151,8 +153,15 @@ export interface RelayUsageTable {
   recipients: number;
 }
 
+/** Reservations' workflows set to wake in each second (staged wake-ups, WAKE_BUDGET). */
+export interface WakeSlotsTable {
+  second: Timestamp;
+  wakes: number;
+}
+
 export interface Database {
   tasks: TasksTable;
+  wake_slots: WakeSlotsTable;
   relay_usage: RelayUsageTable;
   user_settings: UserSettingsTable;
   server_templates: ServerTemplatesTable;

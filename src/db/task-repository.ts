@@ -4,6 +4,7 @@ import DataLoader from 'dataloader';
 import { type ExpressionBuilder, sql } from 'kysely';
 import { type FailureReason, REFUSED_RUN_REASONS } from '../domain/failure-reason.js';
 import { EDITABLE_STATUSES, OPEN_SERIES_STATUSES, OPEN_STATUSES, type SeriesStatus, type TaskStatus, sourcesOf } from '../domain/task-status.js';
+import { stageWakes, type WakeRequest } from '../domain/wake-stagger.js';
 import type { HeraldDb } from './database.js';
 import type { Database, NewTaskRow, SeriesRow, TaskPayload, TaskRow } from './schema.js';
 
@@ -39,6 +40,13 @@ export type LimitedInsert =
       retryInMinutes: number | null;
     }
   | { kind: 'too-many-open'; limit: number };
+
+/** Rolls back a transaction that inserted a task the relay-wide budget then refused. */
+class RelayRefusal extends Error {
+  constructor(readonly refusal: LimitedInsert) {
+    super('over the relay-wide hourly budget');
+  }
+}
 
 /** Advisory lock keys: one per requester, one for the relay; a hash collision only makes two wait in turn. */
 const requesterLockKey = (requesterId: string) => sql`hashtextextended(${`herald:limits:requester:${requesterId}`}, 0)`;
@@ -144,6 +152,17 @@ export interface ScheduleRead {
 /** A page of the reconciler's look at open tasks, after `afterId` (by id). */
 export type OpenTaskRow = Pick<TaskRow, 'id' | 'status' | 'scheduled_at' | 'created_at' | 'updated_at' | 'requester_id'>;
 
+/** Tasks waiting in the outbox for their workflow to be started. */
+export interface OutboxBacklog {
+  pending: number;
+  /** How long the oldest waiting task has waited since it was made (0 when none waits). */
+  oldestAgeMs: number;
+  /** How soon the earliest waiting task is due (negative: already due); null when none waits. */
+  nextDueInMs: number | null;
+}
+
+const dueTime = (row: Pick<TaskRow, 'scheduled_at' | 'created_at'>) => (row.scheduled_at ?? row.created_at).getTime();
+
 /** Collects the calls made in one turn of the event loop into one batch. */
 const batchOptions = { cache: false, maxBatchSize: 200, batchScheduleFn: (run: () => void) => setImmediate(run) };
 
@@ -174,14 +193,21 @@ export class TaskRepository {
       if (limits.maxOpen !== undefined) {
         if ((await countOpenReservations(trx, task.requester_id)) >= limits.maxOpen) return { kind: 'too-many-open', limit: limits.maxOpen };
       }
-      const refused = await countHourly(trx, task.requester_id, requested, limits);
+      const refused = await requesterHourly(trx, task.requester_id, requested, limits);
       if (refused) return refused;
       const inserted = await trx
         .insertInto('tasks')
         .values({ ...task, payload: JSON.stringify(task.payload), recipient_count: requested })
         .returningAll()
         .executeTakeFirstOrThrow();
-      return { kind: 'inserted', task: inserted };
+      // Counted toward the relay's budget last, after the insert, so its lock is held for one
+      // statement and the commit; over it, the insert is rolled back.
+      const relayRefused = await countRelay(trx, requested, limits.relayPerHour);
+      if (relayRefused) throw new RelayRefusal(relayRefused);
+      return { kind: 'inserted', task: inserted } as const;
+    }).catch((err: unknown) => {
+      if (err instanceof RelayRefusal) return err.refusal;
+      throw err;
     });
   }
 
@@ -233,7 +259,14 @@ export class TaskRepository {
           .executeTakeFirstOrThrow();
         return { kind: 'refused', task, refusal };
       }
-      const task = await trx.insertInto('tasks').values({ ...row, status: 'reserved' }).returningAll().executeTakeFirstOrThrow();
+      // The run's own workflow starts it right after (SeriesService.startRunTask): it holds the
+      // outbox's start lease from the insert, so the starter leaves the row alone unless that start
+      // never comes and the lease runs out.
+      const task = await trx
+        .insertInto('tasks')
+        .values({ ...row, status: 'reserved', start_claimed_at: sql`now()` })
+        .returningAll()
+        .executeTakeFirstOrThrow();
       return { kind: 'inserted', task };
     });
   }
@@ -597,12 +630,102 @@ export class TaskRepository {
 
   /** Records that the task's workflow exists. */
   async markWorkflowStarted(id: string): Promise<void> {
+    await this.markWorkflowsStarted([id]);
+  }
+
+  /**
+   * The outbox: takes up to `limit` open tasks whose workflow is not started and that no other
+   * starter holds (its lease, `leaseMs`, ran out), the oldest wake time first, and leases them to
+   * the caller. One statement; rows another starter is taking right now are skipped, not waited for.
+   */
+  async claimForStart(limit: number, leaseMs: number): Promise<TaskRow[]> {
+    const { rows } = await sql<TaskRow>`
+      UPDATE tasks AS t SET start_claimed_at = now()
+        FROM (SELECT id FROM tasks
+               WHERE workflow_started_at IS NULL
+                 AND status = ANY(${OPEN_STATUSES}::task_status[])
+                 AND (start_claimed_at IS NULL OR start_claimed_at < now() - ${leaseMs} * interval '1 millisecond')
+               ORDER BY coalesce(scheduled_at, created_at), id
+               LIMIT ${limit}
+               FOR UPDATE SKIP LOCKED) AS due
+       WHERE t.id = due.id
+      RETURNING t.*`.execute(this.db);
+    return rows.sort((a, b) => dueTime(a) - dueTime(b) || a.id.localeCompare(b.id));
+  }
+
+  /** Records that these tasks' workflows exist (the outbox entries are done). */
+  async markWorkflowsStarted(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
     await this.db
       .updateTable('tasks')
       .set({ workflow_started_at: sql`now()` })
-      .where('id', '=', id)
+      .where('id', 'in', [...ids])
       .where('workflow_started_at', 'is', null)
       .execute();
+  }
+
+  /** Takes one outbox row's lease (as claimForStart does) unless another starter holds it; true if taken. */
+  async claimStart(id: string, leaseMs: number): Promise<boolean> {
+    const row = await this.db
+      .updateTable('tasks')
+      .set({ start_claimed_at: sql`now()` })
+      .where('id', '=', id)
+      .where('workflow_started_at', 'is', null)
+      .where((eb) => eb.or([eb('start_claimed_at', 'is', null), eb('start_claimed_at', '<', sql<Date>`now() - ${leaseMs} * interval '1 millisecond'`)]))
+      .returning('id')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Gives back a starter's lease on tasks it could not start, so the next pass tries them again. */
+  async releaseStartClaims(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.updateTable('tasks').set({ start_claimed_at: null }).where('id', 'in', [...ids]).where('workflow_started_at', 'is', null).execute();
+  }
+
+  /**
+   * Staged wake-ups: gives each request a wake second within `budget` wakes a second, from no
+   * earlier than `floor` (see stageWakes), and records them. One starter at a time (an advisory
+   * lock), so two starters never fill the same second past the budget. Past seconds are dropped.
+   */
+  async assignWakes(requests: readonly WakeRequest[], budget: number, floor: number): Promise<Map<string, number>> {
+    if (requests.length === 0) return new Map();
+    const to = Math.max(...requests.map((r) => Math.max(r.nominal, r.latest)));
+    return this.db.transaction().execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(hashtextextended('herald:wake-slots', 0))`.execute(trx);
+      await sql`DELETE FROM wake_slots WHERE second < now() - interval '1 minute'`.execute(trx);
+      const { rows } = await sql<{ s: string; wakes: number }>`
+        SELECT extract(epoch FROM second)::bigint AS s, wakes FROM wake_slots
+         WHERE second BETWEEN to_timestamp(${floor}) AND to_timestamp(${to})`.execute(trx);
+      const used = new Map(rows.map((row) => [Number(row.s), row.wakes]));
+      const assigned = stageWakes(requests, used, budget, floor);
+      const added = new Map<number, number>();
+      for (const second of assigned.values()) added.set(second, (added.get(second) ?? 0) + 1);
+      await sql`
+        INSERT INTO wake_slots (second, wakes)
+        SELECT to_timestamp(s), n FROM unnest(${[...added.keys()]}::bigint[], ${[...added.values()]}::int[]) AS a(s, n)
+        ON CONFLICT (second) DO UPDATE SET wakes = wake_slots.wakes + excluded.wakes`.execute(trx);
+      return assigned;
+    });
+  }
+
+  /**
+   * The outbox's state: how many open tasks wait for their workflow, how long the oldest has
+   * waited, and how soon the earliest of them is due (negative: overdue), by the database's clock.
+   */
+  async outboxBacklog(): Promise<OutboxBacklog> {
+    const { rows } = await sql<{ pending: string; oldest_age_ms: number | null; next_due_in_ms: number | null }>`
+      SELECT count(*) AS pending,
+             extract(epoch FROM now() - min(created_at)) * 1000 AS oldest_age_ms,
+             extract(epoch FROM min(coalesce(scheduled_at, created_at)) - now()) * 1000 AS next_due_in_ms
+        FROM tasks
+       WHERE workflow_started_at IS NULL AND status = ANY(${OPEN_STATUSES}::task_status[])`.execute(this.db);
+    const row = rows[0]!;
+    return {
+      pending: Number(row.pending),
+      oldestAgeMs: row.oldest_age_ms === null ? 0 : Number(row.oldest_age_ms),
+      nextDueInMs: row.next_due_in_ms === null ? null : Number(row.next_due_in_ms),
+    };
   }
 
   /**
@@ -631,22 +754,43 @@ async function countHourly(
   requested: number,
   limits: Pick<InsertLimits, 'requesterPerHour' | 'relayPerHour'>,
 ): Promise<Extract<LimitedInsert, { kind: 'over-hourly-limit' }> | undefined> {
-  if (limits.requesterPerHour !== undefined) {
-    const refused = await hourlyRefusal(trx, 'requester', requesterId, limits.requesterPerHour, requested);
-    if (refused) return refused;
-  }
-  if (limits.relayPerHour !== undefined) {
-    // Taken after the requester's lock, always in this order, so two requests never wait on each other in a circle.
-    await sql`SELECT pg_advisory_xact_lock(${RELAY_LOCK_KEY})`.execute(trx);
-    const refused = await hourlyRefusal(trx, 'relay', undefined, limits.relayPerHour, requested);
-    if (refused) return refused;
-    await sql`
-      INSERT INTO relay_usage (minute, recipients) VALUES (date_trunc('minute', now()), ${requested})
-      ON CONFLICT (minute) DO UPDATE SET recipients = relay_usage.recipients + excluded.recipients`.execute(trx);
-    await sql`DELETE FROM relay_usage WHERE minute <= now() - interval '1 hour'`.execute(trx);
-    await sql`DELETE FROM recipient_additions WHERE added_at <= now() - interval '1 hour'`.execute(trx);
-  }
-  return undefined;
+  return (await requesterHourly(trx, requesterId, requested, limits)) ?? (await countRelay(trx, requested, limits.relayPerHour));
+}
+
+async function requesterHourly(
+  trx: HeraldDb,
+  requesterId: string,
+  requested: number,
+  limits: Pick<InsertLimits, 'requesterPerHour'>,
+): Promise<Extract<LimitedInsert, { kind: 'over-hourly-limit' }> | undefined> {
+  if (limits.requesterPerHour === undefined) return undefined;
+  return hourlyRefusal(trx, 'requester', requesterId, limits.requesterPerHour, requested);
+}
+
+/**
+ * Counts `requested` recipients toward the relay-wide budget if they fit, in one statement under
+ * the relay's lock. The lock is taken after the requester's, always in this order, so two requests
+ * never wait on each other in a circle; every request of every user passes through it one at a
+ * time, so the caller takes it as late as it can (it is held to the commit).
+ */
+async function countRelay(
+  trx: HeraldDb,
+  requested: number,
+  relayPerHour: number | undefined,
+): Promise<Extract<LimitedInsert, { kind: 'over-hourly-limit' }> | undefined> {
+  if (relayPerHour === undefined) return undefined;
+  // Rows that left the hour count for nothing; rarely any, so rarely a row lock.
+  await sql`DELETE FROM relay_usage WHERE minute <= now() - interval '1 hour'`.execute(trx);
+  await sql`DELETE FROM recipient_additions WHERE added_at <= now() - interval '1 hour'`.execute(trx);
+  await sql`SELECT pg_advisory_xact_lock(${RELAY_LOCK_KEY})`.execute(trx);
+  const counted = await sql`
+    WITH used AS (SELECT coalesce(sum(recipients), 0) AS n FROM relay_usage WHERE minute > now() - interval '1 hour')
+    INSERT INTO relay_usage (minute, recipients)
+    SELECT date_trunc('minute', now()), ${requested} FROM used WHERE used.n + ${requested} <= ${relayPerHour}
+    ON CONFLICT (minute) DO UPDATE SET recipients = relay_usage.recipients + excluded.recipients
+    RETURNING minute`.execute(trx);
+  if (counted.rows.length > 0) return undefined;
+  return (await hourlyRefusal(trx, 'relay', undefined, relayPerHour, requested))!;
 }
 
 /**

@@ -10,6 +10,13 @@ import { Connection } from '@temporalio/client';
 import { type Logger, redactUrl } from '../logger.js';
 import { stopOnExit } from './stop-on-exit.js';
 
+/**
+ * Dynamic config Herald needs from the dev server: the priority-aware task matcher, so a
+ * send-now (priorityKey 1) overtakes a backlog of reservations. Set explicitly rather than
+ * trusting the CLI's default, which has changed between server versions.
+ */
+export const TEMPORAL_DEV_DYNAMIC_CONFIG: readonly (readonly [string, string])[] = [['matching.useNewMatcher', 'true']];
+
 export interface TemporalDevServerOptions {
   cliPath: string;
   dbFile: string;
@@ -49,6 +56,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     '--sqlite-pragma', 'journal_mode=WAL',
     '--sqlite-pragma', 'synchronous=NORMAL',
     '--log-level', 'warn',
+    ...TEMPORAL_DEV_DYNAMIC_CONFIG.flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${value}`]),
   ];
   const address = `127.0.0.1:${port}`;
   const server = spawnTemporalProcess({ name: 'Temporal dev server', command: cliPath, args, pidFile, logger });

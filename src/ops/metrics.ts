@@ -11,7 +11,7 @@ export type TaskKind = 'now' | 'reserved';
 
 export const tasksCreated = new Counter({
   name: 'herald_tasks_created_total',
-  help: 'Tasks accepted (row stored and workflow started), by kind',
+  help: 'Tasks accepted (row stored; a send-now\'s workflow started), by kind',
   labelNames: ['kind'] as const,
   registers: [registry],
 });
@@ -63,6 +63,25 @@ export const commandDuration = new Histogram({
   help: 'Time to answer a command, by command and result (ok, rejected: a user error, error: unexpected)',
   labelNames: ['command', 'result'] as const,
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [registry],
+});
+
+export const outboxPending = new Gauge({
+  name: 'herald_outbox_pending',
+  help: 'Open tasks whose workflow the starter has yet to start (the outbox), as this process last saw it',
+  registers: [registry],
+});
+
+export const outboxBacklogAge = new Gauge({
+  name: 'herald_outbox_backlog_age_seconds',
+  help: 'How long the oldest task in the outbox has waited for its workflow to start (0: none waits)',
+  registers: [registry],
+});
+
+export const workflowsStarted = new Counter({
+  name: 'herald_outbox_workflows_started_total',
+  help: 'Workflows the outbox starter started, by result (started, failed: left for the next pass)',
+  labelNames: ['result'] as const,
   registers: [registry],
 });
 

@@ -1,5 +1,6 @@
 // Herald in one process: the database (migrated), the Temporal client, the core (createCore), the
-// reconciler running, and, unless this process only takes commands, a worker that sends.
+// reconciler running, and, unless this process only takes commands, a worker that sends and the
+// outbox starter that starts reservations' workflows.
 // Front ends get `commands`.
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config.js';
@@ -86,6 +87,8 @@ export async function startHerald(
         await done;
       });
       worker = started;
+      // Where a worker runs, so a deployment always has one starter per worker process.
+      core.starter.start();
     }
 
     return { ...core, db, temporal, worker, workerDone, stop: () => cleanup.run() };

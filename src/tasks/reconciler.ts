@@ -5,7 +5,8 @@
 //
 // Each pass:
 // 1. starts the workflow of each open task that has none (a crash between the insert and the
-//    start), or fails it when it could no longer go out on time (its deadline, STALE_SEND_AFTER);
+//    start, or an outbox row no starter has taken within the grace period; one a starter holds is
+//    left to it), or fails it when it could no longer go out on time (its deadline, STALE_SEND_AFTER);
 // 2. tells the workflow of each reservation whose time changed, and which has not read it since
 //    (a reschedule whose signal was lost), to read its row again;
 // 3. asks Temporal about open tasks: the overdue ones first, then all of them in turn. A task whose
@@ -23,6 +24,7 @@ import type { OutcomeNotifier } from '../notify/outcome-notifier.js';
 import { reconcilerRepairs } from '../ops/metrics.js';
 import type { TaskScheduler } from '../temporal/mail-task-scheduler.js';
 import { toTaskView } from './task-view.js';
+import { START_LEASE_MS } from './workflow-starter.js';
 
 /** A task still open this long after its time is asked about first. */
 const OVERDUE_AFTER_MS = 2 * 60_000;
@@ -108,7 +110,14 @@ export class Reconciler {
       for (const task of stranded) {
         repaired += await this.repair(task.id, async () => {
           if (this.pastDeadline(task, now)) return this.fail(task, tooLateReason(this.staleSendAfterMs), 'too-late', OPEN_STATUSES);
-          await scheduler.start({ id: task.id, scheduledAt: task.scheduled_at });
+          // The outbox starter's lease: a row a starter is starting right now is left to it.
+          if (!(await repository.claimStart(task.id, START_LEASE_MS))) return false;
+          try {
+            await scheduler.start({ id: task.id, scheduledAt: task.scheduled_at });
+          } catch (err) {
+            await repository.releaseStartClaims([task.id]);
+            throw err;
+          }
           await repository.markWorkflowStarted(task.id);
           logger.warn({ taskId: task.id, status: task.status, createdAt: task.created_at }, 'reconciler started a stranded task');
           return true;

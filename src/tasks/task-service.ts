@@ -73,6 +73,12 @@ export interface TaskServiceDeps {
   newTaskId?: () => string;
   /** Repeating reservations (issue 11); without them, series are refused. */
   series?: { service: SeriesService; repository: SeriesRepository };
+  /**
+   * The outbox (RESERVATION_START=outbox): a reservation is answered once its row is committed,
+   * and the starter starts its workflow; `kick` tells a starter in this process to look now.
+   * Without it, every request starts its own workflow and waits for Temporal's answer.
+   */
+  outbox?: { kick(): void };
 }
 
 export interface MailRequest {
@@ -568,8 +574,20 @@ export class TaskService {
     throw limitError(result);
   }
 
+  /**
+   * Stores the task and sees its workflow started. A reservation through the outbox is answered
+   * once its row is committed (the row, with no workflow yet, is the outbox entry): the starter
+   * starts it well before it wakes. A send-now starts its own workflow at once, with the send-now
+   * priority, and is answered when Temporal has it: the outbox would add a starter's pass to the
+   * one path where a user waits for the mail itself, and sends now come one per user action,
+   * not in bursts of reservations.
+   */
   private async createAndStart(row: Parameters<TaskRepository['insert']>[0], now: Date): Promise<Task> {
     const task = await this.insertWithinLimits(row);
+    if (task.status === 'reserved' && this.deps.outbox) {
+      this.deps.outbox.kick();
+      return this.accepted(task);
+    }
     try {
       await this.deps.scheduler.start({ id: task.id, scheduledAt: task.scheduled_at });
     } catch (err) {
@@ -580,6 +598,10 @@ export class TaskService {
     await this.deps.repository.markWorkflowStarted(task.id).catch((err: unknown) => {
       this.deps.logger.warn({ taskId: task.id, err }, 'could not record that the workflow started; the reconciler will');
     });
+    return this.accepted(task);
+  }
+
+  private accepted(task: TaskRow): Task {
     this.deps.logger.info(
       { taskId: task.id, requesterId: task.requester_id, status: task.status, scheduledAt: task.scheduled_at },
       task.status === 'reserved' ? 'mail reserved' : 'mail queued',

@@ -20,6 +20,8 @@ import type { mailTaskWorkflow } from '../workflows/mail-task.js';
 export interface ScheduledTask {
   id: string;
   scheduledAt: Date | null;
+  /** How long before its time this reservation's workflow wakes, when staged (default: the scheduler's lead). */
+  prepareLeadMs?: number;
 }
 
 /** What Temporal knows of a task's workflow. */
@@ -29,6 +31,14 @@ export type WorkflowState =
   | { state: 'missing' }
   /** Ended (completed, failed, canceled, terminated, timed out); `delivered`: its send step reported the relay's acceptance. */
   | { state: 'closed'; status: string; delivered: boolean };
+
+/**
+ * Task-queue priority (1 runs first; Temporal's default is 3, what reservations have). A send-now
+ * is matched to a worker before any backlog of reservations, so /sendmail never waits behind a burst. The priority is set
+ * on the workflow start; its activities inherit it. It orders the matching backlog only (not the
+ * server's timers), and needs a server with the priority matcher (see temporal-dev-server.ts).
+ */
+export const SEND_NOW_PRIORITY = 1;
 
 /** The activity types whose `sent` result means the relay accepted the mail. */
 const SEND_STEPS = new Set(['sendTaskMail', 'deliverTaskMail']);
@@ -215,7 +225,7 @@ export class TemporalTaskScheduler implements TaskScheduler, SeriesScheduler {
 
   private workflowOptions(task: ScheduledTask) {
     const { scheduledAt } = task;
-    const prepareLeadMs = this.options.prepareLeadMs ?? 0;
+    const prepareLeadMs = task.prepareLeadMs ?? this.options.prepareLeadMs ?? 0;
     const input: MailTaskInput = {
       taskId: task.id,
       scheduledAt: scheduledAt?.toISOString() ?? null,
@@ -230,6 +240,8 @@ export class TemporalTaskScheduler implements TaskScheduler, SeriesScheduler {
       taskQueue: this.options.taskQueue,
       args: [input] as [MailTaskInput],
       workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+      // Reservations keep the default priority (3) by leaving it unset.
+      ...(scheduledAt === null && { priority: { priorityKey: SEND_NOW_PRIORITY } }),
       // Only worth it (and only safe from small clock differences) when the wake is well ahead.
       ...(wakeInMs > 30_000 && { startDelay: wakeInMs }),
     };

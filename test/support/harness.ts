@@ -156,6 +156,9 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
       MAILS_PER_HOUR: '100000',
       MAILS_PER_HOUR_TOTAL: '10000000',
       MAX_OPEN_RESERVATIONS: '100000',
+      // Tests that look at a reservation's workflow right after reserving need it started by the
+      // request; the outbox's own tests (outbox.test.ts, reconciler.test.ts) ask for 'outbox'.
+      RESERVATION_START: 'direct',
       ...options.configEnv,
     });
     const config: Config = {

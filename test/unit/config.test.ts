@@ -39,7 +39,7 @@ describe('loadConfig: defaults', () => {
       smtp: { url: undefined, from: 'Herald <herald@localhost>', poolMaxConnections: 5, sinkPort: 2525, sinkDir: path.join(dataDir, 'mail') },
       metrics: { port: undefined, host: '0.0.0.0' },
       mailRetry: { maximumAttempts: 3, initialIntervalMs: 5000, backoffCoefficient: 2 },
-      delivery: { prepareLeadMs: 60000, reconcileIntervalMs: 60000, staleSendAfterMs: 600000 },
+      delivery: { prepareLeadMs: 60000, reconcileIntervalMs: 60000, staleSendAfterMs: 600000, reservationStart: 'outbox', startConcurrency: 16, wakeBudget: 50 },
       defaults: { timeZone: 'UTC', locale: 'en', endOfDayHour: 17 },
       discord: {
         token: undefined,
@@ -96,6 +96,17 @@ describe('loadConfig: STALE_SEND_AFTER', () => {
     expect(loadConfig({ STALE_SEND_AFTER: '30m' }).delivery.staleSendAfterMs).toBe(1_800_000);
     expect(configErrorOf({ STALE_SEND_AFTER: '500ms' }).problems).toEqual([{ variable: 'STALE_SEND_AFTER', message: 'at least 1s' }]);
     expect(configErrorOf({ STALE_SEND_AFTER: 'later' }).problems[0]!.variable).toBe('STALE_SEND_AFTER');
+  });
+});
+
+describe('loadConfig: RESERVATION_START, OUTBOX_START_CONCURRENCY and WAKE_BUDGET', () => {
+  it('starts reservations through the outbox unless told otherwise, and names a bad variable', () => {
+    expect(loadConfig({}).delivery).toMatchObject({ reservationStart: 'outbox', startConcurrency: 16 });
+    expect(loadConfig({ RESERVATION_START: 'direct', OUTBOX_START_CONCURRENCY: '4' }).delivery).toMatchObject({ reservationStart: 'direct', startConcurrency: 4 });
+    expect(configErrorOf({ RESERVATION_START: 'later' }).problems[0]!.variable).toBe('RESERVATION_START');
+    expect(configErrorOf({ OUTBOX_START_CONCURRENCY: '0' }).problems[0]!.variable).toBe('OUTBOX_START_CONCURRENCY');
+    expect(loadConfig({ WAKE_BUDGET: '0' }).delivery.wakeBudget).toBe(0);
+    expect(configErrorOf({ WAKE_BUDGET: '-1' }).problems[0]!.variable).toBe('WAKE_BUDGET');
   });
 });
 

@@ -19,6 +19,12 @@ describe('loadConfig: repeat limits', () => {
     expect(loadConfig({}).repeat).toEqual({ minIntervalMs: 3_600_000, maxDays: 366, catchupWindowMs: 600_000 });
   });
 
+  it('unset, the catch-up window follows a shorter STALE_SEND_AFTER, down to Temporal\'s 10 s', () => {
+    expect(loadConfig({ STALE_SEND_AFTER: '4m' }).repeat.catchupWindowMs).toBe(240_000);
+    expect(loadConfig({ STALE_SEND_AFTER: '3s' }).repeat.catchupWindowMs).toBe(10_000);
+    expect(loadConfig({ STALE_SEND_AFTER: '1h' }).repeat.catchupWindowMs).toBe(600_000);
+  });
+
   it('reads durations and day counts', () => {
     expect(loadConfig({ MIN_REPEAT_INTERVAL: '30m', MAX_REPEAT_DAYS: '90', CATCHUP_WINDOW: '2m' }).repeat).toEqual({
       minIntervalMs: 1_800_000,

@@ -37,6 +37,7 @@ const row: TaskRow = {
   series_id: null,
   run_at: null,
   edit_count: 0,
+  start_claimed_at: null,
 };
 
 const ctx: CommandContext = { userId: 'user-1', guildId: 'guild-1', locale: 'en', timeZone: 'UTC' };
