@@ -111,6 +111,15 @@ describe('the reconciler', () => {
     await h.service.cancelTask('crash-user', reservation);
   });
 
+  it('pages through more stranded rows than one batch holds, and starts every one of them', async () => {
+    const ids = [];
+    for (let i = 0; i < 5; i++) ids.push(await strandedRow('reserved', new Date(Date.now() + 3_600_000), 200 - i, 'paged-user'));
+    const reconciler = new Reconciler({ repository: h.tasks, scheduler: h.scheduler, logger: h.logger, batchSize: 2 });
+    expect(await reconciler.runOnce()).toBe(5);
+    for (const id of ids) expect(await describeStatus(id)).toBe('RUNNING');
+    for (const id of ids) await h.service.cancelTask('paged-user', id);
+  });
+
   it('a normal reservation is marked as started and is never picked up', async () => {
     const task = await h.service.reserveTask({
       requesterId: 'normal-user',

@@ -739,7 +739,7 @@ export class TaskRepository {
       .where('workflow_started_at', 'is', null)
       .where('status', 'in', OPEN_STATUSES)
       .where('created_at', '<', createdBefore);
-    if (after) query = query.where(sql<boolean>`(created_at, id) > (${after.created_at}, ${after.id}::uuid)`, '=', true);
+    if (after) query = query.where(sql<boolean>`(created_at, id) > (${after.created_at}, ${after.id}::uuid)`);
     return query.orderBy('created_at', 'asc').orderBy('id', 'asc').limit(limit).execute();
   }
 }
