@@ -232,7 +232,8 @@ describe('a worker process', () => {
     expect(delta(after, 'herald_sends_total', { outcome: 'failed' })).toBe(1);
     expect(delta(after, 'herald_sends_total', { outcome: 'sent' })).toBe(0);
 
-    // A row whose workflow never started (a crash between the two steps), two minutes old.
+    // A row whose workflow was started and is gone (Temporal lost it), two minutes old: the
+    // reconciler's to repair. (One never started is the outbox starter's, which this worker runs.)
     const id = randomUUID();
     await h.tasks.insert({
       id,
@@ -244,7 +245,7 @@ describe('a worker process', () => {
       scheduled_at: null,
       payload: { recipients: ['stranded@example.com'], template: 'notice', variables: { title: 'Stranded', body: 'Found' }, language: 'en' },
     });
-    await sql`UPDATE tasks SET created_at = now() - interval '2 minutes' WHERE id = ${id}`.execute(h.db);
+    await sql`UPDATE tasks SET created_at = now() - interval '2 minutes', workflow_started_at = now() - interval '2 minutes' WHERE id = ${id}`.execute(h.db);
     after = (await until(() => get(`${base}/metrics`), (r) => delta(r.body, 'herald_reconciler_repairs_total') === 1, 20_000)).body;
     await h.env.client.workflow.getHandle(id).result();
     expect(h.sink.mails.some((m) => m.messageId === `<${id}@example.test>`)).toBe(true);
