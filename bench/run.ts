@@ -22,6 +22,7 @@ import { sql } from 'kysely';
 import { loadConfig } from '../src/config.js';
 import { isHeraldError } from '../src/domain/errors.js';
 import { MIN_LEAD_MS } from '../src/domain/limits.js';
+import { DEFAULT_WAKE_BUDGET } from '../src/domain/wake-stagger.js';
 import { createLogger } from '../src/logger.js';
 import { startDiscordEmulator } from '../test/discord-emulator/emulator.js';
 import type { MailJob } from '../scripts/lib/bullmq-worker.js';
@@ -88,6 +89,8 @@ const heraldExtra: Record<string, string> = process.env.BENCH_PREPARE_LEAD ? { M
 const leadMs = loadConfig({ DATABASE_URL: 'postgres://x', SMTP_URL: 'smtp://x', ...heraldExtra }).delivery.prepareLeadMs;
 /** How far ahead the last reservation of a burst is made: a reservation may not be sooner, and it should wake on its lead. */
 const burstMarginMs = Math.max(leadMs, MIN_LEAD_MS) + 5_000;
+/** The workers' WAKE_BUDGET (wake-ups a second Herald stages reservations to; 0: not staged). */
+const wakeBudget = Number(process.env.WAKE_BUDGET ?? DEFAULT_WAKE_BUDGET);
 const CONCURRENCY = 32; // callers at once, as many users would be
 const USERS = 100;
 const BARE_START_QUEUE = 'bench-bare-starts';
@@ -364,7 +367,11 @@ async function heraldBurst(
   // made while it falls due, so only the part that outruns the window counts.
   // A reservation that comes too late for its time anyway is left out and counted.
   const makeMs = (size / options.rate) * 1000 * 1.6;
-  const firstDue = Date.now() + Math.max(0, makeMs - spreadMs) + burstMarginMs;
+  // Herald knows each time in advance and stages the wake-ups of mails due together over the
+  // seconds before their lead, at most WAKE_BUDGET a second: a burst is reserved at least that
+  // much earlier, as a real one (made over hours or days) is. BullMQ's jobs wait in Redis either way.
+  const stagingMs = wakeBudget > 0 && !spreadMs ? (size / wakeBudget) * 1000 : 0;
+  const firstDue = Date.now() + Math.max(0, makeMs - spreadMs) + stagingMs + burstMarginMs;
   const dueOf = (i: number) => firstDue + (spreadMs * i) / size;
   const lastDue = dueOf(size - 1);
   const dueById = new Map<string, number>();
