@@ -50,34 +50,19 @@ async function cancelMidSend(kind: 'now' | 'reservation', requesterId: string, r
   }
 }
 
-describe('a cancel from the Temporal UI while the relay takes the mail', () => {
-  it('a send now that the relay accepts: finished, and the run completes as sent', async () => {
-    const { row, workflow, mails } = await cancelMidSend('now', 'cancel-now-accepted', 'accepts');
+describe.each([
+  ['a send now', 'now', 'cancel-now'],
+  ['a held reservation', 'reservation', 'cancel-held'],
+] as const)('a cancel from the Temporal UI while the relay takes the mail: %s', (what, kind, requester) => {
+  it(`${what} that the relay accepts: finished, and the run completes as sent`, async () => {
+    const { row, workflow, mails } = await cancelMidSend(kind, `${requester}-accepted`, 'accepts');
     expect(mails).toHaveLength(1);
     expect(row.status).toBe('finished');
     expect(workflow).toBe('COMPLETED');
   });
 
-  it('a send now that the relay refuses: failed with a reason that says it was canceled, and not tried again', async () => {
-    const { row, workflow, refused, mails } = await cancelMidSend('now', 'cancel-now-refused', 'refuses');
-    expect(mails).toHaveLength(0);
-    expect(refused).toBe(1);
-    expect(row.status).toBe('failed');
-    expect(row.error).toMatch(/cancel/i);
-    // The relay's refusal is in the raw error; users read that it was canceled mid-send.
-    expect(row.failure_reason).toBe('canceled-while-sending');
-    expect(workflow).toBe('FAILED'); // like the row: failed, and why
-  });
-
-  it('a held reservation that the relay accepts: finished, and the run completes as sent', async () => {
-    const { row, workflow, mails } = await cancelMidSend('reservation', 'cancel-held-accepted', 'accepts');
-    expect(mails).toHaveLength(1);
-    expect(row.status).toBe('finished');
-    expect(workflow).toBe('COMPLETED');
-  });
-
-  it('a held reservation that the relay refuses: failed with a reason that says it was canceled, and not tried again', async () => {
-    const { row, workflow, refused, mails } = await cancelMidSend('reservation', 'cancel-held-refused', 'refuses');
+  it(`${what} that the relay refuses: failed with a reason that says it was canceled, and not tried again`, async () => {
+    const { row, workflow, refused, mails } = await cancelMidSend(kind, `${requester}-refused`, 'refuses');
     expect(mails).toHaveLength(0);
     expect(refused).toBe(1);
     expect(row.status).toBe('failed');
