@@ -116,6 +116,9 @@ export type EditResult =
   | { kind: 'not-reserved' }
   | Extract<LimitedInsert, { kind: 'over-hourly-limit' }>;
 
+/** A new task's columns: the payload as JSON, and its recipient count beside it for the limits. */
+const taskValues = (task: NewTask) => ({ ...task, payload: JSON.stringify(task.payload), recipient_count: task.payload.recipients.length });
+
 function inScope(scope: TaskScope) {
   return (eb: ExpressionBuilder<Database, 'tasks'>) =>
     eb.and([
@@ -175,7 +178,7 @@ export class TaskRepository {
   async insert(task: NewTask): Promise<TaskRow> {
     return this.db
       .insertInto('tasks')
-      .values({ ...task, payload: JSON.stringify(task.payload), recipient_count: task.payload.recipients.length })
+      .values(taskValues(task))
       .returningAll()
       .executeTakeFirstOrThrow();
   }
@@ -197,7 +200,7 @@ export class TaskRepository {
       if (refused) return refused;
       const inserted = await trx
         .insertInto('tasks')
-        .values({ ...task, payload: JSON.stringify(task.payload), recipient_count: requested })
+        .values(taskValues(task))
         .returningAll()
         .executeTakeFirstOrThrow();
       // Counted toward the relay's budget last, after the insert, so its lock is held for one

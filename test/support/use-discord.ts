@@ -7,6 +7,7 @@ import { type DiscordBot, type DiscordBotOptions, startDiscordBot } from '../../
 import type { HeraldCommands } from '../../src/app/commands.js';
 import type { Logger } from '../../src/logger.js';
 import { type DiscordEmulator, type DiscordEmulatorOptions, startDiscordEmulator } from '../discord-emulator/emulator.js';
+import { startedLater } from './started-later.js';
 
 /** The emulator's bot user is always called herald; tests give its id. */
 export type EmulatorSettings = Omit<DiscordEmulatorOptions, 'botUser'> & { botId: string };
@@ -45,15 +46,4 @@ export function useDiscordBot(
       await start();
     },
   };
-}
-
-function startedLater<T extends object>(get: () => T | undefined, what: string): T {
-  return new Proxy({} as T, {
-    get(_target, key) {
-      const target = get();
-      if (!target) throw new Error(`${what} starts in beforeAll: use it inside tests or later hooks`);
-      const value: unknown = Reflect.get(target, key, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
 }

@@ -4,6 +4,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { connectSharedDevEnv, createHarness, type Harness, type HarnessOptions, startLocalEnv, startTimeSkippingEnv } from './harness.js';
+import { startedLater } from './started-later.js';
 
 export interface UseHarnessOptions extends Omit<HarnessOptions, 'env'> {
   /** The time-skipping test server (long waits), or the CLI dev server (real time, restarts, listing). */
@@ -36,10 +37,5 @@ export function useHarness(options: UseHarnessOptions | (() => UseHarnessOptions
     await harness?.close();
     await env?.teardown();
   });
-  return new Proxy({} as Harness, {
-    get(_target, key) {
-      if (!harness) throw new Error('The harness starts in beforeAll: use it inside tests or later hooks');
-      return Reflect.get(harness, key);
-    },
-  });
+  return startedLater(() => harness, 'The harness');
 }
