@@ -123,6 +123,27 @@ describe('/reserve', () => {
     expect((await h.tasks.findById(taskId))!.status).toBe('canceled');
   });
 
+  it('defers a /reserve with vars before it reads anything from the database', async () => {
+    // The requester's settings cannot be read while another session holds user_settings: the
+    // acknowledgement must come anyway, and the confirmation once the table is free again.
+    const dave = { id: '100000000000000004', username: 'dave' };
+    const handle = await h.db.connection().execute(async (locker) => {
+      await sql`BEGIN`.execute(locker);
+      await sql`LOCK TABLE user_settings IN ACCESS EXCLUSIVE MODE`.execute(locker);
+      try {
+        const pending = discord.slashCommand({ name: 'reserve', options: reminderOptions('tomorrow 8am', 'ack test') as never, user: dave });
+        const callback = await pending.callback({ timeoutMs: 10_000 });
+        expect(callback.type).toBe(5); // deferred, with the settings still locked
+        return pending;
+      } finally {
+        await sql`COMMIT`.execute(locker);
+      }
+    });
+    const message = await handle.waitForFinal();
+    expect(message.embeds[0]!.title).toBe('Mail reserved');
+    expect(await countRows(dave.id)).toBe(1);
+  });
+
   it("refuses another user's click on the Cancel button, and keeps the task", async () => {
     const { message } = await run('reserve', reminderOptions('tomorrow 10am'));
     const taskId = /`([0-9a-f-]{36})`/.exec(JSON.stringify(message.embeds))![1]!;

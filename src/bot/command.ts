@@ -27,8 +27,12 @@ export interface BotCommand {
    * Runs before the reply is deferred, for commands whose first answer may be a form (a modal can
    * only be the first answer). True when it answered the interaction itself; false to go on with
    * execute. It must answer within Discord's 3 seconds.
+   *
+   * It gets the caller's context on demand: reading it takes the database, and a command that can
+   * tell from its options alone that no form is due (a `/reserve` with `vars`) says false without
+   * it, so the reply is deferred at once however busy the database is.
    */
-  respond?(interaction: ChatInputCommandInteraction, ctx: CommandContext, services: BotServices): Promise<boolean>;
+  respond?(interaction: ChatInputCommandInteraction, context: () => Promise<CommandContext>, services: BotServices): Promise<boolean>;
   execute(interaction: ChatInputCommandInteraction, ctx: CommandContext, services: BotServices): Promise<BotResult>;
   autocomplete?(
     interaction: AutocompleteInteraction,

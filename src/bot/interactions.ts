@@ -105,18 +105,19 @@ export async function handleInteraction(interaction: Interaction, services: BotS
       await interaction.reply({ content: `❌ ${apology[locale]}`, flags: MessageFlags.Ephemeral });
       return;
     }
-    let ctx: CommandContext | undefined;
+    // Read once, when first needed: by respond, or after the deferral.
+    let context: Promise<CommandContext> | undefined;
+    const ctxOnce = () => (context ??= contextOf(interaction, services, settings));
     if (command.respond) {
       // Its first answer may be a form, which cannot follow a deferral.
-      ctx = await contextOf(interaction, services, settings);
-      if (await command.respond(interaction, ctx, services)) {
+      if (await command.respond(interaction, ctxOnce, services)) {
         log.info({ result: 'answered', ms: Date.now() - started }, 'command handled');
         return;
       }
     }
     // The work may take longer than Discord's 3 s: acknowledge first, privately.
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    ctx ??= await contextOf(interaction, services, settings);
+    const ctx = await ctxOnce();
     const result = await command.execute(interaction, ctx, services);
     await interaction.editReply(renderForDiscord(result, ctx));
     log.info({ result: result.kind, ms: Date.now() - started }, 'command handled');

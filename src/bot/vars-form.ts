@@ -34,12 +34,14 @@ export function parseVarsFormId(customId: string): string | undefined {
  */
 export async function offerVarsForm(
   interaction: ChatInputCommandInteraction,
-  ctx: CommandContext,
+  context: () => Promise<CommandContext>,
   services: BotServices,
   command: VarsForm['command'],
   options: VarsForm['options'],
 ): Promise<boolean> {
+  // Decided from the options alone, before the context's database read (see BotCommand.respond).
   if (typeof options.vars === 'string' && options.vars.trim() !== '') return false;
+  const ctx = await context();
   // A time that cannot be read is said at once rather than after the form has been filled in.
   if (options.when !== undefined && services.commands.previewWhen(ctx, options.when).kind === 'error') return false;
   // So is a repeat (or until) that cannot be used.

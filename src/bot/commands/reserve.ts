@@ -31,7 +31,7 @@ const optionsOf = (interaction: Parameters<BotCommand['execute']>[0]) => ({
 });
 
 /** Without vars, a template that needs variables asks for them in a form. */
-export const respond: BotCommand['respond'] = (interaction, ctx, services) => offerVarsForm(interaction, ctx, services, 'reserve', optionsOf(interaction));
+export const respond: BotCommand['respond'] = (interaction, context, services) => offerVarsForm(interaction, context, services, 'reserve', optionsOf(interaction));
 
 export const execute: BotCommand['execute'] = (interaction, ctx, { commands }) => commands.reserve(ctx, optionsOf(interaction));
 

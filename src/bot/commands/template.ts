@@ -55,9 +55,10 @@ export const data = new SlashCommandBuilder()
       .addStringOption((o) => templateNameOption(o, true)),
   );
 
-export const respond: BotCommand['respond'] = async (interaction, ctx, { commands }) => {
+export const respond: BotCommand['respond'] = async (interaction, context, { commands }) => {
   const subcommand = interaction.options.getSubcommand();
   if (subcommand !== 'create' && subcommand !== 'edit') return false;
+  const ctx = await context();
   const name = interaction.options.getString('name', true);
   const refuse = async (message: string) => {
     await interaction.reply({ content: `❌ ${message}`, flags: MessageFlags.Ephemeral });
