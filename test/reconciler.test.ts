@@ -111,6 +111,20 @@ describe('the reconciler', () => {
     await h.service.cancelTask('crash-user', reservation);
   });
 
+  it("deletes the hourly limits' bookkeeping that left the hour, and keeps the last hour's", async () => {
+    // Requests no longer delete it (one round trip fewer each, on the relay's path): this pass does.
+    await sql`INSERT INTO relay_usage (minute, recipients) VALUES
+      (date_trunc('minute', now() - interval '3 hours'), 7), (date_trunc('minute', now() - interval '37 minutes'), 5)`.execute(h.db);
+    await sql`INSERT INTO recipient_additions (requester_id, recipients, added_at) VALUES
+      ('housekeeping', 4, now() - interval '2 hours'), ('housekeeping', 2, now() - interval '5 minutes')`.execute(h.db);
+    await h.reconciler.runOnce();
+    const relay = await sql<{ recipients: number }>`SELECT recipients FROM relay_usage
+      WHERE minute IN (date_trunc('minute', now() - interval '3 hours'), date_trunc('minute', now() - interval '37 minutes'))`.execute(h.db);
+    expect(relay.rows.map((r) => r.recipients)).toEqual([5]);
+    const added = await h.db.selectFrom('recipient_additions').select('recipients').where('requester_id', '=', 'housekeeping').execute();
+    expect(added.map((r) => r.recipients)).toEqual([2]);
+  });
+
   it('pages through more stranded rows than one batch holds, and starts every one of them', async () => {
     const ids = [];
     for (let i = 0; i < 5; i++) ids.push(await strandedRow('reserved', new Date(Date.now() + 3_600_000), 200 - i, 'paged-user'));

@@ -632,6 +632,17 @@ export class TaskRepository {
   }
 
   /** Records that the task's workflow exists. */
+  /**
+   * Deletes the hourly limits' bookkeeping that left the hour: the relay's per-minute usage and the
+   * recipients edits added. Every count reads only the last hour, so this only keeps the tables
+   * small; the reconciler does it, so that no request pays for it. Returns how many rows went.
+   */
+  async forgetUsageBeforeHour(): Promise<number> {
+    const relay = await sql`DELETE FROM relay_usage WHERE minute <= now() - interval '1 hour'`.execute(this.db);
+    const added = await sql`DELETE FROM recipient_additions WHERE added_at <= now() - interval '1 hour'`.execute(this.db);
+    return Number(relay.numAffectedRows ?? 0n) + Number(added.numAffectedRows ?? 0n);
+  }
+
   async markWorkflowStarted(id: string): Promise<void> {
     await this.markWorkflowsStarted([id]);
   }
@@ -782,9 +793,8 @@ async function countRelay(
   relayPerHour: number | undefined,
 ): Promise<Extract<LimitedInsert, { kind: 'over-hourly-limit' }> | undefined> {
   if (relayPerHour === undefined) return undefined;
-  // Rows that left the hour count for nothing; rarely any, so rarely a row lock.
-  await sql`DELETE FROM relay_usage WHERE minute <= now() - interval '1 hour'`.execute(trx);
-  await sql`DELETE FROM recipient_additions WHERE added_at <= now() - interval '1 hour'`.execute(trx);
+  // Rows that left the hour count for nothing (every sum is of the last hour); the reconciler
+  // deletes them (TaskRepository.forgetUsageBeforeHour), off this path that every request takes.
   await sql`SELECT pg_advisory_xact_lock(${RELAY_LOCK_KEY})`.execute(trx);
   const counted = await sql`
     WITH used AS (SELECT coalesce(sum(recipients), 0) AS n FROM relay_usage WHERE minute > now() - interval '1 hour')

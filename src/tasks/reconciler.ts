@@ -65,6 +65,8 @@ export class Reconciler {
   async runOnce(): Promise<number> {
     const now = (this.options.clock ?? (() => new Date()))();
     const series = (await this.options.series?.reconcile(this.graceMs, this.batchSize)) ?? 0;
+    // Housekeeping, not a repair: what the hourly limits no longer count.
+    await this.options.repository.forgetUsageBeforeHour();
     return series + (await this.startStranded(now)) + (await this.retellMoves(now)) + (await this.repairEnded(now));
   }
 
