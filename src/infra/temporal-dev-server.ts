@@ -26,6 +26,8 @@ export interface TemporalDevServerOptions {
   namespace: string;
   logger: Logger;
   startTimeoutMs?: number;
+  /** Dynamic config values beside TEMPORAL_DEV_DYNAMIC_CONFIG (tests that need a setting of their own). */
+  dynamicConfig?: readonly (readonly [string, string])[];
 }
 
 export interface RunningTemporal {
@@ -56,7 +58,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     '--sqlite-pragma', 'journal_mode=WAL',
     '--sqlite-pragma', 'synchronous=NORMAL',
     '--log-level', 'warn',
-    ...TEMPORAL_DEV_DYNAMIC_CONFIG.flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${value}`]),
+    ...[...TEMPORAL_DEV_DYNAMIC_CONFIG, ...(options.dynamicConfig ?? [])].flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${value}`]),
   ];
   const address = `127.0.0.1:${port}`;
   const server = spawnTemporalProcess({ name: 'Temporal dev server', command: cliPath, args, pidFile, logger });
