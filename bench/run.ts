@@ -27,7 +27,7 @@ import { createLogger } from '../src/logger.js';
 import { startDiscordEmulator } from '../test/discord-emulator/emulator.js';
 import type { MailJob } from '../scripts/lib/bullmq-worker.js';
 import { type Child, ROOT, startChild } from '../scripts/lib/child.js';
-import { type HeraldSide, startHeraldSide, wokenSoFar } from '../scripts/lib/herald.js';
+import { type HeraldSide, outboxSample, startHeraldSide, wokenSoFar } from '../scripts/lib/herald.js';
 import {
   type Column,
   type GrowthPoint,
@@ -240,6 +240,15 @@ function tableMeasures(v: Record<Column, Values>): Measure[] {
     { lowerIsBetter: false, target: '≥ 1,000 or ≥ 0.3× BullMQ, whichever is lower' },
     (h, b) => h >= Math.min(1_000, 0.3 * b),
   );
+  row(`Outbox backlog age, largest while reserving ${fmt(SIZES.throughput)} (s)`, 'outbox.reserve.maxAge');
+  row(`Outbox emptied, after the last of those ${fmt(SIZES.throughput)} (s)`, 'outbox.reserve.drain');
+  row(`Outbox backlog age, largest while reserving the ${fmt(biggest)} burst (s)`, `lateness.${biggest}.outboxMaxAge`);
+  row(
+    `Workflows started after their due time, ${fmt(biggest)} burst`,
+    `lateness.${biggest}.startedLate`,
+    { target: '0 (each started before its wake time)' },
+    (h) => h === 0,
+  );
   row('Reserve call p50 (ms)', 'reserve.p50');
   row('Reserve call p99 (ms)', 'reserve.p99');
   row(`Bare workflow starts per second (${fmt(SIZES.starts)}, ${CONCURRENCY} callers)`, 'starts.rate', { lowerIsBetter: false });
@@ -283,8 +292,10 @@ async function heraldColumn(
   log(`${label}: bare workflow starts`);
   values['starts.rate'] = await bareStarts(side, SIZES.starts);
   log(`${label}: reserve throughput`);
-  const reserve = await reserveFarFuture(side, SIZES.throughput);
+  const { result: reserve, outbox } = await watchOutbox(side, () => reserveFarFuture(side, SIZES.throughput));
   values['reserve.rate'] = Math.round(reserve.rate);
+  values['outbox.reserve.maxAge'] = outbox.maxAgeSeconds;
+  if (outbox.drainSeconds !== undefined) values['outbox.reserve.drain'] = outbox.drainSeconds;
   values['reserve.p50'] = Math.round(summarize(reserve.durations).p50);
   values['reserve.p99'] = Math.round(summarize(reserve.durations).p99);
 
@@ -302,6 +313,8 @@ async function heraldColumn(
     const burst = await heraldBurst(side, services, label, size, { rate, immediate: size === Math.max(...rows.lateness) });
     series.push({ label: `${label}, ${fmt(size)}`, values: sampleOf(burst.report.lateness) });
     Object.assign(values, deliveryValues(`lateness.${size}`, burst.report, burst.leftOut), {
+      [`lateness.${size}.outboxMaxAge`]: burst.outboxMaxAgeSeconds,
+      [`lateness.${size}.startedLate`]: burst.startedLate,
       [`lateness.${size}.serverCores`]: burst.server.cores,
       [`lateness.${size}.serverRss`]: burst.server.peakRssMb,
     });
@@ -342,6 +355,10 @@ interface BurstOutcome {
   immediate: number[];
   wakeRate: number;
   wokenByDue: number;
+  /** The outbox's oldest row while the burst was reserved (s), as the workers' gauge said. */
+  outboxMaxAgeSeconds: number;
+  /** Reservations whose workflow started after their due time (the outbox must start each before). */
+  startedLate: number;
   server: ResourceUse;
   postgres: ResourceUse;
   workerPeakRssMb: number;
@@ -377,17 +394,21 @@ async function heraldBurst(
   const dueById = new Map<string, number>();
   const watch = await watchBurst(side, services, size, firstDue - leadMs - 5_000);
   let tooLate = 0;
-  await runConcurrently(size, CONCURRENCY, async (i) => {
-    const due = dueOf(i);
-    try {
-      const task = await side.herald.service.reserveTask({ requesterId: `user-${i % USERS}`, ...mailOfTask(i), when: new Date(due) });
-      dueById.set(heraldMessageId(task.id), due);
-    } catch (err) {
-      // Reservations came slower than the margin assumed: this one's time is no longer allowed.
-      if (!isHeraldError(err) || err.code !== 'TIME_TOO_SOON') throw err;
-      tooLate++;
-    }
-  });
+  const taskIds: string[] = [];
+  const { outbox } = await watchOutbox(side, () =>
+    runConcurrently(size, CONCURRENCY, async (i) => {
+      const due = dueOf(i);
+      try {
+        const task = await side.herald.service.reserveTask({ requesterId: `user-${i % USERS}`, ...mailOfTask(i), when: new Date(due) });
+        dueById.set(heraldMessageId(task.id), due);
+        taskIds.push(task.id);
+      } catch (err) {
+        // Reservations came slower than the margin assumed: this one's time is no longer allowed.
+        if (!isHeraldError(err) || err.code !== 'TIME_TOO_SOON') throw err;
+        tooLate++;
+      }
+    }),
+  );
   log(`${label}: reserved${tooLate ? ` (${tooLate} too late to reserve, left out)` : ''}; due in ${Math.round((firstDue - Date.now()) / 1000)} s`);
   if (options.killBeforeDueMs !== undefined) {
     await sleep(firstDue - options.killBeforeDueMs - Date.now());
@@ -403,11 +424,63 @@ async function heraldBurst(
   const use = await watch.stop();
   const report = deliveryReport(sink, dueById);
   const s = summarize(report.lateness);
+  const startedLate = await startedAfterDue(side, taskIds);
   log(
     `${label} ${fmt(size)}: p50 ${Math.round(s.p50)} p99 ${Math.round(s.p99)} max ${Math.round(s.max)} ms, lost ${report.lost}, duplicates ${report.duplicates}; ` +
+      `outbox oldest ${outbox.maxAgeSeconds} s, ${startedLate} started after due; ` +
       `wake-ups ${use.wakeRate}/s, ${Math.round((woken / Math.max(1, dueById.size)) * 100)}% by due; server ${use.server.cores} cores, ${use.server.peakRssMb} MB; PostgreSQL ${use.postgres.cores} cores`,
   );
-  return { report, leftOut: tooLate, immediate: immediateTimes, wakeRate: use.wakeRate, wokenByDue: Math.min(1, woken / Math.max(1, dueById.size)), server: use.server, postgres: use.postgres, workerPeakRssMb: use.workerPeakRssMb };
+  return {
+    report,
+    leftOut: tooLate,
+    immediate: immediateTimes,
+    wakeRate: use.wakeRate,
+    wokenByDue: Math.min(1, woken / Math.max(1, dueById.size)),
+    outboxMaxAgeSeconds: outbox.maxAgeSeconds,
+    startedLate,
+    server: use.server, postgres: use.postgres, workerPeakRssMb: use.workerPeakRssMb };
+}
+
+/** Of these tasks, how many had their workflow started after their due time (or never). */
+async function startedAfterDue(side: HeraldSide, taskIds: readonly string[]): Promise<number> {
+  let late = 0;
+  for (let i = 0; i < taskIds.length; i += 5_000) {
+    const { rows } = await sql<{ n: string }>`
+      SELECT count(*) AS n FROM tasks
+       WHERE id = ANY(${taskIds.slice(i, i + 5_000)}::uuid[]) AND (workflow_started_at IS NULL OR workflow_started_at > scheduled_at)`.execute(side.herald.db);
+    late += Number(rows[0]!.n);
+  }
+  return late;
+}
+
+/**
+ * The outbox while `work` runs and after it, until the workers' starters have emptied it: the age
+ * of its oldest row at its largest (s), and how long after `work` it took to empty (s; undefined if
+ * it was not empty within two minutes). From the workers' gauges, four times a second.
+ */
+async function watchOutbox<T>(side: HeraldSide, work: () => Promise<T>): Promise<{ result: T; outbox: { maxAgeSeconds: number; drainSeconds?: number } }> {
+  let maxAge = 0;
+  let workDoneAt: number | undefined;
+  let drainedAt: number | undefined;
+  const loop = (async () => {
+    for (;;) {
+      const sample = await outboxSample(side);
+      if (sample) {
+        maxAge = Math.max(maxAge, sample.ageSeconds);
+        if (workDoneAt !== undefined && sample.pending === 0) {
+          drainedAt = Date.now();
+          return;
+        }
+      }
+      if (workDoneAt !== undefined && Date.now() - workDoneAt > 120_000) return;
+      await sleep(250);
+    }
+  })();
+  const result = await work();
+  workDoneAt = Date.now();
+  await loop;
+  const round1 = (n: number) => Math.round(n * 10) / 10;
+  return { result, outbox: { maxAgeSeconds: round1(maxAge), drainSeconds: drainedAt === undefined ? undefined : round1((drainedAt - workDoneAt) / 1000) } };
 }
 
 /**

@@ -105,17 +105,33 @@ async function waitForPollers(address: string, count: number): Promise<void> {
  * (herald_holds_in_progress + herald_sends_total), summed over the workers that still answer.
  */
 export async function wokenSoFar(side: HeraldSide): Promise<number> {
-  let total = 0;
+  const samples = await workerSamples(side, (line) => line.startsWith('herald_holds_in_progress ') || line.startsWith('herald_sends_total{'));
+  return samples.reduce((sum, value) => sum + value, 0);
+}
+
+/**
+ * The outbox as the workers' starters last saw it (herald_outbox_pending and
+ * herald_outbox_backlog_age_seconds): the largest over the workers that answer, as each starter
+ * reads the same table. Undefined when none answered.
+ */
+export async function outboxSample(side: HeraldSide): Promise<{ pending: number; ageSeconds: number } | undefined> {
+  const pending = await workerSamples(side, (line) => line.startsWith('herald_outbox_pending '));
+  const age = await workerSamples(side, (line) => line.startsWith('herald_outbox_backlog_age_seconds '));
+  if (pending.length === 0 || age.length === 0) return undefined;
+  return { pending: Math.max(...pending), ageSeconds: Math.max(...age) };
+}
+
+/** The values of the metric lines `pick` chooses, from every worker that still answers. */
+async function workerSamples(side: HeraldSide, pick: (line: string) => boolean): Promise<number[]> {
+  const values: number[] = [];
   for (const { child, metricsPort } of side.workers) {
     if (child.process.exitCode !== null || child.process.signalCode !== null) continue;
     try {
       const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { signal: AbortSignal.timeout(2_000) })).text();
-      for (const line of text.split('\n')) {
-        if (line.startsWith('herald_holds_in_progress ') || line.startsWith('herald_sends_total{')) total += Number(line.split(' ').at(-1));
-      }
+      for (const line of text.split('\n')) if (pick(line)) values.push(Number(line.split(' ').at(-1)));
     } catch {
       // busy or gone: this sample misses it
     }
   }
-  return total;
+  return values;
 }
