@@ -153,16 +153,20 @@ for (const section of sections) {
 }
 await cleanUp();
 
-// Quick and scaled runs keep their results apart from the full run's.
-const resultsFile = quick || scale !== 1 ? path.join(os.tmpdir(), `herald-bench-results-${quick ? 'quick' : `scale-${scale}`}.json`) : path.join(ROOT, 'bench', 'results.json');
+// Quick and scaled runs keep their results and their report apart from the full run's, so a
+// smoke run never replaces the committed BENCHMARKS.md.
+const trial = quick || scale !== 1;
+const outDir = trial ? fs.mkdtempSync(path.join(os.tmpdir(), `herald-bench-${quick ? 'quick' : `scale-${scale}`}-`)) : ROOT;
+const resultsFile = trial ? path.join(os.tmpdir(), `herald-bench-results-${quick ? 'quick' : `scale-${scale}`}.json`) : path.join(ROOT, 'bench', 'results.json');
 const merged = mergeResults(resultsFile, results, quick);
+const reportFile = path.join(outDir, 'BENCHMARKS.md');
 writeReport(merged, {
-  file: path.join(ROOT, 'BENCHMARKS.md'),
-  latenessSvg: path.join(ROOT, 'bench', 'lateness.svg'),
-  growthSvg: path.join(ROOT, 'bench', 'growth.svg'),
-  notes: quick ? undefined : fs.readFileSync(path.join(ROOT, 'bench', 'notes.md'), 'utf8').trim(),
+  file: reportFile,
+  latenessSvg: path.join(outDir, 'bench', 'lateness.svg'),
+  growthSvg: path.join(outDir, 'bench', 'growth.svg'),
+  notes: trial ? undefined : fs.readFileSync(path.join(ROOT, 'bench', 'notes.md'), 'utf8').trim(),
 });
-log(`wrote BENCHMARKS.md (results in ${path.relative(ROOT, resultsFile)}) in ${Math.round((Date.now() - started) / 1000)} s`);
+log(`wrote ${path.relative(ROOT, reportFile)} (results in ${path.relative(ROOT, resultsFile)}) in ${Math.round((Date.now() - started) / 1000)} s`);
 process.exit(0);
 
 // ================================================================ parts

@@ -192,6 +192,7 @@ ${Object.entries(environment)
   .map(([k, v]) => `| ${k} | ${v} |`)
   .join('\n')}
 ${files.notes ? `\n${files.notes}\n` : ''}`;
+  for (const file of [files.file, files.latenessSvg, files.growthSvg]) fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(files.file, body);
   fs.writeFileSync(files.latenessSvg, latenessSvg(series));
   fs.writeFileSync(files.growthSvg, growthSvg(growth, columnTitle));
