@@ -155,9 +155,9 @@ await cleanUp();
 
 // Quick and scaled runs keep their results and their report apart from the full run's, so a
 // smoke run never replaces the committed BENCHMARKS.md.
-const trial = quick || scale !== 1;
-const outDir = trial ? fs.mkdtempSync(path.join(os.tmpdir(), `herald-bench-${quick ? 'quick' : `scale-${scale}`}-`)) : ROOT;
-const resultsFile = trial ? path.join(os.tmpdir(), `herald-bench-results-${quick ? 'quick' : `scale-${scale}`}.json`) : path.join(ROOT, 'bench', 'results.json');
+const trial = quick || scale !== 1 ? (quick ? 'quick' : `scale-${scale}`) : undefined;
+const outDir = trial ? fs.mkdtempSync(path.join(os.tmpdir(), `herald-bench-${trial}-`)) : ROOT;
+const resultsFile = trial ? path.join(os.tmpdir(), `herald-bench-results-${trial}.json`) : path.join(ROOT, 'bench', 'results.json');
 const merged = mergeResults(resultsFile, results, quick);
 const reportFile = path.join(outDir, 'BENCHMARKS.md');
 writeReport(merged, {
@@ -442,7 +442,10 @@ async function heraldBurst(
     wokenByDue: Math.min(1, woken / Math.max(1, dueById.size)),
     outboxMaxAgeSeconds: outbox.maxAgeSeconds,
     startedLate,
-    server: use.server, postgres: use.postgres, workerPeakRssMb: use.workerPeakRssMb };
+    server: use.server,
+    postgres: use.postgres,
+    workerPeakRssMb: use.workerPeakRssMb,
+  };
 }
 
 /** Of these tasks, how many had their workflow started after their due time (or never). */

@@ -105,8 +105,9 @@ async function waitForPollers(address: string, count: number): Promise<void> {
  * (herald_holds_in_progress + herald_sends_total), summed over the workers that still answer.
  */
 export async function wokenSoFar(side: HeraldSide): Promise<number> {
-  const samples = await workerSamples(side, (line) => line.startsWith('herald_holds_in_progress ') || line.startsWith('herald_sends_total{'));
-  return samples.reduce((sum, value) => sum + value, 0);
+  let total = 0;
+  for (const lines of await workerMetrics(side)) total += sumOf(lines, (line) => line.startsWith('herald_holds_in_progress ') || line.startsWith('herald_sends_total{'));
+  return total;
 }
 
 /**
@@ -115,23 +116,31 @@ export async function wokenSoFar(side: HeraldSide): Promise<number> {
  * reads the same table. Undefined when none answered.
  */
 export async function outboxSample(side: HeraldSide): Promise<{ pending: number; ageSeconds: number } | undefined> {
-  const pending = await workerSamples(side, (line) => line.startsWith('herald_outbox_pending '));
-  const age = await workerSamples(side, (line) => line.startsWith('herald_outbox_backlog_age_seconds '));
-  if (pending.length === 0 || age.length === 0) return undefined;
-  return { pending: Math.max(...pending), ageSeconds: Math.max(...age) };
+  const scraped = await workerMetrics(side);
+  if (scraped.length === 0) return undefined;
+  return {
+    pending: Math.max(...scraped.map((lines) => sumOf(lines, (line) => line.startsWith('herald_outbox_pending ')))),
+    ageSeconds: Math.max(...scraped.map((lines) => sumOf(lines, (line) => line.startsWith('herald_outbox_backlog_age_seconds ')))),
+  };
 }
 
-/** The values of the metric lines `pick` chooses, from every worker that still answers. */
-async function workerSamples(side: HeraldSide, pick: (line: string) => boolean): Promise<number[]> {
-  const values: number[] = [];
+/** Each answering worker's /metrics, as lines: one scrape per worker, whatever the caller reads from it. */
+async function workerMetrics(side: HeraldSide): Promise<string[][]> {
+  const scraped: string[][] = [];
   for (const { child, metricsPort } of side.workers) {
     if (child.process.exitCode !== null || child.process.signalCode !== null) continue;
     try {
-      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { signal: AbortSignal.timeout(2_000) })).text();
-      for (const line of text.split('\n')) if (pick(line)) values.push(Number(line.split(' ').at(-1)));
+      scraped.push((await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { signal: AbortSignal.timeout(2_000) })).text()).split('\n'));
     } catch {
       // busy or gone: this sample misses it
     }
   }
-  return values;
+  return scraped;
+}
+
+/** The sum of the values on the metric lines `pick` chooses. */
+function sumOf(lines: readonly string[], pick: (line: string) => boolean): number {
+  let total = 0;
+  for (const line of lines) if (pick(line)) total += Number(line.split(' ').at(-1));
+  return total;
 }

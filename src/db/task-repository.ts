@@ -635,12 +635,11 @@ export class TaskRepository {
   /**
    * Deletes the hourly limits' bookkeeping that left the hour: the relay's per-minute usage and the
    * recipients edits added. Every count reads only the last hour, so this only keeps the tables
-   * small; the reconciler does it, so that no request pays for it. Returns how many rows went.
+   * small; the reconciler does it, so that no request pays for it.
    */
-  async forgetUsageBeforeHour(): Promise<number> {
-    const relay = await sql`DELETE FROM relay_usage WHERE minute <= now() - interval '1 hour'`.execute(this.db);
-    const added = await sql`DELETE FROM recipient_additions WHERE added_at <= now() - interval '1 hour'`.execute(this.db);
-    return Number(relay.numAffectedRows ?? 0n) + Number(added.numAffectedRows ?? 0n);
+  async forgetUsageBeforeHour(): Promise<void> {
+    await sql`DELETE FROM relay_usage WHERE minute <= now() - interval '1 hour'`.execute(this.db);
+    await sql`DELETE FROM recipient_additions WHERE added_at <= now() - interval '1 hour'`.execute(this.db);
   }
 
   async markWorkflowStarted(id: string): Promise<void> {
